@@ -1,0 +1,299 @@
+package emulator
+
+import (
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a Server. The zero value serves the default Contoso seed
+// with the real clock and no faults.
+type Options struct {
+	// Seed is the initial tenant; nil loads the built-in Contoso fixture.
+	Seed *Seed
+	// State, when set, is restored instead of seeding (a saved sandbox).
+	State *State
+	// Now is the emulator's clock; tests inject a fake one.
+	Now func() time.Time
+	// Sleep waits for injected latency; tests inject one that returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Faults configures latency, random errors and replication lag.
+	Faults FaultOptions
+}
+
+// Server is the emulator: one http.Handler serving the Entra login endpoints
+// under /{tenant}/..., Microsoft Graph under /v1.0 and /beta, and the
+// emulator's own control API under /_emulator. All state is guarded by mu;
+// handlers hold it for the whole state read or write, never while sleeping.
+type Server struct {
+	mu     sync.Mutex
+	state  *State
+	keys   *signingKeys
+	now    func() time.Time
+	sleep  func(ctx context.Context, d time.Duration) error
+	faults *faultInjector
+	// onChange, when set, is called with mu held after every request that
+	// may have changed state (the sandbox persists it).
+	onChange func(*State)
+}
+
+// New builds a Server from options.
+func New(opts Options) (*Server, error) {
+	s := &Server{now: opts.Now, sleep: opts.Sleep}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.sleep == nil {
+		s.sleep = sleepContext
+	}
+	state := opts.State
+	if state == nil {
+		seed := opts.Seed
+		if seed == nil {
+			var err error
+			if seed, err = DefaultSeed(); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if state, err = seed.Build(s.now()); err != nil {
+			return nil, err
+		}
+	}
+	keys, err := loadOrCreateKeys(state)
+	if err != nil {
+		return nil, err
+	}
+	s.state, s.keys = state, keys
+	s.faults = newFaultInjector(opts.Faults)
+	return s, nil
+}
+
+// OnChange registers a callback run (with the state lock held) after every
+// request that may have written state.
+func (s *Server) OnChange(fn func(*State)) { s.onChange = fn }
+
+// Snapshot returns a deep copy of the state, for dumps and persistence.
+func (s *Server) Snapshot() (*State, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cloneState(s.state)
+}
+
+// Update runs fn with the state lock held; the control API and tests use it
+// to change the tenant directly.
+func (s *Server) Update(fn func(st *State) error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := fn(s.state); err != nil {
+		return err
+	}
+	if s.onChange != nil {
+		s.onChange(s.state)
+	}
+	return nil
+}
+
+func cloneState(st *State) (*State, error) {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	var out State
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ServeHTTP routes a request to the login, Graph or control handlers.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	r, rc := withRequestContext(r, s.now())
+	w.Header().Set("request-id", rc.requestID)
+	w.Header().Set("client-request-id", rc.clientRequestID)
+	w.Header().Set("Date", rc.start.UTC().Format(http.TimeFormat))
+	if err := decodeBody(r); err != nil {
+		writeGraphError(w, r, http.StatusBadRequest, "BadRequest", "The request body could not be decompressed: "+err.Error())
+		return
+	}
+	path := r.URL.Path
+	switch {
+	case strings.HasPrefix(path, "/_emulator/"):
+		s.serveControl(w, r, strings.TrimPrefix(path, "/_emulator"))
+	case path == "/v1.0" || strings.HasPrefix(path, "/v1.0/"):
+		s.serveGraphWithFaults(w, r, "v1.0", strings.TrimPrefix(path, "/v1.0"))
+	case path == "/beta" || strings.HasPrefix(path, "/beta/"):
+		s.serveGraphWithFaults(w, r, "beta", strings.TrimPrefix(path, "/beta"))
+	default:
+		s.serveLogin(w, r)
+	}
+}
+
+// serveGraphWithFaults applies injected latency and errors before Graph
+// handles the request, and notifies persistence afterwards.
+func (s *Server) serveGraphWithFaults(w http.ResponseWriter, r *http.Request, version, path string) {
+	if s.faults.intercept(s, w, r) {
+		return
+	}
+	s.serveGraph(w, r, version, path)
+}
+
+// requestContext carries per-request ids for response headers and error
+// bodies.
+type requestContext struct {
+	requestID       string
+	clientRequestID string
+	start           time.Time
+}
+
+type requestContextKey struct{}
+
+func withRequestContext(r *http.Request, now time.Time) (*http.Request, *requestContext) {
+	rc := &requestContext{requestID: NewGUIDRandom(), start: now}
+	rc.clientRequestID = r.Header.Get("client-request-id")
+	if rc.clientRequestID == "" {
+		rc.clientRequestID = rc.requestID
+	}
+	return r.WithContext(context.WithValue(r.Context(), requestContextKey{}, rc)), rc
+}
+
+func requestInfo(r *http.Request) *requestContext {
+	if rc, ok := r.Context().Value(requestContextKey{}).(*requestContext); ok {
+		return rc
+	}
+	return &requestContext{requestID: NewGUIDRandom(), start: time.Now()}
+}
+
+// decodeBody transparently gunzips request bodies: the Graph SDK's
+// compression middleware gzips every POST, PATCH and PUT.
+func decodeBody(r *http.Request) error {
+	if !strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") || r.Body == nil {
+		return nil
+	}
+	zr, err := gzip.NewReader(r.Body)
+	if err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return err
+	}
+	r.Body = io.NopCloser(strings.NewReader(string(raw)))
+	r.ContentLength = int64(len(raw))
+	r.Header.Del("Content-Encoding")
+	return nil
+}
+
+// GraphErrorDetail is one entry of a Graph error's details array.
+type GraphErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Target  string `json:"target,omitempty"`
+}
+
+// writeGraphError writes Graph's error envelope:
+// {"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}.
+func writeGraphError(w http.ResponseWriter, r *http.Request, status int, code, message string, details ...GraphErrorDetail) {
+	rc := requestInfo(r)
+	body := map[string]any{
+		"code":    code,
+		"message": message,
+		"innerError": map[string]any{
+			"date":              rc.start.UTC().Format("2006-01-02T15:04:05"),
+			"request-id":        rc.requestID,
+			"client-request-id": rc.clientRequestID,
+		},
+	}
+	if len(details) > 0 {
+		body["details"] = details
+	}
+	writeJSON(w, status, map[string]any{"error": body})
+}
+
+// oauthError is an error of the token, devicecode and authorize endpoints.
+type oauthError struct {
+	Status   int    // 400, or 401 for invalid_client
+	Error    string // invalid_grant, invalid_client, ...
+	Code     int    // AADSTS number
+	Message  string // text after "AADSTSnnnn: "
+	SubError string // consent_required, basic_action, message_only, ...
+	Claims   string
+}
+
+// writeOAuthError writes the Entra token endpoint's error JSON, including
+// the "AADSTSnnnn: ..." description, trace and correlation ids.
+func writeOAuthError(w http.ResponseWriter, r *http.Request, e oauthError) {
+	rc := requestInfo(r)
+	ts := rc.start.UTC().Format("2006-01-02 15:04:05Z")
+	desc := fmt.Sprintf("AADSTS%d: %s Trace ID: %s Correlation ID: %s Timestamp: %s",
+		e.Code, e.Message, rc.requestID, rc.clientRequestID, ts)
+	body := map[string]any{
+		"error":             e.Error,
+		"error_description": desc,
+		"error_codes":       []int{e.Code},
+		"timestamp":         ts,
+		"trace_id":          rc.requestID,
+		"correlation_id":    rc.clientRequestID,
+		"error_uri":         fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", e.Code),
+	}
+	if e.SubError != "" {
+		body["suberror"] = e.SubError
+	}
+	if e.Claims != "" {
+		body["claims"] = e.Claims
+	}
+	status := e.Status
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // the client went away; nothing to report to
+}
+
+// baseURL is the scheme and host the client used, for absolute URLs in
+// responses (issuer, endpoints, @odata.nextLink). The emulator is always
+// addressed over https because MSAL refuses anything else; the in-process
+// sandbox transport keeps https URLs too.
+func baseURL(r *http.Request) string {
+	return "https://" + r.Host
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// NewGUIDRandom returns a random GUID for request and trace ids, which need
+// no determinism.
+func NewGUIDRandom() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err))
+	}
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

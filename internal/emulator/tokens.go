@@ -1,0 +1,188 @@
+package emulator
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1" //nolint:gosec // x5t is defined as a SHA-1 thumbprint
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// GraphResource is the audience of Graph access tokens and the prefix of
+// fully qualified Graph scopes.
+const GraphResource = "https://graph.microsoft.com"
+
+// signingKeys holds the RSA key that signs every token the emulator issues.
+type signingKeys struct {
+	key *rsa.PrivateKey
+	kid string
+}
+
+// loadOrCreateKeys reuses the key stored in the state, or creates one and
+// stores it, so a persisted sandbox keeps accepting the tokens it issued.
+func loadOrCreateKeys(st *State) (*signingKeys, error) {
+	if st.SigningKey != "" {
+		block, _ := pem.Decode([]byte(st.SigningKey))
+		if block == nil {
+			return nil, errors.New("emulator state: signingKey is not PEM")
+		}
+		key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("emulator state: signingKey: %w", err)
+		}
+		return newSigningKeys(key), nil
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, err
+	}
+	st.SigningKey = string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	return newSigningKeys(key), nil
+}
+
+func newSigningKeys(key *rsa.PrivateKey) *signingKeys {
+	sum := sha1.Sum(x509.MarshalPKCS1PublicKey(&key.PublicKey)) //nolint:gosec // thumbprint, not security
+	return &signingKeys{key: key, kid: base64.RawURLEncoding.EncodeToString(sum[:])}
+}
+
+// jwks is the discovery/v2.0/keys document.
+func (k *signingKeys) jwks() map[string]any {
+	pub := k.key.PublicKey
+	return map[string]any{"keys": []map[string]any{{
+		"kty": "RSA",
+		"use": "sig",
+		"kid": k.kid,
+		"x5t": k.kid,
+		"n":   base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+		"e":   base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+	}}}
+}
+
+func (k *signingKeys) sign(claims jwt.Claims) (string, error) {
+	tok := jwt.NewWithClaims(jwt.SigningMethodRS256, claims)
+	tok.Header["kid"] = k.kid
+	tok.Header["x5t"] = k.kid
+	return tok.SignedString(k.key)
+}
+
+// AccessClaims are the claims of an emulated Graph access token (the v1
+// token format Graph receives). Delegated tokens carry scp, app-only tokens
+// carry roles; idtyp says which.
+type AccessClaims struct {
+	jwt.RegisteredClaims
+	TenantID          string   `json:"tid"`
+	ObjectID          string   `json:"oid"`
+	UPN               string   `json:"upn,omitempty"`
+	PreferredUsername string   `json:"preferred_username,omitempty"`
+	Name              string   `json:"name,omitempty"`
+	AppID             string   `json:"appid"`
+	AuthorizedParty   string   `json:"azp,omitempty"`
+	IDType            string   `json:"idtyp"` // user or app
+	Scopes            string   `json:"scp,omitempty"`
+	Roles             []string `json:"roles,omitempty"`
+	DirectoryRoles    []string `json:"wids,omitempty"`
+	AuthMethods       []string `json:"amr,omitempty"`
+	Version           string   `json:"ver"`
+}
+
+// IsAppOnly reports whether the token was issued to an application itself.
+func (c *AccessClaims) IsAppOnly() bool { return c.IDType == "app" }
+
+// ScopeList splits the space-separated scp claim.
+func (c *AccessClaims) ScopeList() []string { return strings.Fields(c.Scopes) }
+
+// HasScope reports whether the delegated token carries scope (case-insensitively).
+func (c *AccessClaims) HasScope(scope string) bool { return containsFold(c.ScopeList(), scope) }
+
+// HasRole reports whether the app-only token carries the application role.
+func (c *AccessClaims) HasRole(role string) bool { return containsFold(c.Roles, role) }
+
+// IDClaims are the claims of an id_token (v2 format) as MSAL reads them.
+type IDClaims struct {
+	jwt.RegisteredClaims
+	TenantID          string `json:"tid"`
+	ObjectID          string `json:"oid"`
+	PreferredUsername string `json:"preferred_username"`
+	Name              string `json:"name"`
+	Nonce             string `json:"nonce,omitempty"`
+	Version           string `json:"ver"`
+}
+
+// accessTokenIssuer is the v1 issuer Graph tokens carry.
+func accessTokenIssuer(tenantID string) string {
+	return "https://sts.windows.net/" + tenantID + "/"
+}
+
+// signAccessToken mints a Graph access token valid for lifetime.
+func (s *Server) signAccessToken(c AccessClaims, now time.Time, lifetime time.Duration) (string, error) {
+	c.Issuer = accessTokenIssuer(c.TenantID)
+	c.Audience = jwt.ClaimStrings{GraphResource}
+	c.IssuedAt = jwt.NewNumericDate(now)
+	c.NotBefore = jwt.NewNumericDate(now.Add(-5 * time.Minute))
+	c.ExpiresAt = jwt.NewNumericDate(now.Add(lifetime))
+	c.ID = NewGUIDRandom()
+	c.Version = "1.0"
+	if c.Subject == "" {
+		c.Subject = c.ObjectID
+	}
+	return s.keys.sign(c)
+}
+
+// signIDToken mints an id_token for a user signing in to clientID.
+func (s *Server) signIDToken(issuer, clientID string, c IDClaims, now time.Time) (string, error) {
+	c.Issuer = issuer
+	c.Audience = jwt.ClaimStrings{clientID}
+	c.IssuedAt = jwt.NewNumericDate(now)
+	c.NotBefore = jwt.NewNumericDate(now)
+	c.ExpiresAt = jwt.NewNumericDate(now.Add(time.Hour))
+	c.Version = "2.0"
+	if c.Subject == "" {
+		c.Subject = c.ObjectID
+	}
+	return s.keys.sign(c)
+}
+
+// Token validation failures, mapped by Graph to 401 InvalidAuthenticationToken.
+var (
+	errTokenMissing  = errors.New("Access token is empty.")
+	errTokenExpired  = errors.New("Lifetime validation failed, the token is expired.")
+	errTokenAudience = errors.New("Access token validation failure. Invalid audience.")
+	errTokenInvalid  = errors.New("Access token validation failure.")
+	errTokenIssuer   = errors.New("Access token validation failure. Invalid issuer.")
+)
+
+// verifyAccessToken checks signature, lifetime and audience of a bearer
+// token as Graph does, and returns its claims.
+func (s *Server) verifyAccessToken(raw string, now time.Time) (*AccessClaims, error) {
+	if raw == "" {
+		return nil, errTokenMissing
+	}
+	var c AccessClaims
+	parser := jwt.NewParser(
+		jwt.WithValidMethods([]string{"RS256"}),
+		jwt.WithTimeFunc(func() time.Time { return now }),
+		jwt.WithExpirationRequired(),
+	)
+	_, err := parser.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return &s.keys.key.PublicKey, nil })
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return nil, errTokenExpired
+	case err != nil:
+		return nil, errTokenInvalid
+	}
+	if !containsFold(c.Audience, GraphResource) && !containsFold(c.Audience, GraphAppID) {
+		return nil, errTokenAudience
+	}
+	if c.Issuer != accessTokenIssuer(c.TenantID) {
+		return nil, errTokenIssuer
+	}
+	return &c, nil
+}
