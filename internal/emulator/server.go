@@ -124,25 +124,43 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := r.URL.Path
-	switch {
-	case strings.HasPrefix(path, "/_emulator/"):
+	if strings.HasPrefix(path, "/_emulator/") {
 		s.serveControl(w, r, strings.TrimPrefix(path, "/_emulator"))
+		return
+	}
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() { s.logRequest(r, rec.status) }()
+	if !s.delay(r) {
+		rec.status = 499 // the client went away during injected latency
+		return
+	}
+	switch {
 	case path == "/v1.0" || strings.HasPrefix(path, "/v1.0/"):
-		s.serveGraphWithFaults(w, r, "v1.0", strings.TrimPrefix(path, "/v1.0"))
+		s.serveGraphWithFaults(rec, r, "v1.0", strings.TrimPrefix(path, "/v1.0"))
 	case path == "/beta" || strings.HasPrefix(path, "/beta/"):
-		s.serveGraphWithFaults(w, r, "beta", strings.TrimPrefix(path, "/beta"))
+		s.serveGraphWithFaults(rec, r, "beta", strings.TrimPrefix(path, "/beta"))
 	default:
-		s.serveLogin(w, r)
+		s.serveLogin(rec, r)
 	}
 }
 
-// serveGraphWithFaults applies injected latency and errors before Graph
-// handles the request, and notifies persistence afterwards.
+// serveGraphWithFaults lets injected errors answer before Graph does.
 func (s *Server) serveGraphWithFaults(w http.ResponseWriter, r *http.Request, version, path string) {
-	if s.faults.intercept(s, w, r) {
+	if s.injectGraphFault(w, r, path) {
 		return
 	}
 	s.serveGraph(w, r, version, path)
+}
+
+// statusRecorder remembers the status a handler wrote, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(status int) {
+	s.status = status
+	s.ResponseWriter.WriteHeader(status)
 }
 
 // requestContext carries per-request ids for response headers and error
@@ -151,6 +169,9 @@ type requestContext struct {
 	requestID       string
 	clientRequestID string
 	start           time.Time
+	// injected and earlyRetry mark requests answered by the fault injector.
+	injected   bool
+	earlyRetry bool
 }
 
 type requestContextKey struct{}
