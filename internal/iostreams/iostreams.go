@@ -127,10 +127,6 @@ func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }
 // SetStderrTTY overrides TTY detection for stderr (tests).
 func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
 
-// SetColorForced makes both streams coloured regardless of TTY, as
-// CLICOLOR_FORCE does (tests of the styled layout).
-func (s *IOStreams) SetColorForced(v bool) { s.forceColor = v }
-
 // DisableColor records the user's no-color choice (--no-color or the
 // no-color config key). It beats every other input.
 func (s *IOStreams) DisableColor() { s.noColor = true }

@@ -1,0 +1,139 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// FlagError is a usage mistake: a bad flag, argument or combination. It
+// exits 2, and the message names the offending flag or argument.
+type FlagError struct {
+	Err error
+	// HintText tells the user what to type instead. When empty, the user is
+	// pointed at the command's --help.
+	HintText string
+}
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+
+func (e *FlagError) Unwrap() error { return e.Err }
+
+// Hint implements the hint convention; see HintFor.
+func (e *FlagError) Hint() string { return e.HintText }
+
+// FlagErrorf returns a FlagError with a formatted message.
+func FlagErrorf(format string, args ...any) error {
+	return &FlagError{Err: fmt.Errorf(format, args...)}
+}
+
+// FlagErrorWithHint returns a FlagError for err that suggests hint.
+func FlagErrorWithHint(err error, hint string) error {
+	return &FlagError{Err: err, HintText: hint}
+}
+
+// SilentError makes teamsctl exit 1 without printing anything: the
+// command has already told the user what went wrong.
+var SilentError = errors.New("SilentError")
+
+// CancelError reports that the user stopped the command, for example by
+// answering no at a confirmation. It exits 130, like Ctrl-C.
+type CancelError struct {
+	Reason string
+}
+
+func (e *CancelError) Error() string {
+	if e.Reason == "" {
+		return "cancelled"
+	}
+	return "cancelled: " + e.Reason
+}
+
+// AuthRequiredError means the command needs a sign-in, or permissions the
+// current sign-in lacks. It exits 4 and tells the user the exact login
+// command to run.
+type AuthRequiredError struct {
+	// Scopes are the missing delegated permissions, e.g. Application.ReadWrite.All.
+	Scopes []string
+	// Profile is the profile to sign in for; empty means the default selection.
+	Profile string
+	// Reason says why sign-in is needed when no scope is missing, e.g. "the
+	// sign-in expired".
+	Reason string
+}
+
+func (e *AuthRequiredError) Error() string {
+	switch {
+	case len(e.Scopes) > 0:
+		return "sign-in lacks the permissions " + strings.Join(e.Scopes, ", ")
+	case e.Reason != "":
+		return "sign-in required: " + e.Reason
+	default:
+		return "sign-in required"
+	}
+}
+
+// LoginCommand is the teamsctl command that fixes the error.
+func (e *AuthRequiredError) LoginCommand() string {
+	cmd := "teamsctl login"
+	if len(e.Scopes) > 0 {
+		cmd += " --scopes " + strings.Join(e.Scopes, ",")
+	}
+	if e.Profile != "" {
+		cmd += " --profile " + e.Profile
+	}
+	return cmd
+}
+
+// Hint implements the hint convention; see HintFor.
+func (e *AuthRequiredError) Hint() string { return "Run: " + e.LoginCommand() }
+
+// CheckFailedError means a diagnostic (doctor, meeting test) ran to the end
+// and at least one check failed. The report is already on stdout; the
+// error summarises it and exits 6 so scripts can tell "broken tenant" from
+// "teamsctl could not run".
+type CheckFailedError struct {
+	Failed []string
+}
+
+func (e *CheckFailedError) Error() string {
+	if len(e.Failed) == 1 {
+		return "check failed: " + e.Failed[0]
+	}
+	return fmt.Sprintf("%d checks failed: %s", len(e.Failed), strings.Join(e.Failed, ", "))
+}
+
+// ErrorWithHint attaches a next step to an error, e.g. a 403 from Graph
+// suggesting "Run: teamsctl consent grant ...".
+type ErrorWithHint struct {
+	Err      error
+	HintText string
+}
+
+func (e *ErrorWithHint) Error() string { return e.Err.Error() }
+
+func (e *ErrorWithHint) Unwrap() error { return e.Err }
+
+// Hint implements the hint convention; see HintFor.
+func (e *ErrorWithHint) Hint() string { return e.HintText }
+
+// WithHint wraps err with a suggestion. A nil err stays nil.
+func WithHint(err error, hint string) error {
+	if err == nil {
+		return nil
+	}
+	return &ErrorWithHint{Err: err, HintText: hint}
+}
+
+// HintFor returns the first non-empty suggestion in err's chain. Any error
+// type can take part by having a Hint() string method, so packages below
+// cmdutil (config, later auth and graph) offer hints without importing it.
+func HintFor(err error) string {
+	for err != nil {
+		if h, ok := err.(interface{ Hint() string }); ok && h.Hint() != "" {
+			return h.Hint()
+		}
+		err = errors.Unwrap(err)
+	}
+	return ""
+}
