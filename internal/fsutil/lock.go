@@ -1,0 +1,52 @@
+package fsutil
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Lock is an exclusive advisory lock on a file, held across processes.
+type Lock struct {
+	f *os.File
+}
+
+// LockFile takes an exclusive lock on path (created with mode 0600),
+// waiting until it is free or ctx ends. Polling keeps the code portable;
+// the interval is short because teamsctl holds locks only for one command.
+func LockFile(ctx context.Context, path string) (*Lock, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		ok, err := tryLock(f)
+		if err != nil {
+			_ = f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		if ok {
+			return &Lock{f: f}, nil
+		}
+		select {
+		case <-ctx.Done():
+			_ = f.Close()
+			return nil, fmt.Errorf("waiting for %s, held by another teamsctl process: %w", path, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// Unlock releases the lock.
+func (l *Lock) Unlock() error {
+	if err := unlock(l.f); err != nil {
+		_ = l.f.Close()
+		return err
+	}
+	return l.f.Close()
+}
