@@ -39,9 +39,6 @@ type Server struct {
 	now    func() time.Time
 	sleep  func(ctx context.Context, d time.Duration) error
 	faults *faultInjector
-	// onChange, when set, is called with mu held after every request that
-	// may have changed state (the sandbox persists it).
-	onChange func(*State)
 }
 
 // New builds a Server from options.
@@ -76,10 +73,6 @@ func New(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// OnChange registers a callback run (with the state lock held) after every
-// request that may have written state.
-func (s *Server) OnChange(fn func(*State)) { s.onChange = fn }
-
 // Snapshot returns a deep copy of the state, for dumps and persistence.
 func (s *Server) Snapshot() (*State, error) {
 	s.mu.Lock()
@@ -92,13 +85,14 @@ func (s *Server) Snapshot() (*State, error) {
 func (s *Server) Update(fn func(st *State) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := fn(s.state); err != nil {
-		return err
-	}
-	if s.onChange != nil {
-		s.onChange(s.state)
-	}
-	return nil
+	return fn(s.state)
+}
+
+// MarshalState encodes the whole state as JSON, for the sandbox state file.
+func (s *Server) MarshalState() ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return json.MarshalIndent(s.state, "", " ")
 }
 
 func cloneState(st *State) (*State, error) {
