@@ -125,15 +125,26 @@ func WithHint(err error, hint string) error {
 	return &ErrorWithHint{Err: err, HintText: hint}
 }
 
-// HintFor returns the first non-empty suggestion in err's chain. Any error
-// type can take part by having a Hint() string method, so packages below
-// cmdutil (config, later auth and graph) offer hints without importing it.
+// HintFor returns the first non-empty suggestion in err's tree, joined
+// errors included. Any error type can take part by having a Hint() string
+// method, so packages below cmdutil (config, later auth and graph) offer
+// hints without importing it.
 func HintFor(err error) string {
-	for err != nil {
-		if h, ok := err.(interface{ Hint() string }); ok && h.Hint() != "" {
-			return h.Hint()
+	if err == nil {
+		return ""
+	}
+	if h, ok := err.(interface{ Hint() string }); ok && h.Hint() != "" {
+		return h.Hint()
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return HintFor(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if h := HintFor(e); h != "" {
+				return h
+			}
 		}
-		err = errors.Unwrap(err)
 	}
 	return ""
 }

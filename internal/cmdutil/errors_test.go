@@ -59,6 +59,7 @@ func TestHintFor(t *testing.T) {
 		{"auth", &AuthRequiredError{Scopes: []string{"Application.ReadWrite.All", "User.Read"}, Profile: "contoso"},
 			"Run: teamsctl login --scopes Application.ReadWrite.All,User.Read --profile contoso"},
 		{"flag error without hint falls through", FlagErrorf("bad"), ""},
+		{"joined", errors.Join(errors.New("a"), WithHint(errors.New("b"), "fix b")), "fix b"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

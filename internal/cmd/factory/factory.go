@@ -1,0 +1,40 @@
+// Package factory wires the real dependencies into a cmdutil.Factory.
+package factory
+
+import (
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/config"
+	"github.com/teamsctl/teamsctl/internal/iostreams"
+)
+
+// New returns the production factory. Every member that does work is lazy
+// and runs at most once per invocation.
+//
+// globalFlags returns the root command's persistent flags once they have
+// been parsed; it is a function because the root command is built from
+// the factory, after this call.
+func New(ios *iostreams.IOStreams, getenv func(string) string, now func() time.Time, globalFlags func() *pflag.FlagSet) *cmdutil.Factory {
+	return &cmdutil.Factory{
+		IOStreams: ios,
+		// Reads config.yaml and TEAMSCTL_* and applies the global flags.
+		Config: sync.OnceValues(func() (*config.Config, error) {
+			cfg, err := config.Load(config.LoadOptions{Getenv: getenv, Flags: globalFlags()})
+			if err != nil {
+				return nil, err
+			}
+			// no-color may come from the file or env, known only now;
+			// iostreams still makes the decision.
+			if cfg.NoColor {
+				ios.DisableColor()
+			}
+			return cfg, nil
+		}),
+		Now:    now,
+		Getenv: getenv,
+	}
+}

@@ -1,0 +1,131 @@
+// Package root builds the teamsctl command tree.
+package root
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/build"
+	configcmd "github.com/teamsctl/teamsctl/internal/cmd/config"
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/config"
+)
+
+// Command groups, in the order root help lists them.
+const (
+	GroupSetup    = "setup"
+	GroupDiagnose = "diagnose"
+	GroupAuth     = "auth"
+	GroupSandbox  = "sandbox"
+	GroupConfig   = "config"
+)
+
+var groupTitles = []struct{ id, title string }{
+	{GroupSetup, "Setup commands:"},
+	{GroupDiagnose, "Diagnose commands:"},
+	{GroupAuth, "Sign-in commands:"},
+	{GroupSandbox, "Sandbox commands:"},
+	{GroupConfig, "Configuration commands:"},
+}
+
+// NewCmdRoot builds the root command with every subcommand.
+//
+// To add a command, write internal/cmd/<noun>/... with
+// NewCmdX(f *cmdutil.Factory, runF func(*XOptions) error) and add it below
+// under its group, e.g. addToGroup(cmd, GroupAuth, login.NewCmdLogin(f, nil)).
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "teamsctl <command> [flags]",
+		Short: "Enable recruiting vendors' Microsoft Teams integrations in Entra ID",
+		Long: `teamsctl helps IT admins enable an applicant-tracking system's Microsoft Teams
+and Outlook integration in Entra ID: register the app, add redirect URIs and
+secrets, grant delegated permissions and admin consent, and find out why a
+recruiter cannot connect.
+
+Run 'teamsctl help exit-codes' for the exit codes scripts can rely on.`,
+		Version: build.Version,
+		// Arbitrary args reach RunGroup, which turns a mistyped command into
+		// a usage error (exit 2) with a suggestion.
+		Args:          cobra.ArbitraryArgs,
+		RunE:          cmdutil.RunGroup,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	cmd.SetVersionTemplate(fmt.Sprintf("teamsctl version %s\ncommit: %s\nbuilt: %s\n", build.Version, build.Commit, build.Date))
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &cmdutil.FlagError{Err: err}
+	})
+	cmd.SetOut(f.IOStreams.Out)
+	cmd.SetErr(f.IOStreams.ErrOut)
+	cmd.SetIn(f.IOStreams.In)
+
+	addGlobalFlags(cmd)
+
+	addToGroup(cmd, GroupConfig, configcmd.NewCmdConfig(f))
+	cmd.AddCommand(newHelpTopicExitCodes())
+
+	registerUsedGroups(cmd)
+	return cmd
+}
+
+// addGlobalFlags defines the flags every command accepts. Flags named like
+// a config key (tenant, cloud, ...) are bound to it by config.Load, so they
+// beat the environment and the config file. They hold no value here: the
+// resolved values come from f.Config().
+func addGlobalFlags(cmd *cobra.Command) {
+	fs := cmd.PersistentFlags()
+	var tenant, profile, output, cloud, loginURL, graphURL string
+	cmdutil.CheckedStringFlag(fs, &tenant, "tenant", "", "", "Tenant ID (GUID) or domain, e.g. contoso.onmicrosoft.com", config.CheckTenant)
+	cmdutil.CheckedStringFlag(fs, &profile, config.ProfileFlag, "", "", "Configuration profile to use (default: the current profile)", config.CheckProfileName)
+	cmdutil.StringEnumFlag(cmd, fs, &output, "output", "o", "", config.Outputs, "Result format (default text)")
+	cmdutil.StringEnumFlag(cmd, fs, &cloud, "cloud", "", "", config.Clouds, "Microsoft cloud (default global)")
+	cmdutil.CheckedStringFlag(fs, &loginURL, "login-url", "", "", "Sign-in endpoint override (https URL)", config.CheckEndpointURL)
+	cmdutil.CheckedStringFlag(fs, &graphURL, "graph-url", "", "", "Microsoft Graph endpoint override (https URL)", config.CheckEndpointURL)
+	fs.String("ca-file", "", "PEM file of extra certificate authorities to trust")
+	fs.Bool("sandbox", false, "Use the built-in emulated tenant instead of Microsoft")
+	fs.Bool("no-color", false, "Never colour output")
+	fs.BoolP("verbose", "v", false, "Trace HTTP requests to stderr, with secrets redacted")
+	fs.BoolP("yes", "y", false, "Answer yes to confirmations")
+	_ = cmd.MarkPersistentFlagFilename("ca-file", "pem", "crt")
+}
+
+// addToGroup adds commands to the root under a group.
+func addToGroup(root *cobra.Command, groupID string, cmds ...*cobra.Command) {
+	for _, c := range cmds {
+		c.GroupID = groupID
+		root.AddCommand(c)
+	}
+}
+
+// registerUsedGroups registers, in the fixed order of groupTitles, the
+// groups that have commands, so root help shows no empty headings.
+func registerUsedGroups(root *cobra.Command) {
+	used := map[string]bool{}
+	for _, c := range root.Commands() {
+		used[c.GroupID] = true
+	}
+	for _, g := range groupTitles {
+		if used[g.id] {
+			root.AddGroup(&cobra.Group{ID: g.id, Title: g.title})
+		}
+	}
+}
+
+// newHelpTopicExitCodes is read as `teamsctl help exit-codes`. It is hidden
+// from the command list because it is documentation, not an action.
+func newHelpTopicExitCodes() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:    "exit-codes",
+		Short:  "Exit codes and what they mean",
+		Hidden: true,
+		Args:   cmdutil.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			return cmdutil.WriteExitCodesText(c.OutOrStdout())
+		},
+	}
+	cmd.SetHelpFunc(func(c *cobra.Command, _ []string) {
+		_ = cmdutil.WriteExitCodesText(c.OutOrStdout())
+	})
+	return cmd
+}
