@@ -36,7 +36,7 @@ var groupTitles = []struct{ id, title string }{
 // under its group, e.g. addToGroup(cmd, GroupAuth, login.NewCmdLogin(f, nil)).
 func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "teamsctl <command> [flags]",
+		Use:   "teamsctl",
 		Short: "Enable recruiting vendors' Microsoft Teams integrations in Entra ID",
 		Long: `teamsctl helps IT admins enable an applicant-tracking system's Microsoft Teams
 and Outlook integration in Entra ID: register the app, add redirect URIs and
@@ -85,7 +85,7 @@ func addGlobalFlags(cmd *cobra.Command) {
 	fs.String("ca-file", "", "PEM file of extra certificate authorities to trust")
 	fs.Bool("sandbox", false, "Use the built-in emulated tenant instead of Microsoft")
 	fs.Bool("no-color", false, "Never colour output")
-	fs.BoolP("verbose", "v", false, "Trace HTTP requests to stderr, with secrets redacted")
+	fs.BoolP("verbose", "v", false, "Trace HTTP requests to stderr, secrets redacted (commands that call Microsoft)")
 	fs.BoolP("yes", "y", false, "Answer yes to confirmations")
 	_ = cmd.MarkPersistentFlagFilename("ca-file", "pem", "crt")
 }
