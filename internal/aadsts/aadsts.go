@@ -1,0 +1,96 @@
+// Package aadsts explains Microsoft Entra sign-in error codes (AADSTSnnnn)
+// in plain language, with the fix an admin can act on: a teamsctl command,
+// a portal path, or whom to ask. login, doctor and meeting test share it.
+//
+// Microsoft warns that codes and their wording may change; the table keeps
+// to codes whose meaning is documented in the Entra error-code reference
+// (graph.md section 11) or was observed there.
+package aadsts
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Kind groups codes by what the user must do next.
+type Kind int
+
+const (
+	// Failure needs a change somewhere (tenant setting, app, credential);
+	// signing in again alone will not help.
+	Failure Kind = iota
+	// Reauthenticate means the saved sign-in is no longer usable: running
+	// teamsctl login again fixes it.
+	Reauthenticate
+	// Pending is a device code that has not been approved yet.
+	Pending
+)
+
+// Entry explains one code.
+type Entry struct {
+	Code int
+	// Summary says what happened, in words an IT admin (not an OAuth
+	// expert) recognises.
+	Summary string
+	// Fix says what to do. Summary and Fix may contain the placeholders
+	// {client_id}, {tenant} and {login}, filled by Explain.
+	Fix  string
+	Kind Kind
+}
+
+// Context fills an entry's placeholders.
+type Context struct {
+	ClientID string
+	Tenant   string
+	// Login is the teamsctl login command that retries the sign-in.
+	Login string
+}
+
+// Lookup returns the entry for code.
+func Lookup(code int) (Entry, bool) {
+	e, ok := table[code]
+	return e, ok
+}
+
+// Explain returns the entry for code with its placeholders filled; ok is
+// false for codes the table does not know.
+func Explain(code int, c Context) (Entry, bool) {
+	e, ok := Lookup(code)
+	if !ok {
+		return Entry{}, false
+	}
+	if c.Tenant == "" {
+		c.Tenant = "your tenant"
+	}
+	if c.Login == "" {
+		c.Login = "teamsctl login"
+	}
+	fill := strings.NewReplacer("{client_id}", c.ClientID, "{tenant}", c.Tenant, "{login}", c.Login)
+	e.Summary, e.Fix = fill.Replace(e.Summary), fill.Replace(e.Fix)
+	return e, true
+}
+
+// Codes lists every known code in ascending order, for docs and tests.
+func Codes() []int {
+	codes := make([]int, 0, len(table))
+	for code := range table {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	return codes
+}
+
+var codePattern = regexp.MustCompile(`AADSTS(\d+)`)
+
+// FromText finds the first AADSTS code in text, such as an
+// error_description or an error page.
+func FromText(text string) (int, bool) {
+	m := codePattern.FindStringSubmatch(text)
+	if m == nil {
+		return 0, false
+	}
+	code, err := strconv.Atoi(m[1])
+	return code, err == nil
+}

@@ -1,0 +1,230 @@
+// Package retry is teamsctl's one retry policy for Microsoft Graph: it
+// replaces kiota's RetryHandler, which truncates fractional Retry-After
+// values (retrying early and earning another 429), retries POSTs on 504
+// although the request may have been processed, and forgets the request ids
+// of the attempts it gave up on.
+//
+// The policy retries 429, 503 and 504. It waits exactly as long as a
+// Retry-After header asks (rounded up to the next second, never less);
+// without one it backs off exponentially with jitter, up to a cap per wait
+// and a total budget. Requests that are not idempotent (POST, PATCH) are
+// retried only on 429 and 503, where Graph did not process them.
+package retry
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Policy says when and how long to retry. The zero value is not useful;
+// start from Default.
+type Policy struct {
+	// MaxRetries is the number of retries after the first attempt.
+	MaxRetries int
+	// BaseDelay is the first backoff when the response names no wait.
+	BaseDelay time.Duration
+	// MaxDelay caps one computed backoff (not a server's Retry-After).
+	MaxDelay time.Duration
+	// Budget is the most the policy waits in total for one request; a
+	// Retry-After beyond what is left ends the retries at once, so the
+	// caller can report it instead of hanging.
+	Budget time.Duration
+
+	// Sleep waits d or until ctx ends; tests inject one that returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now reads the clock, for Retry-After given as an HTTP date.
+	Now func() time.Time
+	// Jitter returns a random fraction in [0,1).
+	Jitter func() float64
+}
+
+// Default is the policy for interactive commands: up to 5 retries, backoff
+// from 1 s doubling to at most 30 s, and 2 minutes of waiting in total.
+func Default() Policy {
+	return Policy{
+		MaxRetries: 5,
+		BaseDelay:  time.Second,
+		MaxDelay:   30 * time.Second,
+		Budget:     2 * time.Minute,
+		Sleep:      sleep,
+		Now:        time.Now,
+		Jitter:     rand.Float64,
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Transport applies a Policy to every request sent through Base.
+type Transport struct {
+	Base   http.RoundTripper
+	Policy Policy
+}
+
+// RoundTrip sends req, retrying as the policy allows. It returns the last
+// response when retries are exhausted, so the caller sees Graph's error.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, err := bufferBody(req)
+	if err != nil {
+		return nil, err
+	}
+	var waited time.Duration
+	for attempt := 0; ; attempt++ {
+		resp, err := t.Base.RoundTrip(withBody(req, body, attempt))
+		if err != nil {
+			return nil, err
+		}
+		recordAttempt(req.Context(), resp)
+		if attempt >= t.Policy.MaxRetries || !retryable(req.Method, resp.StatusCode) {
+			return resp, nil
+		}
+		wait := t.Policy.delay(resp, attempt)
+		if waited+wait > t.Policy.Budget {
+			return resp, nil
+		}
+		drain(resp)
+		if err := t.Policy.Sleep(req.Context(), wait); err != nil {
+			return nil, err
+		}
+		waited += wait
+	}
+}
+
+// retryable reports whether a response may be retried for method. 504
+// means a gateway gave up waiting, not that Graph did nothing, so only
+// idempotent requests are retried then.
+func retryable(method string, status int) bool {
+	switch status {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true
+	case http.StatusGatewayTimeout:
+		return idempotent(method)
+	default:
+		return false
+	}
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPatch:
+		return false
+	default:
+		return true
+	}
+}
+
+// delay is how long to wait before retry number attempt+1.
+func (p Policy) delay(resp *http.Response, attempt int) time.Duration {
+	if d, ok := RetryAfter(resp.Header, p.Now()); ok {
+		return d
+	}
+	backoff := float64(p.BaseDelay) * math.Pow(2, float64(attempt))
+	backoff = math.Min(backoff, float64(p.MaxDelay))
+	// "Equal jitter": half the backoff is fixed, half random, so concurrent
+	// clients spread out without any of them retrying almost at once.
+	return time.Duration(backoff/2 + backoff/2*p.Jitter())
+}
+
+// RetryAfter reads a Retry-After header: seconds (fractions rounded up,
+// so the client never comes back early) or an HTTP date.
+func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil && secs >= 0 && !math.IsInf(secs, 0) {
+		return time.Duration(math.Ceil(secs)) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// bufferBody reads the request body once so every attempt can resend it.
+func bufferBody(req *http.Request) ([]byte, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil, nil
+	}
+	defer req.Body.Close()
+	data, err := io.ReadAll(req.Body)
+	if err != nil {
+		return nil, fmt.Errorf("reading request body: %w", err)
+	}
+	return data, nil
+}
+
+// withBody returns the request for one attempt, with a fresh body and the
+// Retry-Attempt header Graph's guidance asks retries to carry.
+func withBody(req *http.Request, body []byte, attempt int) *http.Request {
+	r := req.Clone(req.Context())
+	if body != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+	}
+	if attempt > 0 {
+		r.Header.Set("Retry-Attempt", strconv.Itoa(attempt))
+	}
+	return r
+}
+
+// drain discards a response that is about to be retried, so the connection
+// can be reused.
+func drain(resp *http.Response) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	_ = resp.Body.Close()
+}
+
+// Attempts collects the request ids of every attempt of a call, so an
+// error after retries can name them all (Microsoft support asks for them).
+type Attempts struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+type attemptsKey struct{}
+
+// TrackAttempts returns a context whose requests record their request ids
+// in the returned Attempts.
+func TrackAttempts(ctx context.Context) (context.Context, *Attempts) {
+	a := &Attempts{}
+	return context.WithValue(ctx, attemptsKey{}, a), a
+}
+
+// RequestIDs returns the recorded ids, oldest first.
+func (a *Attempts) RequestIDs() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.ids...)
+}
+
+func recordAttempt(ctx context.Context, resp *http.Response) {
+	a, ok := ctx.Value(attemptsKey{}).(*Attempts)
+	if !ok {
+		return
+	}
+	id := resp.Header.Get("request-id")
+	if id == "" {
+		return
+	}
+	a.mu.Lock()
+	a.ids = append(a.ids, id)
+	a.mu.Unlock()
+}

@@ -1,0 +1,144 @@
+package retry
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// script answers attempts with the given statuses and headers, recording
+// the bodies and headers it received.
+type script struct {
+	replies []reply
+	got     []*http.Request
+	bodies  []string
+}
+
+type reply struct {
+	status     int
+	retryAfter string
+}
+
+func (s *script) RoundTrip(req *http.Request) (*http.Response, error) {
+	s.got = append(s.got, req)
+	if req.Body != nil {
+		b, _ := io.ReadAll(req.Body)
+		s.bodies = append(s.bodies, string(b))
+	}
+	r := s.replies[len(s.got)-1]
+	h := http.Header{"Request-Id": []string{"req-" + strconv.Itoa(len(s.got))}}
+	if r.retryAfter != "" {
+		h.Set("Retry-After", r.retryAfter)
+	}
+	return &http.Response{StatusCode: r.status, Header: h, Body: io.NopCloser(strings.NewReader("{}")), Request: req}, nil
+}
+
+var epoch = time.Date(2025, 6, 2, 9, 30, 0, 0, time.UTC)
+
+// testPolicy records waits instead of sleeping.
+func testPolicy(waits *[]time.Duration) Policy {
+	p := Default()
+	p.Sleep = func(_ context.Context, d time.Duration) error { *waits = append(*waits, d); return nil }
+	p.Now = func() time.Time { return epoch }
+	p.Jitter = func() float64 { return 0.5 }
+	return p
+}
+
+func run(t *testing.T, method string, replies ...reply) (*script, []time.Duration, *http.Response, []string) {
+	t.Helper()
+	var waits []time.Duration
+	s := &script{replies: replies}
+	tr := &Transport{Base: s, Policy: testPolicy(&waits)}
+	ctx, attempts := TrackAttempts(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, method, "https://graph.example/v1.0/applications", strings.NewReader(`{"displayName":"x"}`))
+	resp, err := tr.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, waits, resp, attempts.RequestIDs()
+}
+
+func TestRetryAfterIsHonouredAndRoundedUp(t *testing.T) {
+	s, waits, resp, ids := run(t, http.MethodGet, reply{429, "0.5"}, reply{503, "2"}, reply{200, ""})
+	if resp.StatusCode != 200 || len(s.got) != 3 {
+		t.Fatalf("status %d after %d attempts", resp.StatusCode, len(s.got))
+	}
+	if want := []time.Duration{time.Second, 2 * time.Second}; !slices.Equal(waits, want) {
+		t.Errorf("waits = %v, want %v", waits, want)
+	}
+	if got := s.got[2].Header.Get("Retry-Attempt"); got != "2" {
+		t.Errorf("Retry-Attempt = %q", got)
+	}
+	if strings.Join(ids, ",") != "req-1,req-2,req-3" {
+		t.Errorf("request ids = %v", ids)
+	}
+}
+
+func TestRetryAfterHTTPDate(t *testing.T) {
+	h := http.Header{"Retry-After": []string{epoch.Add(7 * time.Second).Format(http.TimeFormat)}}
+	if d, ok := RetryAfter(h, epoch); !ok || d != 7*time.Second {
+		t.Errorf("RetryAfter = %v, %v", d, ok)
+	}
+}
+
+func TestBackoffWithoutHeaderIsCappedExponential(t *testing.T) {
+	replies := []reply{{503, ""}, {503, ""}, {503, ""}, {503, ""}, {503, ""}, {503, ""}}
+	_, waits, resp, ids := run(t, http.MethodGet, replies...)
+	// Jitter 0.5 gives three quarters of 1, 2, 4, 8, 16 s.
+	want := []time.Duration{750 * time.Millisecond, 1500 * time.Millisecond, 3 * time.Second, 6 * time.Second, 12 * time.Second}
+	if !slices.Equal(waits, want) {
+		t.Errorf("waits = %v, want %v", waits, want)
+	}
+	if resp.StatusCode != 503 || len(ids) != 6 {
+		t.Errorf("gave up with %d after %d attempts", resp.StatusCode, len(ids))
+	}
+}
+
+func TestBodyIsResentOnEveryAttempt(t *testing.T) {
+	s, _, _, _ := run(t, http.MethodPost, reply{429, "1"}, reply{201, ""})
+	if len(s.bodies) != 2 || s.bodies[0] != s.bodies[1] || s.bodies[1] != `{"displayName":"x"}` {
+		t.Errorf("bodies = %q", s.bodies)
+	}
+}
+
+func TestPostIsNotRetriedOnGatewayTimeout(t *testing.T) {
+	s, waits, resp, _ := run(t, http.MethodPost, reply{504, ""})
+	if resp.StatusCode != 504 || len(s.got) != 1 || len(waits) != 0 {
+		t.Errorf("POST 504 retried: %d attempts", len(s.got))
+	}
+	s, _, resp, _ = run(t, http.MethodDelete, reply{504, ""}, reply{204, ""})
+	if resp.StatusCode != 204 || len(s.got) != 2 {
+		t.Errorf("DELETE 504 not retried")
+	}
+}
+
+func TestOtherStatusesAreNotRetried(t *testing.T) {
+	for _, status := range []int{400, 401, 403, 404, 500} {
+		s, _, _, _ := run(t, http.MethodGet, reply{status, "1"})
+		if len(s.got) != 1 {
+			t.Errorf("%d retried", status)
+		}
+	}
+}
+
+func TestRetryAfterBeyondBudgetGivesUpAtOnce(t *testing.T) {
+	s, waits, resp, _ := run(t, http.MethodGet, reply{429, "600"})
+	if resp.StatusCode != 429 || len(s.got) != 1 || len(waits) != 0 {
+		t.Errorf("waited %v over %d attempts", waits, len(s.got))
+	}
+}
+
+func TestCancelledWaitStops(t *testing.T) {
+	s := &script{replies: []reply{{429, "1"}, {200, ""}}}
+	p := Default()
+	p.Sleep = func(context.Context, time.Duration) error { return context.Canceled }
+	req, _ := http.NewRequest(http.MethodGet, "https://graph.example/v1.0/me", nil)
+	if _, err := (&Transport{Base: s, Policy: p}).RoundTrip(req); err != context.Canceled {
+		t.Errorf("err = %v", err)
+	}
+}
