@@ -99,6 +99,18 @@ type Tenant struct {
 	OnlineMeetings []*OnlineMeeting `json:"onlineMeetings,omitempty"`
 	Events         []*Event         `json:"events,omitempty"`
 	SignIns        []*SignIn        `json:"signIns,omitempty"`
+
+	// InteractiveUser is who signs in at the authorize and admin consent
+	// endpoints when the request names nobody (the emulator has no login UI).
+	InteractiveUser *InteractiveUser `json:"interactiveUser,omitempty"`
+}
+
+// InteractiveUser is the account the emulated login page signs in.
+type InteractiveUser struct {
+	UserID string `json:"userId"`
+	// MFA says whether the user completes an MFA challenge when asked
+	// (which also requires an MFA-registered account).
+	MFA bool `json:"mfa"`
 }
 
 // Domain is a verified domain of a tenant.
@@ -468,20 +480,27 @@ type DeviceCode struct {
 	// Status is pending, approved, declined or redeemed; UserID is who approved.
 	Status string `json:"status"`
 	UserID string `json:"userId,omitempty"`
+	// MFA records that the approving sign-in satisfied MFA.
+	MFA bool `json:"mfa,omitempty"`
+	// Failure is the sign-in error of an approval that failed; the next
+	// poll returns it, as Entra does.
+	Failure *LoginFailure `json:"failure,omitempty"`
 }
 
 // AuthCode is an issued authorization code (auth code + PKCE flow).
 type AuthCode struct {
-	Code          string    `json:"code"`
-	TenantID      string    `json:"tenantId"`
-	ClientID      string    `json:"clientId"`
-	UserID        string    `json:"userId"`
-	RedirectURI   string    `json:"redirectUri"`
-	Scopes        []string  `json:"scopes"`
-	CodeChallenge string    `json:"codeChallenge,omitempty"`
-	Nonce         string    `json:"nonce,omitempty"`
-	ExpiresAt     time.Time `json:"expiresAt"`
-	Redeemed      bool      `json:"redeemed,omitempty"`
+	Code          string   `json:"code"`
+	TenantID      string   `json:"tenantId"`
+	ClientID      string   `json:"clientId"`
+	UserID        string   `json:"userId"`
+	RedirectURI   string   `json:"redirectUri"`
+	Scopes        []string `json:"scopes"`
+	CodeChallenge string   `json:"codeChallenge,omitempty"`
+	// CodeChallengeMethod is S256 or plain.
+	CodeChallengeMethod string    `json:"codeChallengeMethod,omitempty"`
+	Nonce               string    `json:"nonce,omitempty"`
+	ExpiresAt           time.Time `json:"expiresAt"`
+	Redeemed            bool      `json:"redeemed,omitempty"`
 	// MFA records that the interactive sign-in behind the code satisfied MFA.
 	MFA bool `json:"mfa,omitempty"`
 }
@@ -496,6 +515,12 @@ type RefreshToken struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 	Revoked   bool      `json:"revoked,omitempty"`
 	MFA       bool      `json:"mfa,omitempty"`
+	// ClientAppType is the Conditional Access client type of the sign-in
+	// that obtained the token (browser or mobileAppsAndDesktopClients).
+	ClientAppType string `json:"clientAppType,omitempty"`
+	// Confidential tokens were issued to a confidential client and must be
+	// redeemed with its credentials.
+	Confidential bool `json:"confidential,omitempty"`
 }
 
 // Throttle is an active 429 window for a client on a workload.

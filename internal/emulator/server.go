@@ -26,6 +26,11 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Faults configures latency, random errors and replication lag.
 	Faults FaultOptions
+	// AccessTokenLifetime is the lifetime of issued access tokens
+	// (expires_in); zero means Entra's default, 3599 s. MSAL never caches a
+	// token expiring within five minutes, so tests use <= 300 s to make
+	// every silent call redeem the refresh token.
+	AccessTokenLifetime time.Duration
 }
 
 // Server is the emulator: one http.Handler serving the Entra login endpoints
@@ -39,11 +44,21 @@ type Server struct {
 	now    func() time.Time
 	sleep  func(ctx context.Context, d time.Duration) error
 	faults *faultInjector
+	// tokenLifetime is the access token lifetime (Options.AccessTokenLifetime).
+	tokenLifetime time.Duration
+	// seed rebuilds the state on Reset; nil means the built-in Contoso seed.
+	seed *Seed
+	// controlOnce builds control, the /_emulator router (see control.go).
+	controlOnce sync.Once
+	control     *http.ServeMux
 }
 
 // New builds a Server from options.
 func New(opts Options) (*Server, error) {
-	s := &Server{now: opts.Now, sleep: opts.Sleep}
+	s := &Server{now: opts.Now, sleep: opts.Sleep, seed: opts.Seed, tokenLifetime: opts.AccessTokenLifetime}
+	if s.tokenLifetime <= 0 {
+		s.tokenLifetime = DefaultAccessTokenLifetime
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -1,0 +1,306 @@
+package emulator
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// refreshTokenLifetime is Entra's inactivity window for refresh tokens.
+const refreshTokenLifetime = 90 * 24 * time.Hour
+
+// tokenRequest is one call to the token endpoint, handled with s.mu held.
+type tokenRequest struct {
+	r    *http.Request
+	st   *State
+	lt   loginTenant
+	ref  string // the {tenant} segment as sent
+	now  time.Time
+	base string
+}
+
+func (q *tokenRequest) form(key string) string { return q.r.PostForm.Get(key) }
+
+// client resolves the client_id and authenticates it.
+func (q *tokenRequest) client() (*loginClient, clientAuthMethod, *LoginFailure) {
+	c, f := resolveClient(q.st, q.lt.tenant, q.form("client_id"))
+	if f != nil {
+		return nil, authNone, f
+	}
+	method, f := c.authenticate(readClientCredentials(q.r), tokenAudiences(q.base, q.ref, q.lt.tenant), q.now)
+	return c, method, f
+}
+
+type tokenGrant func(s *Server, q *tokenRequest) (map[string]any, *LoginFailure)
+
+var tokenGrants = map[string]tokenGrant{
+	"client_credentials": (*Server).grantClientCredentials,
+	"device_code":        (*Server).grantDeviceCode, // what MSAL sends
+	"urn:ietf:params:oauth:grant-type:device_code": (*Server).grantDeviceCode,
+	"refresh_token":      (*Server).grantRefreshToken,
+	"authorization_code": (*Server).grantAuthorizationCode,
+}
+
+func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, ref string) {
+	if err := r.ParseForm(); err != nil {
+		writeLoginFailure(w, r, fail("invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'."))
+		return
+	}
+	grantType := r.PostForm.Get("grant_type")
+	grant, ok := tokenGrants[grantType]
+	switch {
+	case grantType == "":
+		writeLoginFailure(w, r, errMissingParam("grant_type"))
+		return
+	case !ok:
+		writeLoginFailure(w, r, fail("unsupported_grant_type", 70003, "The app requested an unsupported grant type '%s'.", grantType))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lt, f := resolveLoginTenant(s.state, ref)
+	if f != nil {
+		writeLoginFailure(w, r, f)
+		return
+	}
+	body, f := grant(s, &tokenRequest{r: r, st: s.state, lt: lt, ref: ref, now: s.now(), base: baseURL(r)})
+	if f != nil {
+		writeLoginFailure(w, r, f)
+		return
+	}
+	writeTokenResponse(w, body)
+}
+
+// writeTokenResponse writes a successful token response with the headers
+// Entra sends (tokens must never be cached by intermediaries).
+func writeTokenResponse(w http.ResponseWriter, body map[string]any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store, no-cache")
+	w.Header().Set("Pragma", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	_ = json.NewEncoder(w).Encode(body) // the client went away; nothing to report to
+}
+
+// grantClientCredentials issues an app-only token carrying the application
+// permissions (app role assignments) the client's service principal holds
+// in the tenant.
+func (s *Server) grantClientCredentials(q *tokenRequest) (map[string]any, *LoginFailure) {
+	if q.lt.multi {
+		// Entra cannot tell which tenant's app-only token is wanted.
+		return nil, fail("invalid_request", 50059, "No tenant-identifying information found in either the request or implied by any provided credentials.")
+	}
+	c, method, f := q.client()
+	if f != nil {
+		return nil, f
+	}
+	if method == authNone {
+		return nil, errCredentialRequired()
+	}
+	scopes, f := parseScopes(q.lt.tenant, q.form("scope"))
+	if f != nil {
+		return nil, f
+	}
+	if !scopes.isDefault {
+		return nil, fail("invalid_scope", 1002012, "The provided value for scope %s is not valid. Client credential flows must have a scope value "+
+			"with /.default suffixed to the resource identifier (application ID URI).", q.form("scope"))
+	}
+	t := q.lt.tenant
+	sp := t.ServicePrincipalByAppID(c.app.AppID)
+	if sp == nil {
+		// Entra's current answer for an app never consented in the tenant;
+		// the error name is a plausible guess.
+		return nil, fail("invalid_client", 7000229, "The client application %s is missing service principal in the tenant %s. "+
+			"See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119", c.app.AppID, t.ID)
+	}
+	if !sp.AccountEnabled {
+		return nil, errAppDisabled(sp)
+	}
+	claims := AccessClaims{TenantID: t.ID, ObjectID: sp.ID, AppID: c.app.AppID, IDType: "app",
+		Roles: assignedRoleValues(t, sp, scopes.resource)}
+	at, err := s.signAccessToken(claims, q.now, s.tokenLifetime)
+	if err != nil {
+		return nil, errServer(err)
+	}
+	secs := int(s.tokenLifetime / time.Second)
+	return map[string]any{"token_type": "Bearer", "expires_in": secs, "ext_expires_in": secs, "access_token": at}, nil
+}
+
+func errCredentialRequired() *LoginFailure {
+	return failClient(7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+}
+
+func errServer(err error) *LoginFailure {
+	f := fail("temporarily_unavailable", 90033, "A transient error has occurred. Please try again. (%v)", err)
+	f.Status = http.StatusServiceUnavailable
+	return f
+}
+
+// assignedRoleValues lists the values of resource's app roles assigned to
+// the service principal.
+func assignedRoleValues(t *Tenant, sp, resource *ServicePrincipal) []string {
+	var out []string
+	for _, a := range t.AssignmentsOf(sp.ID) {
+		if !strings.EqualFold(a.ResourceID, resource.ID) {
+			continue
+		}
+		for _, role := range resource.AppRoles {
+			if strings.EqualFold(role.ID, a.AppRoleID) && role.IsEnabled {
+				out = unionScopes(out, role.Value)
+			}
+		}
+	}
+	return out
+}
+
+// grantRefreshToken redeems a refresh token. Entra re-evaluates the
+// sign-in silently: account state, assignment, consent and Conditional
+// Access, with the MFA the original interactive sign-in performed. Used
+// refresh tokens stay valid: Entra does not revoke a refresh token when it
+// is redeemed ("you're expected to discard the old refresh token").
+func (s *Server) grantRefreshToken(q *tokenRequest) (map[string]any, *LoginFailure) {
+	c, method, f := q.client()
+	if f != nil {
+		return nil, f
+	}
+	raw := q.form("refresh_token")
+	if raw == "" {
+		return nil, errMissingParam("refresh_token")
+	}
+	rt, f := findRefreshToken(q.st, q.lt.tenant, c.app, raw, q.now)
+	if f != nil {
+		return nil, f
+	}
+	if rt.Confidential && method == authNone {
+		return nil, errCredentialRequired()
+	}
+	scope := q.form("scope")
+	if strings.TrimSpace(scope) == "" {
+		scope = strings.Join(rt.Scopes, " ")
+	}
+	scopes, f := parseScopes(q.lt.tenant, scope)
+	if f != nil {
+		return nil, f
+	}
+	user := q.lt.tenant.UserByIDOrUPN(rt.UserID)
+	attempt := signInAttempt{tenant: q.lt.tenant, client: c, user: user, upn: rt.UserID, scopes: scopes,
+		mfaDone: rt.MFA, clientAppType: rt.ClientAppType}
+	res, f := s.signIn(q.st, attempt, q.now)
+	if f != nil {
+		return nil, f
+	}
+	return s.issueUserTokens(q, userTokens{client: c, user: user, scopes: scopes, clientSP: res.clientSP,
+		mfa: res.mfa, clientAppType: rt.ClientAppType, confidential: rt.Confidential})
+}
+
+// findRefreshToken checks a presented refresh token.
+func findRefreshToken(st *State, t *Tenant, app *Application, raw string, now time.Time) (*RefreshToken, *LoginFailure) {
+	var rt *RefreshToken
+	for _, cand := range st.RefreshTokens {
+		if cand.Token == raw {
+			rt = cand
+			break
+		}
+	}
+	switch {
+	case rt == nil:
+		return nil, fail("invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.")
+	case !strings.EqualFold(rt.ClientID, app.AppID) || rt.TenantID != t.ID:
+		return nil, fail("invalid_grant", 70000, "Provided grant is invalid or malformed.")
+	case rt.Revoked:
+		return nil, fail("invalid_grant", 50173, "The provided grant has expired due to it being revoked, a fresh auth token is needed. "+
+			"The user might have changed or reset their password.")
+	case now.After(rt.ExpiresAt):
+		return nil, fail("invalid_grant", 700082, "The refresh token has expired due to inactivity. The token was issued on %s and was inactive for 90.00:00:00.",
+			rt.ExpiresAt.Add(-refreshTokenLifetime).UTC().Format(time.RFC3339))
+	}
+	return rt, nil
+}
+
+// userTokens is what a successful user sign-in is issued tokens for.
+type userTokens struct {
+	client        *loginClient
+	user          *User
+	scopes        *scopeRequest
+	clientSP      *ServicePrincipal
+	mfa           bool
+	clientAppType string
+	confidential  bool
+	nonce         string
+}
+
+// issueUserTokens builds the token response of a user flow: an access
+// token carrying every consented scope of the resource, a refresh token
+// when offline_access was asked for, an id_token for openid, and
+// client_info (unpadded base64url) when the client sent client_info=1.
+func (s *Server) issueUserTokens(q *tokenRequest, u userTokens) (map[string]any, *LoginFailure) {
+	t := q.lt.tenant
+	granted := grantedScopes(t, u.clientSP, u.scopes.resource, u.user.ID)
+	amr := []string{"pwd"}
+	if u.mfa {
+		amr = append(amr, "mfa")
+	}
+	at, err := s.signAccessToken(AccessClaims{
+		TenantID: t.ID, ObjectID: u.user.ID, UPN: u.user.UserPrincipalName, PreferredUsername: u.user.UserPrincipalName,
+		Name: u.user.DisplayName, AppID: u.client.app.AppID, AuthorizedParty: u.client.app.AppID, IDType: "user",
+		Scopes: strings.Join(granted, " "), DirectoryRoles: u.user.DirectoryRoles, AuthMethods: amr,
+	}, q.now, s.tokenLifetime)
+	if err != nil {
+		return nil, errServer(err)
+	}
+	secs := int(s.tokenLifetime / time.Second)
+	body := map[string]any{"token_type": "Bearer", "scope": responseScope(u.scopes, granted),
+		"expires_in": secs, "ext_expires_in": secs, "access_token": at}
+	if u.scopes.has("offline_access") {
+		body["refresh_token"] = issueRefreshToken(q.st, t, u, q.now)
+	}
+	if u.scopes.has("openid") {
+		idt, err := s.signIDToken(q.base+"/"+t.ID+"/v2.0", u.client.app.AppID, IDClaims{
+			RegisteredClaims: jwt.RegisteredClaims{Subject: pairwiseSubject(u.user.ID, u.client.app.AppID)},
+			TenantID:         t.ID, ObjectID: u.user.ID, PreferredUsername: u.user.UserPrincipalName, Name: u.user.DisplayName, Nonce: u.nonce,
+		}, q.now)
+		if err != nil {
+			return nil, errServer(err)
+		}
+		body["id_token"] = idt
+	}
+	if q.form("client_info") == "1" {
+		body["client_info"] = clientInfo(u.user.ID, t.ID)
+	}
+	return body, nil
+}
+
+// issueRefreshToken stores and returns a new refresh token, dropping
+// expired ones so a long-lived sandbox state does not grow without bound.
+func issueRefreshToken(st *State, t *Tenant, u userTokens, now time.Time) string {
+	kept := st.RefreshTokens[:0]
+	for _, rt := range st.RefreshTokens {
+		if now.Before(rt.ExpiresAt) {
+			kept = append(kept, rt)
+		}
+	}
+	raw := "1.A" + NewSecret(120) // Entra refresh tokens are opaque; the prefix only looks familiar
+	st.RefreshTokens = append(kept, &RefreshToken{
+		Token: raw, TenantID: t.ID, ClientID: u.client.app.AppID, UserID: u.user.ID, Scopes: u.scopes.canonical(),
+		ExpiresAt: now.Add(refreshTokenLifetime), MFA: u.mfa, ClientAppType: u.clientAppType, Confidential: u.confidential,
+	})
+	return raw
+}
+
+// pairwiseSubject imitates the v2 sub claim: stable per user and app, and
+// different across apps.
+func pairwiseSubject(userID, appID string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(userID + "/" + appID)))
+	return base64.RawURLEncoding.EncodeToString(sum[:])[:43]
+}
+
+// clientInfo is MSAL's account key: base64url without padding, which MSAL
+// requires (padding fails the whole response).
+func clientInfo(uid, utid string) string {
+	raw, _ := json.Marshal(map[string]string{"uid": uid, "utid": utid}) // two strings always marshal
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
