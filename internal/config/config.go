@@ -76,15 +76,12 @@ func (c *Config) Settings() []Setting {
 
 // Setting returns one resolved key. The error lists the valid keys.
 func (c *Config) Setting(key string) (Setting, error) {
-	if _, err := LookupKey(key); err != nil {
-		return Setting{}, err
-	}
 	for _, s := range c.settings {
 		if s.Key == key {
 			return s, nil
 		}
 	}
-	return Setting{}, fmt.Errorf("setting %q was not resolved", key)
+	return Setting{}, &UnknownKeyError{Name: key}
 }
 
 // LoadOptions say where to look. Getenv is injected so tests and embedders
@@ -127,7 +124,8 @@ func Load(opts LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := newViper(file.Values(profile), env, opts.Flags)
+	fileValues := file.Values(profile)
+	v, err := newViper(fileValues, env, opts.Flags)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +143,7 @@ func Load(opts LoadOptions) (*Config, error) {
 		dir:      dir,
 		file:     file,
 	}
-	cfg.settings = resolvedSettings(v, file.Values(profile), env, opts.Flags)
+	cfg.settings = resolvedSettings(v, fileValues, env, opts.Flags)
 	return cfg, nil
 }
 
