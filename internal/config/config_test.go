@@ -237,3 +237,14 @@ func TestDirFallsBackToUserConfigDir(t *testing.T) {
 		t.Errorf("Dir() = %q, want under %q", dir, base)
 	}
 }
+
+func TestSettingUnknownKey(t *testing.T) {
+	cfg, err := load(t, configDir(t, ""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unknown *UnknownKeyError
+	if _, err := cfg.Setting("colour"); !errors.As(err, &unknown) {
+		t.Errorf("want *UnknownKeyError, got %v", err)
+	}
+}
