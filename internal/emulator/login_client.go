@@ -135,7 +135,9 @@ func (c *loginClient) verifyAssertion(creds clientCredentials, audiences []strin
 		return failClient(700027, "Client assertion contains an invalid signature. [Reason - The key used is expired., Thumbprint of key used by client: '%X']", thumb)
 	}
 	claims := &jwt.RegisteredClaims{}
-	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256", "PS256"}), jwt.WithTimeFunc(func() time.Time { return now }), jwt.WithExpirationRequired())
+	// Entra tolerates five minutes of clock skew on assertions.
+	parser := jwt.NewParser(jwt.WithValidMethods([]string{"RS256", "PS256"}), jwt.WithTimeFunc(func() time.Time { return now }),
+		jwt.WithExpirationRequired(), jwt.WithLeeway(5*time.Minute))
 	_, err = parser.ParseWithClaims(creds.assertion, claims, func(*jwt.Token) (any, error) { return cert.PublicKey, nil })
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired), errors.Is(err, jwt.ErrTokenNotValidYet):

@@ -259,10 +259,7 @@ func (s *Server) issueUserTokens(q *tokenRequest, u userTokens) (map[string]any,
 		body["refresh_token"] = issueRefreshToken(q.st, t, u, q.now)
 	}
 	if u.scopes.has("openid") {
-		idt, err := s.signIDToken(q.base+"/"+t.ID+"/v2.0", u.client.app.AppID, IDClaims{
-			RegisteredClaims: jwt.RegisteredClaims{Subject: pairwiseSubject(u.user.ID, u.client.app.AppID)},
-			TenantID:         t.ID, ObjectID: u.user.ID, PreferredUsername: u.user.UserPrincipalName, Name: u.user.DisplayName, Nonce: u.nonce,
-		}, q.now)
+		idt, err := s.signUserIDToken(q, u)
 		if err != nil {
 			return nil, errServer(err)
 		}
@@ -272,6 +269,52 @@ func (s *Server) issueUserTokens(q *tokenRequest, u userTokens) (map[string]any,
 		body["client_info"] = clientInfo(u.user.ID, t.ID)
 	}
 	return body, nil
+}
+
+// idTokenClaims are the v2 id_token claims. aud is a single string, as
+// Entra sends it: MSAL Go fails to decode an id_token whose aud is an
+// array, which is what jwt.ClaimStrings (and so signIDToken) produces.
+type idTokenClaims struct {
+	Issuer            string `json:"iss"`
+	Subject           string `json:"sub"`
+	Audience          string `json:"aud"`
+	ExpiresAt         int64  `json:"exp"`
+	NotBefore         int64  `json:"nbf"`
+	IssuedAt          int64  `json:"iat"`
+	TenantID          string `json:"tid"`
+	ObjectID          string `json:"oid"`
+	PreferredUsername string `json:"preferred_username"`
+	Name              string `json:"name"`
+	Nonce             string `json:"nonce,omitempty"`
+	Version           string `json:"ver"`
+}
+
+// GetExpirationTime and the other getters make idTokenClaims a jwt.Claims.
+func (c idTokenClaims) GetExpirationTime() (*jwt.NumericDate, error) {
+	return jwt.NewNumericDate(time.Unix(c.ExpiresAt, 0)), nil
+}
+func (c idTokenClaims) GetIssuedAt() (*jwt.NumericDate, error) {
+	return jwt.NewNumericDate(time.Unix(c.IssuedAt, 0)), nil
+}
+func (c idTokenClaims) GetNotBefore() (*jwt.NumericDate, error) {
+	return jwt.NewNumericDate(time.Unix(c.NotBefore, 0)), nil
+}
+func (c idTokenClaims) GetIssuer() (string, error)  { return c.Issuer, nil }
+func (c idTokenClaims) GetSubject() (string, error) { return c.Subject, nil }
+func (c idTokenClaims) GetAudience() (jwt.ClaimStrings, error) {
+	return jwt.ClaimStrings{c.Audience}, nil
+}
+
+// signUserIDToken mints the id_token of a user flow: issuer
+// https://<host>/<tid>/v2.0, audience the client, pairwise sub.
+func (s *Server) signUserIDToken(q *tokenRequest, u userTokens) (string, error) {
+	t, appID := q.lt.tenant, u.client.app.AppID
+	return s.keys.sign(idTokenClaims{
+		Issuer: q.base + "/" + t.ID + "/v2.0", Subject: pairwiseSubject(u.user.ID, appID), Audience: appID,
+		ExpiresAt: q.now.Add(time.Hour).Unix(), NotBefore: q.now.Unix(), IssuedAt: q.now.Unix(),
+		TenantID: t.ID, ObjectID: u.user.ID, PreferredUsername: u.user.UserPrincipalName, Name: u.user.DisplayName,
+		Nonce: u.nonce, Version: "2.0",
+	})
 }
 
 // issueRefreshToken stores and returns a new refresh token, dropping
