@@ -279,3 +279,12 @@ func (e *loginEnv) addDaemonApp(secret string, secretEnd time.Time, cert *x509.C
 	})
 	return appID
 }
+
+func decodeJSON(t *testing.T, resp *http.Response) map[string]any {
+	t.Helper()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
