@@ -103,6 +103,22 @@ func (s *Server) Update(fn func(st *State) error) error {
 	return fn(s.state)
 }
 
+// ReplaceState swaps in a state another process saved (the in-process
+// sandbox shares one state file between concurrent teamsctl processes).
+func (s *Server) ReplaceState(st *State) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st.SigningKey != s.state.SigningKey {
+		keys, err := loadOrCreateKeys(st)
+		if err != nil {
+			return err
+		}
+		s.keys = keys
+	}
+	s.state = st
+	return nil
+}
+
 // MarshalState encodes the whole state as JSON, for the sandbox state file.
 func (s *Server) MarshalState() ([]byte, error) {
 	s.mu.Lock()

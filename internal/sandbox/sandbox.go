@@ -2,6 +2,12 @@
 // --sandbox`: requests to the sandbox hosts are served by the emulator's
 // handler directly (no sockets, no certificates), and the tenant's state
 // persists between invocations in the config directory.
+//
+// Several teamsctl processes may use one sandbox at once (a device-code
+// sign-in waiting in one terminal while `teamsctl sandbox
+// approve-device-code` runs in another), so the state file is locked per
+// request, not per process: each request reloads the state if another
+// process changed it, and saves it after a write.
 package sandbox
 
 import (
@@ -15,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/teamsctl/teamsctl/internal/emulator"
@@ -34,10 +41,17 @@ func LoginURL() string { return "https://" + LoginHost }
 // GraphURL is the sandbox's Microsoft Graph v1.0 endpoint.
 func GraphURL() string { return "https://" + GraphHost + "/v1.0" }
 
+// Dir is where the sandbox lives inside teamsctl's config directory.
+func Dir(configDir string) string { return filepath.Join(configDir, "sandbox") }
+
 // File names inside the sandbox directory.
 const (
 	stateFile = "sandbox.json"
 	lockFile  = "sandbox.lock"
+	// genFile holds a random token rewritten on every save; a token other
+	// than the one this process wrote or read means another process saved.
+	// (File modification times are too coarse on some file systems.)
+	genFile = "sandbox.gen"
 )
 
 // Options configure Open.
@@ -49,11 +63,15 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Sandbox is an open, locked sandbox tenant.
+// Sandbox is an opened sandbox tenant.
 type Sandbox struct {
 	Server *emulator.Server
-	path   string
-	lock   *fsutil.Lock
+	dir    string
+	// mu serialises this process's requests; the file lock serialises
+	// processes.
+	mu sync.Mutex
+	// generation is the genFile token of the state this process holds.
+	generation string
 }
 
 // persisted is the sandbox state file: the tenant plus the fault settings
@@ -63,40 +81,35 @@ type persisted struct {
 	State  json.RawMessage       `json:"state"`
 }
 
-// Open locks the sandbox in dir (waiting for another teamsctl process to
-// finish with it) and loads its state, creating it from the seed on first
-// use.
+// Open loads the sandbox in dir, creating and saving it from the seed on
+// first use.
 func Open(ctx context.Context, dir string, opts Options) (*Sandbox, error) {
-	lock, err := fsutil.LockFile(ctx, filepath.Join(dir, lockFile))
+	sb := &Sandbox{dir: dir}
+	err := sb.withFileLock(ctx, func() error {
+		p, err := sb.read()
+		if errors.Is(err, os.ErrNotExist) {
+			if sb.Server, err = fresh(opts); err != nil {
+				return err
+			}
+			return sb.save()
+		}
+		if err != nil {
+			return err
+		}
+		st, err := p.decodeState(sb.path())
+		if err != nil {
+			return err
+		}
+		sb.Server, err = emulator.New(emulator.Options{State: st, Now: opts.Now, Faults: p.Faults})
+		return err
+	})
 	if err != nil {
-		return nil, err
-	}
-	sb := &Sandbox{path: filepath.Join(dir, stateFile), lock: lock}
-	if sb.Server, err = load(sb.path, opts); err != nil {
-		_ = lock.Unlock()
 		return nil, err
 	}
 	return sb, nil
 }
 
-func load(path string, opts Options) (*emulator.Server, error) {
-	raw, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return fresh(opts)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var p persisted
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, fmt.Errorf("sandbox state %s is corrupt (%v); run `teamsctl sandbox reset` to start over", path, err)
-	}
-	var st emulator.State
-	if err := json.Unmarshal(p.State, &st); err != nil {
-		return nil, fmt.Errorf("sandbox state %s is corrupt (%v); run `teamsctl sandbox reset` to start over", path, err)
-	}
-	return emulator.New(emulator.Options{State: &st, Now: opts.Now, Faults: p.Faults})
-}
+func (sb *Sandbox) path() string { return filepath.Join(sb.dir, stateFile) }
 
 func fresh(opts Options) (*emulator.Server, error) {
 	var seed *emulator.Seed
@@ -109,9 +122,82 @@ func fresh(opts Options) (*emulator.Server, error) {
 	return emulator.New(emulator.Options{Seed: seed, Now: opts.Now})
 }
 
-// Save writes the state file atomically with mode 0600 (it holds client
+// Do runs fn on the up-to-date state and saves what it changed, holding
+// the cross-process lock; sandbox commands use it for direct edits.
+func (sb *Sandbox) Do(ctx context.Context, fn func(*emulator.Server) error) error {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return sb.withFileLock(ctx, func() error {
+		if err := sb.reloadIfChanged(); err != nil {
+			return err
+		}
+		if err := fn(sb.Server); err != nil {
+			return err
+		}
+		return sb.save()
+	})
+}
+
+func (sb *Sandbox) withFileLock(ctx context.Context, fn func() error) error {
+	lock, err := fsutil.LockFile(ctx, filepath.Join(sb.dir, lockFile))
+	if err != nil {
+		return err
+	}
+	fnErr := fn()
+	if err := lock.Unlock(); err != nil && fnErr == nil {
+		return err
+	}
+	return fnErr
+}
+
+func (sb *Sandbox) read() (*persisted, error) {
+	raw, err := os.ReadFile(sb.path())
+	if err != nil {
+		return nil, err
+	}
+	sb.generation = sb.currentGeneration()
+	var p persisted
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, corrupt(sb.path(), err)
+	}
+	return &p, nil
+}
+
+func (p *persisted) decodeState(path string) (*emulator.State, error) {
+	var st emulator.State
+	if err := json.Unmarshal(p.State, &st); err != nil {
+		return nil, corrupt(path, err)
+	}
+	return &st, nil
+}
+
+func corrupt(path string, err error) error {
+	return fmt.Errorf("sandbox state %s is corrupt (%v); run `teamsctl sandbox reset` to start over", path, err)
+}
+
+// reloadIfChanged picks up what another process saved since we last looked.
+func (sb *Sandbox) reloadIfChanged() error {
+	if sb.currentGeneration() == sb.generation {
+		return nil
+	}
+	p, err := sb.read()
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // reset by another process: keep serving what we have
+	}
+	if err != nil {
+		return err
+	}
+	st, err := p.decodeState(sb.path())
+	if err != nil {
+		return err
+	}
+	sb.Server.SetFaults(p.Faults)
+	return sb.Server.ReplaceState(st)
+}
+
+// save writes the state file atomically with mode 0600 (it holds client
 // secrets and the token signing key of the sandbox tenant).
-func (sb *Sandbox) Save() error {
+func (sb *Sandbox) save() error {
 	state, err := sb.Server.MarshalState()
 	if err != nil {
 		return err
@@ -120,34 +206,39 @@ func (sb *Sandbox) Save() error {
 	if err != nil {
 		return err
 	}
-	return fsutil.WriteFileAtomic(sb.path, raw, 0o600)
-}
-
-// Close saves the state and releases the lock.
-func (sb *Sandbox) Close() error {
-	saveErr := sb.Save()
-	if err := sb.lock.Unlock(); err != nil && saveErr == nil {
+	if err := fsutil.WriteFileAtomic(sb.path(), raw, 0o600); err != nil {
 		return err
 	}
-	return saveErr
+	sb.generation = emulator.NewSecret(16)
+	return fsutil.WriteFileAtomic(filepath.Join(sb.dir, genFile), []byte(sb.generation), 0o600)
+}
+
+// currentGeneration reads the token of the last save by any process.
+func (sb *Sandbox) currentGeneration() string {
+	raw, err := os.ReadFile(filepath.Join(sb.dir, genFile))
+	if err != nil {
+		return "" // no save yet, or reset: the state file read decides
+	}
+	return string(raw)
 }
 
 // Reset deletes the sandbox state so the next Open starts from the seed.
 func Reset(ctx context.Context, dir string) error {
-	lock, err := fsutil.LockFile(ctx, filepath.Join(dir, lockFile))
-	if err != nil {
-		return err
-	}
-	defer lock.Unlock()
-	if err := os.Remove(filepath.Join(dir, stateFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	return nil
+	sb := &Sandbox{dir: dir}
+	return sb.withFileLock(ctx, func() error {
+		for _, name := range []string{stateFile, genFile} {
+			if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Transport serves requests for the sandbox hosts with the emulator's
-// handler and refuses every other host. Writes are saved as they happen, so
-// an interrupted command leaves the tenant as a real one would be.
+// handler and refuses every other host. Each request sees what other
+// processes saved, and writes are saved as they happen, so an interrupted
+// command leaves the tenant as a real one would be.
 func (sb *Sandbox) Transport() http.RoundTripper { return transport{sb} }
 
 type transport struct{ sb *Sandbox }
@@ -167,14 +258,13 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		inner.Body = http.NoBody
 	}
 	rec := httptest.NewRecorder()
-	t.sb.Server.ServeHTTP(rec, inner)
+	writes := req.Method != http.MethodGet && req.Method != http.MethodHead
+	err := t.sb.serve(req.Context(), rec, inner, writes)
 	if req.Body != nil {
 		_ = req.Body.Close()
 	}
-	if req.Method != http.MethodGet && req.Method != http.MethodHead {
-		if err := t.sb.Save(); err != nil {
-			return nil, fmt.Errorf("sandbox: saving state: %w", err)
-		}
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
 	}
 	resp := rec.Result()
 	resp.Request = req
@@ -182,4 +272,24 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = io.NopCloser(strings.NewReader(""))
 	}
 	return resp, nil
+}
+
+func (sb *Sandbox) serve(ctx context.Context, w http.ResponseWriter, r *http.Request, writes bool) error {
+	sb.mu.Lock()
+	defer sb.mu.Unlock()
+	return sb.withFileLock(ctx, func() error {
+		if err := sb.reloadIfChanged(); err != nil {
+			return err
+		}
+		sb.Server.ServeHTTP(w, r)
+		if !writes {
+			return nil
+		}
+		return sb.save()
+	})
+}
+
+// OpenForConfig opens the sandbox of a teamsctl config directory.
+func OpenForConfig(ctx context.Context, configDir string) (*Sandbox, error) {
+	return Open(ctx, Dir(configDir), Options{})
 }

@@ -12,6 +12,26 @@ import (
 	"github.com/teamsctl/teamsctl/internal/emulator"
 )
 
+func rename(to string) func(*emulator.Server) error {
+	return func(s *emulator.Server) error {
+		return s.Update(func(st *emulator.State) error { st.HomeTenant().DisplayName = to; return nil })
+	}
+}
+
+func displayName(t *testing.T, sb *Sandbox) string {
+	t.Helper()
+	var name string
+	err := sb.Do(context.Background(), func(s *emulator.Server) error {
+		st, err := s.Snapshot()
+		name = st.HomeTenant().DisplayName
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
 func TestStatePersistsBetweenOpens(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -19,29 +39,38 @@ func TestStatePersistsBetweenOpens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = sb.Server.Update(func(st *emulator.State) error {
-		st.HomeTenant().DisplayName = "Contoso (rehearsal)"
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.Close(); err != nil {
+	if err := sb.Do(ctx, rename("Contoso (rehearsal)")); err != nil {
 		t.Fatal(err)
 	}
 	info, err := os.Stat(filepath.Join(dir, stateFile))
 	if err != nil || info.Mode().Perm() != 0o600 {
-		t.Fatalf("state file: %v, mode %v; want mode 0600", err, info.Mode().Perm())
+		t.Fatalf("state file: %v; want mode 0600", err)
 	}
-
 	again, err := Open(ctx, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer again.Close()
-	st, _ := again.Server.Snapshot()
-	if got := st.HomeTenant().DisplayName; got != "Contoso (rehearsal)" {
+	if got := displayName(t, again); got != "Contoso (rehearsal)" {
 		t.Fatalf("display name = %q after reopening", got)
+	}
+}
+
+func TestConcurrentOpenersSeeEachOthersWrites(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	a, err := Open(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(ctx, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Do(ctx, rename("written by b")); err != nil {
+		t.Fatal(err)
+	}
+	if got := displayName(t, a); got != "written by b" {
+		t.Fatalf("a sees %q, want b's write", got)
 	}
 }
 
@@ -49,16 +78,13 @@ func TestResetStartsFromTheSeed(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	sb, _ := Open(ctx, dir, Options{})
-	_ = sb.Server.Update(func(st *emulator.State) error { st.HomeTenant().DisplayName = "changed"; return nil })
-	_ = sb.Close()
+	_ = sb.Do(ctx, rename("changed"))
 	if err := Reset(ctx, dir); err != nil {
 		t.Fatal(err)
 	}
 	sb, _ = Open(ctx, dir, Options{})
-	defer sb.Close()
-	st, _ := sb.Server.Snapshot()
-	if st.HomeTenant().DisplayName != "Contoso" {
-		t.Fatalf("after reset the tenant is %q", st.HomeTenant().DisplayName)
+	if got := displayName(t, sb); got != "Contoso" {
+		t.Fatalf("after reset the tenant is %q", got)
 	}
 }
 
@@ -78,7 +104,6 @@ func TestTransportServesSandboxHostsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sb.Close()
 	client := &http.Client{Transport: sb.Transport()}
 
 	resp, err := client.Get(LoginURL() + "/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/teamsctl/teamsctl/internal/build"
 	configcmd "github.com/teamsctl/teamsctl/internal/cmd/config"
+	sandboxcmd "github.com/teamsctl/teamsctl/internal/cmd/sandbox"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
 )
@@ -62,6 +63,7 @@ Run 'teamsctl help exit-codes' for the exit codes scripts can rely on.`,
 
 	addGlobalFlags(cmd)
 
+	addToGroup(cmd, GroupSandbox, sandboxcmd.NewCmdSandbox(f))
 	addToGroup(cmd, GroupConfig, configcmd.NewCmdConfig(f))
 	cmd.AddCommand(newHelpTopicExitCodes())
 

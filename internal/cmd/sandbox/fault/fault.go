@@ -1,0 +1,137 @@
+// Package fault implements `teamsctl sandbox fault`.
+package fault
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/config"
+	"github.com/teamsctl/teamsctl/internal/emulator"
+	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/sandbox"
+	"github.com/teamsctl/teamsctl/internal/ui"
+)
+
+// Options are the inputs of sandbox fault.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Config func() (*config.Config, error)
+
+	Faults emulator.FaultOptions
+	// Scripted holds --fail values: METHOD PATH NTH STATUS.
+	Scripted []string
+	Clear    bool
+}
+
+// NewCmdFault builds the command; runF replaces the run step in tests.
+func NewCmdFault(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:   "fault",
+		Short: "Make the sandbox tenant slow, throttled or eventually consistent",
+		Long: `Configure the faults the sandbox tenant injects into Microsoft Graph calls, to
+rehearse what real tenants do under load: latency, throttling (429 with
+Retry-After; a client that retries early is throttled again), 503 and 504,
+chosen failures of the Nth call to a path, and replication lag (objects
+written a moment ago are not yet visible to other calls). The settings
+replace the previous ones and persist until changed or --clear.
+
+--fail takes "METHOD PATH NTH STATUS", e.g. "POST /servicePrincipals 1 503";
+PATH is relative to /v1.0 and may end in * to match any suffix.`,
+		Example: `  teamsctl sandbox fault --replication-lag 5s
+  teamsctl sandbox fault --rate429 0.2 --retry-after 1s --latency 100ms
+  teamsctl sandbox fault --fail "POST /applications/*/addPassword 1 503"
+  teamsctl sandbox fault --clear`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, spec := range opts.Scripted {
+				sf, err := parseScripted(spec)
+				if err != nil {
+					return cmdutil.FlagErrorWithHint(fmt.Errorf("--fail %q: %w", spec, err), `Write it as "METHOD PATH NTH STATUS", e.g. "POST /servicePrincipals 1 503".`)
+				}
+				opts.Faults.Scripted = append(opts.Faults.Scripted, sf)
+			}
+			for name, rate := range map[string]float64{"--rate429": opts.Faults.Rate429, "--rate503": opts.Faults.Rate503, "--rate504": opts.Faults.Rate504} {
+				if rate < 0 || rate > 1 {
+					return cmdutil.FlagErrorf("%s %v: want a fraction between 0 and 1", name, rate)
+				}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return faultRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.DurationVar(&opts.Faults.Latency, "latency", 0, "Delay added to every request")
+	fl.DurationVar(&opts.Faults.Jitter, "jitter", 0, "Random extra delay of up to this much")
+	fl.Float64Var(&opts.Faults.Rate429, "rate429", 0, "Fraction of Graph calls throttled with 429")
+	fl.Float64Var(&opts.Faults.Rate503, "rate503", 0, "Fraction of Graph calls failing with 503")
+	fl.Float64Var(&opts.Faults.Rate504, "rate504", 0, "Fraction of Graph calls failing with 504")
+	fl.DurationVar(&opts.Faults.RetryAfterMax, "retry-after", time.Second, "Longest Retry-After of injected 429s and 503s")
+	fl.DurationVar(&opts.Faults.ReplicationLag, "replication-lag", 0, "How long new directory objects stay invisible to other calls")
+	fl.StringArrayVar(&opts.Scripted, "fail", nil, `Fail a chosen call: "METHOD PATH NTH STATUS" (repeatable)`)
+	fl.BoolVar(&opts.Clear, "clear", false, "Remove every fault")
+	return cmd
+}
+
+func parseScripted(spec string) (emulator.ScriptedFault, error) {
+	parts := strings.Fields(spec)
+	if len(parts) != 4 {
+		return emulator.ScriptedFault{}, fmt.Errorf("want 4 fields, got %d", len(parts))
+	}
+	nth, err := strconv.Atoi(parts[2])
+	if err != nil || nth < 1 {
+		return emulator.ScriptedFault{}, fmt.Errorf("NTH %q is not a positive number", parts[2])
+	}
+	status, err := strconv.Atoi(parts[3])
+	if err != nil || status < 400 || status > 599 {
+		return emulator.ScriptedFault{}, fmt.Errorf("STATUS %q is not an HTTP error status (400-599)", parts[3])
+	}
+	return emulator.ScriptedFault{Method: strings.ToUpper(parts[0]), Path: parts[1], Nth: nth, Status: status}, nil
+}
+
+func faultRun(ctx context.Context, opts *Options) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	sb, err := sandbox.OpenForConfig(ctx, cfg.Dir())
+	if err != nil {
+		return err
+	}
+	faults := opts.Faults
+	if opts.Clear {
+		faults = emulator.FaultOptions{}
+	}
+	err = sb.Do(ctx, func(s *emulator.Server) error {
+		s.SetFaults(faults)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return cmdutil.Print(opts.IO, cfg.Output, faults, render(faults))
+}
+
+func render(f emulator.FaultOptions) cmdutil.RenderFunc {
+	return func(w io.Writer, s *ui.Styles) error {
+		fields := []ui.Field{
+			{Key: "Latency", Value: fmt.Sprintf("%v (+ up to %v)", f.Latency, f.Jitter)},
+			{Key: "429 / 503 / 504", Value: fmt.Sprintf("%.0f%% / %.0f%% / %.0f%%", f.Rate429*100, f.Rate503*100, f.Rate504*100)},
+			{Key: "Retry-After", Value: "up to " + f.RetryAfterMax.String()},
+			{Key: "Replication lag", Value: f.ReplicationLag.String()},
+		}
+		for _, sf := range f.Scripted {
+			fields = append(fields, ui.Field{Key: "Fail", Value: fmt.Sprintf("%s %s call %d -> %d", sf.Method, sf.Path, sf.Nth, sf.Status)})
+		}
+		return s.KeyValues(w, fields)
+	}
+}

@@ -1,0 +1,226 @@
+// Package teamspolicy implements `teamsctl sandbox teams-policy`: the
+// sandbox's stand-in for Teams PowerShell's application access policies,
+// which gate app-only meeting creation and cannot be set through Graph.
+package teamspolicy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/config"
+	"github.com/teamsctl/teamsctl/internal/emulator"
+	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/sandbox"
+	"github.com/teamsctl/teamsctl/internal/ui"
+)
+
+// Options are the inputs of the teams-policy commands.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Config func() (*config.Config, error)
+
+	Name   string
+	AppID  string
+	User   string
+	Global bool
+}
+
+// NewCmdTeamsPolicy builds `sandbox teams-policy` with grant, revoke and list.
+func NewCmdTeamsPolicy(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "teams-policy",
+		Short: "Grant Teams application access policies in the sandbox",
+		Long: `In a real tenant an app that creates online meetings with application
+permissions also needs a Teams application access policy naming the app,
+granted to the organizer or globally (New-CsApplicationAccessPolicy and
+Grant-CsApplicationAccessPolicy in Teams PowerShell). Graph can neither read
+nor set it. These commands play that PowerShell part in the sandbox; the
+policy takes effect at once (in Teams it takes up to 30 minutes).`,
+		RunE: cmdutil.RunGroup,
+	}
+	cmd.AddCommand(newCmdGrant(f, nil), newCmdRevoke(f, nil), newCmdList(f, nil))
+	return cmd
+}
+
+func newCmdGrant(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:   "grant",
+		Short: "Allow an app to create meetings for a user or everyone",
+		Example: `  teamsctl sandbox teams-policy grant --app 11111111-2222-3333-4444-555555555555 --user rita.recruiter@contoso.onmicrosoft.com
+  teamsctl sandbox teams-policy grant --app 11111111-2222-3333-4444-555555555555 --global`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !emulator.IsGUID(opts.AppID) {
+				return cmdutil.FlagErrorf("--app %q: want the app's application (client) id, a GUID", opts.AppID)
+			}
+			if (opts.User == "") == !opts.Global {
+				return cmdutil.FlagErrorf("give either --user UPN or --global")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return change(cmd.Context(), opts, grant)
+		},
+	}
+	addTargetFlags(cmd, opts)
+	return cmd
+}
+
+func newCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:   "revoke",
+		Short: "Remove an app from the sandbox's Teams application access policies",
+		Args:  cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !emulator.IsGUID(opts.AppID) {
+				return cmdutil.FlagErrorf("--app %q: want the app's application (client) id, a GUID", opts.AppID)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return change(cmd.Context(), opts, revoke)
+		},
+	}
+	cmd.Flags().StringVar(&opts.AppID, "app", "", "Application (client) id")
+	return cmd
+}
+
+func newCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Config: f.Config}
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the sandbox's Teams application access policies",
+		Args:  cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return change(cmd.Context(), opts, func(*emulator.Tenant, *Options) error { return nil })
+		},
+	}
+}
+
+func addTargetFlags(cmd *cobra.Command, opts *Options) {
+	fl := cmd.Flags()
+	fl.StringVar(&opts.AppID, "app", "", "Application (client) id the policy names")
+	fl.StringVar(&opts.User, "user", "", "Grant the policy to this user (UPN)")
+	fl.BoolVar(&opts.Global, "global", false, "Grant the policy to everyone in the tenant")
+	fl.StringVar(&opts.Name, "name", "teamsctl-app-access", "Policy name (New-CsApplicationAccessPolicy -Identity)")
+}
+
+// grant adds the app to the named policy and grants that policy to the
+// user or globally. A user holds one policy at a time, as in Teams, so the
+// user is removed from every other policy.
+func grant(t *emulator.Tenant, opts *Options) error {
+	policy := findOrCreate(t, opts.Name)
+	if !containsFold(policy.AppIDs, opts.AppID) {
+		policy.AppIDs = append(policy.AppIDs, opts.AppID)
+	}
+	if opts.Global {
+		policy.Global = true
+		return nil
+	}
+	u := t.UserByIDOrUPN(opts.User)
+	if u == nil {
+		return fmt.Errorf("no user %q in the sandbox tenant; see 'teamsctl sandbox dump'", opts.User)
+	}
+	for _, p := range t.TeamsAccessPolicies {
+		p.Users = removeFold(p.Users, u.ID)
+	}
+	policy.Users = append(policy.Users, u.ID)
+	return nil
+}
+
+func revoke(t *emulator.Tenant, opts *Options) error {
+	found := false
+	for _, p := range t.TeamsAccessPolicies {
+		if containsFold(p.AppIDs, opts.AppID) {
+			p.AppIDs, found = removeFold(p.AppIDs, opts.AppID), true
+		}
+	}
+	if !found {
+		return fmt.Errorf("no Teams application access policy names app %s", opts.AppID)
+	}
+	return nil
+}
+
+func findOrCreate(t *emulator.Tenant, name string) *emulator.TeamsAccessPolicy {
+	for _, p := range t.TeamsAccessPolicies {
+		if strings.EqualFold(p.Identity, name) {
+			return p
+		}
+	}
+	p := &emulator.TeamsAccessPolicy{Identity: name}
+	t.TeamsAccessPolicies = append(t.TeamsAccessPolicies, p)
+	return p
+}
+
+// change applies fn to the sandbox's home tenant and prints the policies.
+func change(ctx context.Context, opts *Options, fn func(*emulator.Tenant, *Options) error) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	sb, err := sandbox.OpenForConfig(ctx, cfg.Dir())
+	if err != nil {
+		return err
+	}
+	var policies []*emulator.TeamsAccessPolicy
+	err = sb.Do(ctx, func(s *emulator.Server) error {
+		return s.Update(func(st *emulator.State) error {
+			t := st.HomeTenant()
+			if err := fn(t, opts); err != nil {
+				return err
+			}
+			policies = t.TeamsAccessPolicies
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	if policies == nil {
+		policies = []*emulator.TeamsAccessPolicy{}
+	}
+	return cmdutil.Print(opts.IO, cfg.Output, policies, render(policies))
+}
+
+func render(policies []*emulator.TeamsAccessPolicy) cmdutil.RenderFunc {
+	return func(w io.Writer, s *ui.Styles) error {
+		rows := make([][]string, 0, len(policies))
+		for _, p := range policies {
+			grantedTo := fmt.Sprintf("%d users", len(p.Users))
+			if p.Global {
+				grantedTo = "everyone"
+			}
+			rows = append(rows, []string{p.Identity, strings.Join(p.AppIDs, ","), grantedTo})
+		}
+		return s.Table(w, []string{"POLICY", "APPS", "GRANTED TO"}, rows)
+	}
+}
+
+func containsFold(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func removeFold(list []string, v string) []string {
+	out := list[:0]
+	for _, x := range list {
+		if !strings.EqualFold(x, v) {
+			out = append(out, x)
+		}
+	}
+	return out
+}

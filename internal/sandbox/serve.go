@@ -1,0 +1,155 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/teamsctl/teamsctl/internal/emulator"
+	"github.com/teamsctl/teamsctl/internal/fsutil"
+)
+
+// ServeOptions configure a network-facing emulator (`teamsctl sandbox serve`).
+type ServeOptions struct {
+	Addr string
+	// TLSCertFile and TLSKeyFile serve a certificate the caller provides
+	// (for example one valid for graph.microsoft.com, so that unmodified
+	// clients can be pointed at the emulator). Without them a throwaway CA
+	// and a certificate for the listen address and localhost are made.
+	TLSCertFile string
+	TLSKeyFile  string
+	// StateFile, when set, is loaded at start (if present) and rewritten
+	// after every write, so a restarted server continues where it stopped.
+	StateFile string
+	SeedFile  string
+	Faults    emulator.FaultOptions
+	Now       func() time.Time
+	// Log receives errors that happen after a response was sent (saving
+	// the state file); nil discards them.
+	Log io.Writer
+}
+
+// Served is a running emulator server.
+type Served struct {
+	Server *emulator.Server
+	// URL is https://host:port; the login endpoints live under it and
+	// Graph under URL+"/v1.0".
+	URL string
+	// CAPEM is the CA to trust; empty when the caller provided the certificate.
+	CAPEM    []byte
+	http     *http.Server
+	listener net.Listener
+}
+
+// Serve starts the emulator on opts.Addr and returns once it accepts
+// connections; call Shutdown to stop it.
+func Serve(opts ServeOptions) (*Served, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	srv, err := openServerState(opts, now)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", opts.Addr, err)
+	}
+	cert, caPEM, err := serverCertificate(opts, ln.Addr(), now())
+	if err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	handler := http.Handler(srv)
+	if opts.StateFile != "" {
+		handler = persisting(srv, opts.StateFile, opts.Log)
+	}
+	s := &Served{
+		Server:   srv,
+		URL:      "https://" + ln.Addr().String(),
+		CAPEM:    caPEM,
+		listener: ln,
+		http: &http.Server{
+			Handler:           handler,
+			TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+			ReadHeaderTimeout: 10 * time.Second,
+		},
+	}
+	go func() { _ = s.http.ServeTLS(ln, "", "") }() // ends with Shutdown
+	return s, nil
+}
+
+// Shutdown stops accepting requests and waits for those in flight.
+func (s *Served) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
+
+func openServerState(opts ServeOptions, now func() time.Time) (*emulator.Server, error) {
+	if opts.StateFile != "" {
+		raw, err := os.ReadFile(opts.StateFile)
+		switch {
+		case err == nil:
+			var st emulator.State
+			if err := json.Unmarshal(raw, &st); err != nil {
+				return nil, fmt.Errorf("state file %s is not emulator state: %w", opts.StateFile, err)
+			}
+			return emulator.New(emulator.Options{State: &st, Now: now, Faults: opts.Faults})
+		case !errors.Is(err, os.ErrNotExist):
+			return nil, err
+		}
+	}
+	var seed *emulator.Seed
+	if opts.SeedFile != "" {
+		var err error
+		if seed, err = emulator.LoadSeed(opts.SeedFile); err != nil {
+			return nil, err
+		}
+	}
+	return emulator.New(emulator.Options{Seed: seed, Now: now, Faults: opts.Faults})
+}
+
+func serverCertificate(opts ServeOptions, addr net.Addr, now time.Time) (tls.Certificate, []byte, error) {
+	if opts.TLSCertFile != "" || opts.TLSKeyFile != "" {
+		cert, err := tls.LoadX509KeyPair(opts.TLSCertFile, opts.TLSKeyFile)
+		if err != nil {
+			return tls.Certificate{}, nil, fmt.Errorf("load --tls-cert/--tls-key: %w", err)
+		}
+		return cert, nil, nil
+	}
+	host, _, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	certs, err := NewCertificates(now, []string{host, "localhost", "127.0.0.1"})
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	return certs.ServerCert, certs.CAPEM, nil
+}
+
+// persisting saves the state file after every request that may write.
+func persisting(srv *emulator.Server, path string, log io.Writer) http.Handler {
+	if log == nil {
+		log = io.Discard
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv.ServeHTTP(w, r)
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			return
+		}
+		raw, err := srv.MarshalState()
+		if err == nil {
+			err = fsutil.WriteFileAtomic(path, raw, 0o600)
+		}
+		if err != nil {
+			// The response is already sent; tell the operator instead.
+			fmt.Fprintf(log, "sandbox: saving state to %s: %v\n", path, err)
+		}
+	})
+}

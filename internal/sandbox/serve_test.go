@@ -1,0 +1,52 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/teamsctl/teamsctl/internal/emulator"
+)
+
+func TestServeAnswersDiscoveryOverTrustedTLS(t *testing.T) {
+	statePath := filepath.Join(t.TempDir(), "state.json")
+	s, err := Serve(ServeOptions{Addr: "127.0.0.1:0", StateFile: statePath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown(context.Background())
+
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(s.CAPEM) {
+		t.Fatal("CAPEM is not a certificate")
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := client.Get(s.URL + "/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("request-id") == "" {
+		t.Fatal("no emulator response")
+	}
+
+	// A write through the network is persisted to the state file.
+	_ = s.Server.Update(func(st *emulator.State) error { st.HomeTenant().DisplayName = "Served"; return nil })
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/_emulator/unknown", nil)
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+	}
+	raw, err := os.ReadFile(statePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st emulator.State
+	if err := json.Unmarshal(raw, &st); err != nil || st.HomeTenant().DisplayName != "Served" {
+		t.Fatalf("persisted state: %v / %+v", err, st.HomeTenant())
+	}
+}
