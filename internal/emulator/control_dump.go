@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 )
 
@@ -33,7 +34,14 @@ func (s *Server) Dump(maskVolatile bool) ([]byte, error) {
 	}
 	delete(tree, "signingKey")
 	maskTree(tree, maskVolatile)
-	return json.MarshalIndent(tree, "", "  ")
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false) // keep "<redacted>" readable
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(tree); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // StableDump is Dump(true): the state for golden-file comparison.

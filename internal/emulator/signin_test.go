@@ -29,7 +29,9 @@ func TestSignInRulesDeviceCode(t *testing.T) {
 		{name: "unknown client 700016", clientID: "11111111-2222-4333-8444-555555555555", code: 700016},
 		{name: "app without public client flows 7000218", clientID: ebmsAppID, code: 7000218},
 		{name: "disabled enterprise app 7000112", code: 7000112, logged: true,
-			setup: func(_ *State, tn *Tenant) { tn.ServicePrincipalByAppID(GraphCommandLineToolsAppID).AccountEnabled = false }},
+			setup: func(_ *State, tn *Tenant) {
+				tn.ServicePrincipalByAppID(GraphCommandLineToolsAppID).AccountEnabled = false
+			}},
 		{name: "assignment required 50105", code: 50105, logged: true,
 			setup: func(_ *State, tn *Tenant) {
 				tn.ServicePrincipalByAppID(GraphCommandLineToolsAppID).AppRoleAssignmentRequired = true
@@ -42,9 +44,13 @@ func TestSignInRulesDeviceCode(t *testing.T) {
 		{name: "disabled user 50057", user: "disabled@contoso.onmicrosoft.com", code: 50057, logged: true},
 		{name: "unknown user 50034", user: "nobody@contoso.onmicrosoft.com", code: 50034, logged: true},
 		{name: "compliant device required 53000", user: ritaUPN, code: 53000, logged: true,
-			setup: func(_ *State, tn *Tenant) { caPolicy(tn, "Require compliant device (report-only)").State = CAStateEnabled }},
+			setup: func(_ *State, tn *Tenant) {
+				caPolicy(tn, "Require compliant device (report-only)").State = CAStateEnabled
+			}},
 		{name: "MFA required, user not registered 50079", user: ritaUPN, code: 50079, suberror: "basic_action", logged: true,
-			setup: func(_ *State, tn *Tenant) { caPolicy(tn, "Require MFA for administrators").IncludeUsers = []string{"All"} }},
+			setup: func(_ *State, tn *Tenant) {
+				caPolicy(tn, "Require MFA for administrators").IncludeUsers = []string{"All"}
+			}},
 		{name: "block policy 53003", user: ritaUPN, code: 53003, suberror: "message_only", logged: true,
 			setup: func(_ *State, tn *Tenant) {
 				p := caPolicy(tn, "Block legacy authentication")
@@ -115,7 +121,9 @@ func TestSilentRefreshRules(t *testing.T) {
 	}{
 		{name: "new scope without consent 65001", scopes: []string{"https://graph.microsoft.com/Calendars.ReadWrite"}, code: 65001, suberror: "consent_required"},
 		{name: "MFA policy added, refresh cannot perform MFA 50076", code: 50076, suberror: "basic_action",
-			change: func(_ *State, tn *Tenant) { caPolicy(tn, "Require MFA for administrators").IncludeUsers = []string{"All"} }},
+			change: func(_ *State, tn *Tenant) {
+				caPolicy(tn, "Require MFA for administrators").IncludeUsers = []string{"All"}
+			}},
 		{name: "account disabled 50057", code: 50057,
 			change: func(_ *State, tn *Tenant) { tn.UserByIDOrUPN(ritaUPN).AccountEnabled = false }},
 		{name: "consent revoked 65001", code: 65001, suberror: "consent_required",
