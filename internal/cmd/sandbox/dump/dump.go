@@ -3,16 +3,13 @@ package dump
 
 import (
 	"context"
-	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
-	"github.com/teamsctl/teamsctl/internal/emulator"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 	"github.com/teamsctl/teamsctl/internal/sandbox"
-	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
 // Options are the inputs of sandbox dump.
@@ -29,7 +26,8 @@ func NewCmdDump(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 		Short: "Print the sandbox tenant's state as JSON",
 		Long: `Print the whole state of the sandbox tenant (users, groups, app registrations,
 enterprise apps, consent grants, assignments, policies, meetings, sign-in log)
-as JSON. Client secret values and the token signing key are masked.`,
+as JSON. Client secrets, refresh tokens and codes are redacted and the token
+signing key left out.`,
 		Example: `  teamsctl sandbox dump | jq '.tenants[0].applications'`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -50,26 +48,11 @@ func dumpRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	st, err := sb.Server.Snapshot()
+	raw, err := sb.Server.Dump(false)
 	if err != nil {
 		return err
 	}
-	maskSecrets(st)
 	// The state is JSON in either output mode: it has no useful text form.
-	return cmdutil.Print(opts.IO, config.OutputJSON, st, func(io.Writer, *ui.Styles) error { return nil })
-}
-
-// maskSecrets hides what must not be printed even from a rehearsal tenant.
-func maskSecrets(st *emulator.State) {
-	st.SigningKey = ""
-	for _, t := range st.Tenants {
-		for _, a := range t.Applications {
-			for _, p := range a.PasswordCredentials {
-				p.SecretText = "***"
-			}
-		}
-	}
-	st.RefreshTokens = nil
-	st.AuthCodes = nil
-	st.DeviceCodes = nil
+	_, err = opts.IO.Out.Write(raw)
+	return err
 }

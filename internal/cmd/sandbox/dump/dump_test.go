@@ -35,7 +35,7 @@ func TestDumpMasksSecrets(t *testing.T) {
 	if err := json.Unmarshal(env.Out.Bytes(), &st); err != nil {
 		t.Fatalf("dump is not state JSON: %v", err)
 	}
-	if st.SigningKey != "" || st.HomeTenant().Applications[0].PasswordCredentials[0].SecretText != "***" {
+	if st.SigningKey != "" || st.HomeTenant().Applications[0].PasswordCredentials[0].SecretText != "<redacted>" {
 		t.Fatal("dump leaks the signing key or a secret")
 	}
 }

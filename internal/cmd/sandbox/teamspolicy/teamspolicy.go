@@ -102,7 +102,7 @@ func newCmdList(f *cmdutil.Factory, runF func(context.Context, *Options) error) 
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			return change(cmd.Context(), opts, func(*emulator.Tenant, *Options) error { return nil })
+			return change(cmd.Context(), opts, func(*emulator.Server, *Options) error { return nil })
 		},
 	}
 }
@@ -115,55 +115,15 @@ func addTargetFlags(cmd *cobra.Command, opts *Options) {
 	fl.StringVar(&opts.Name, "name", "teamsctl-app-access", "Policy name (New-CsApplicationAccessPolicy -Identity)")
 }
 
-// grant adds the app to the named policy and grants that policy to the
-// user or globally. A user holds one policy at a time, as in Teams, so the
-// user is removed from every other policy.
-func grant(t *emulator.Tenant, opts *Options) error {
-	policy := findOrCreate(t, opts.Name)
-	if !containsFold(policy.AppIDs, opts.AppID) {
-		policy.AppIDs = append(policy.AppIDs, opts.AppID)
-	}
-	if opts.Global {
-		policy.Global = true
-		return nil
-	}
-	u := t.UserByIDOrUPN(opts.User)
-	if u == nil {
-		return fmt.Errorf("no user %q in the sandbox tenant; see 'teamsctl sandbox dump'", opts.User)
-	}
-	for _, p := range t.TeamsAccessPolicies {
-		p.Users = removeFold(p.Users, u.ID)
-	}
-	policy.Users = append(policy.Users, u.ID)
-	return nil
+// grant names the app in the policy and grants it to the user or everyone.
+func grant(s *emulator.Server, opts *Options) error {
+	return s.GrantTeamsAccessPolicy(emulator.TeamsPolicyGrant{Policy: opts.Name, AppID: opts.AppID, User: opts.User, Global: opts.Global})
 }
 
-func revoke(t *emulator.Tenant, opts *Options) error {
-	found := false
-	for _, p := range t.TeamsAccessPolicies {
-		if containsFold(p.AppIDs, opts.AppID) {
-			p.AppIDs, found = removeFold(p.AppIDs, opts.AppID), true
-		}
-	}
-	if !found {
-		return fmt.Errorf("no Teams application access policy names app %s", opts.AppID)
-	}
-	return nil
-}
+func revoke(s *emulator.Server, opts *Options) error { return s.RevokeTeamsAccessPolicy(opts.AppID) }
 
-func findOrCreate(t *emulator.Tenant, name string) *emulator.TeamsAccessPolicy {
-	for _, p := range t.TeamsAccessPolicies {
-		if strings.EqualFold(p.Identity, name) {
-			return p
-		}
-	}
-	p := &emulator.TeamsAccessPolicy{Identity: name}
-	t.TeamsAccessPolicies = append(t.TeamsAccessPolicies, p)
-	return p
-}
-
-// change applies fn to the sandbox's home tenant and prints the policies.
-func change(ctx context.Context, opts *Options, fn func(*emulator.Tenant, *Options) error) error {
+// change applies fn to the sandbox and prints the policies.
+func change(ctx context.Context, opts *Options, fn func(*emulator.Server, *Options) error) error {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
@@ -172,27 +132,21 @@ func change(ctx context.Context, opts *Options, fn func(*emulator.Tenant, *Optio
 	if err != nil {
 		return err
 	}
-	var policies []*emulator.TeamsAccessPolicy
+	var policies []emulator.TeamsAccessPolicy
 	err = sb.Do(ctx, func(s *emulator.Server) error {
-		return s.Update(func(st *emulator.State) error {
-			t := st.HomeTenant()
-			if err := fn(t, opts); err != nil {
-				return err
-			}
-			policies = t.TeamsAccessPolicies
-			return nil
-		})
+		if err := fn(s, opts); err != nil {
+			return err
+		}
+		policies = s.TeamsAccessPolicies()
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if policies == nil {
-		policies = []*emulator.TeamsAccessPolicy{}
-	}
 	return cmdutil.Print(opts.IO, cfg.Output, policies, render(policies))
 }
 
-func render(policies []*emulator.TeamsAccessPolicy) cmdutil.RenderFunc {
+func render(policies []emulator.TeamsAccessPolicy) cmdutil.RenderFunc {
 	return func(w io.Writer, s *ui.Styles) error {
 		rows := make([][]string, 0, len(policies))
 		for _, p := range policies {
@@ -204,23 +158,4 @@ func render(policies []*emulator.TeamsAccessPolicy) cmdutil.RenderFunc {
 		}
 		return s.Table(w, []string{"POLICY", "APPS", "GRANTED TO"}, rows)
 	}
-}
-
-func containsFold(list []string, v string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, v) {
-			return true
-		}
-	}
-	return false
-}
-
-func removeFold(list []string, v string) []string {
-	out := list[:0]
-	for _, x := range list {
-		if !strings.EqualFold(x, v) {
-			out = append(out, x)
-		}
-	}
-	return out
 }

@@ -30,14 +30,14 @@ func TestGrantValidatesTarget(t *testing.T) {
 
 func TestGrantUserThenGlobalThenRevoke(t *testing.T) {
 	env := cmdtest.New(t, "", map[string]string{"TEAMSCTL_OUTPUT": "json"})
-	run := func(cmd string) []*emulator.TeamsAccessPolicy {
+	run := func(cmd string) []emulator.TeamsAccessPolicy {
 		t.Helper()
 		env.Out.Reset()
 		root := NewCmdTeamsPolicy(env.Factory)
 		if err := cmdtest.Execute(root, cmd); err != nil {
 			t.Fatalf("%s: %v", cmd, err)
 		}
-		var got []*emulator.TeamsAccessPolicy
+		var got []emulator.TeamsAccessPolicy
 		if err := json.Unmarshal(env.Out.Bytes(), &got); err != nil {
 			t.Fatalf("%s printed %q", cmd, env.Out.String())
 		}
