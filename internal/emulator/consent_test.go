@@ -85,6 +85,7 @@ func TestAdminConsentV2(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			env := newLoginEnv(t, Options{})
 			// A daemon-style role on EBMS makes .default include an app role.
 			env.update(func(st *State, tn *Tenant) {
@@ -164,6 +165,7 @@ func TestAuthorizeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			env := newLoginEnv(t, Options{})
 			if tt.setup != nil {
 				env.update(tt.setup)

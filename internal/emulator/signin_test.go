@@ -59,6 +59,7 @@ func TestSignInRulesDeviceCode(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			env := newLoginEnv(t, Options{})
 			if tt.setup != nil {
 				env.update(tt.setup)
@@ -137,6 +138,7 @@ func TestSilentRefreshRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			env := newLoginEnv(t, Options{AccessTokenLifetime: 299 * time.Second})
 			c := env.publicClient(GraphCommandLineToolsAppID)
 			if _, err := env.deviceCodeLogin(c, graphUserRead, env.approveAs(ritaUPN)); err != nil {
@@ -183,6 +185,7 @@ func TestClientCredentialRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			env := newLoginEnv(t, Options{})
 			appID := env.addDaemonApp("s3cr3t-value", env.clock.Now().Add(24*time.Hour), nil)
 			if tt.setup != nil {
