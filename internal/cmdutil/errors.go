@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/teamsctl/teamsctl/internal/auth"
 )
 
 // FlagError is a usage mistake: a bad flag, argument or combination. It
@@ -51,42 +53,9 @@ func (e *CancelError) Error() string {
 
 // AuthRequiredError means the command needs a sign-in, or permissions the
 // current sign-in lacks. It exits 4 and tells the user the exact login
-// command to run.
-type AuthRequiredError struct {
-	// Scopes are the missing delegated permissions, e.g. Application.ReadWrite.All.
-	Scopes []string
-	// Profile is the profile to sign in for; empty means the default selection.
-	Profile string
-	// Reason says why sign-in is needed when no scope is missing, e.g. "the
-	// sign-in expired".
-	Reason string
-}
-
-func (e *AuthRequiredError) Error() string {
-	switch {
-	case len(e.Scopes) > 0:
-		return "sign-in lacks the permissions " + strings.Join(e.Scopes, ", ")
-	case e.Reason != "":
-		return "sign-in required: " + e.Reason
-	default:
-		return "sign-in required"
-	}
-}
-
-// LoginCommand is the teamsctl command that fixes the error.
-func (e *AuthRequiredError) LoginCommand() string {
-	cmd := "teamsctl login"
-	if len(e.Scopes) > 0 {
-		cmd += " --scopes " + strings.Join(e.Scopes, ",")
-	}
-	if e.Profile != "" {
-		cmd += " --profile " + e.Profile
-	}
-	return cmd
-}
-
-// Hint implements the hint convention; see HintFor.
-func (e *AuthRequiredError) Hint() string { return "Run: " + e.LoginCommand() }
+// command to run. It is defined in package auth, which returns it and
+// cannot import cmdutil.
+type AuthRequiredError = auth.RequiredError
 
 // CheckFailedError means a diagnostic (doctor, meeting test) ran to the end
 // and at least one check failed. The report is already on stdout; the

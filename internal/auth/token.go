@@ -1,0 +1,148 @@
+package auth
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Scopes are Microsoft Graph delegated permissions, e.g.
+// auth.Scopes{"Application.ReadWrite.All"}. Commands declare the ones they
+// need; teamsctl asks Entra for them when the first Graph call is made.
+type Scopes []string
+
+// DefaultLoginScopes is what `teamsctl login` asks for without --scopes:
+// enough for the setup commands (register an app, add redirect URIs and
+// secrets, grant delegated and application permissions, read the consent
+// and app-management policies), so an admin consents once. Commands that
+// need more (meeting tests, sign-in logs) ask for it when they run.
+var DefaultLoginScopes = Scopes{
+	"User.Read",
+	"Application.ReadWrite.All",
+	"DelegatedPermissionGrant.ReadWrite.All",
+	"AppRoleAssignment.ReadWrite.All",
+	"Policy.Read.All",
+}
+
+// oidcScopes are added by MSAL to every user sign-in; they are not Graph
+// permissions a command can lack.
+var oidcScopes = []string{"openid", "profile", "offline_access", "email"}
+
+var scopePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// ParseScopes reads a --scopes value: names separated by commas and/or
+// spaces, duplicates dropped.
+func ParseScopes(s string) (Scopes, error) {
+	var out Scopes
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if !scopePattern.MatchString(f) {
+			return nil, fmt.Errorf("%q is not a Microsoft Graph permission name such as Application.ReadWrite.All", f)
+		}
+		out = out.with(f)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no permissions given")
+	}
+	return out, nil
+}
+
+// with returns s plus scope unless s already has it (case-insensitively).
+func (s Scopes) with(scope ...string) Scopes {
+	out := slices.Clone(s)
+	for _, sc := range scope {
+		if !containsFold(out, sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// missingFrom returns the scopes of s that granted lacks.
+func (s Scopes) missingFrom(granted []string) Scopes {
+	var out Scopes
+	for _, sc := range s {
+		if !containsFold(granted, sc) && !containsFold(oidcScopes, sc) {
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
+}
+
+// Token is an access token for Microsoft Graph.
+type Token struct {
+	Value     string
+	ExpiresOn time.Time
+}
+
+// Claims are what teamsctl reads from an access token. The token is not
+// verified: Graph does that; these claims only describe the sign-in.
+type Claims struct {
+	TenantID string   `json:"tid"`
+	ObjectID string   `json:"oid"`
+	AppID    string   `json:"appid"`
+	UPN      string   `json:"upn"`
+	Username string   `json:"preferred_username"`
+	Name     string   `json:"name"`
+	Scope    string   `json:"scp"`
+	Roles    []string `json:"roles"`
+	IDType   string   `json:"idtyp"`
+	Expiry   int64    `json:"exp"`
+}
+
+// ParseClaims decodes an access token's payload.
+func ParseClaims(token string) (*Claims, error) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return nil, fmt.Errorf("the access token is not a JWT")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return nil, fmt.Errorf("the access token's payload is not base64url: %w", err)
+	}
+	var c Claims
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return nil, fmt.Errorf("the access token's payload is not JSON: %w", err)
+	}
+	return &c, nil
+}
+
+// Scopes are the delegated permissions the token carries.
+func (c *Claims) Scopes() []string { return strings.Fields(c.Scope) }
+
+// AppOnly reports whether the token is an application's own (service
+// principal) rather than a user's.
+func (c *Claims) AppOnly() bool {
+	return c.IDType == "app" || (c.IDType == "" && c.Scope == "" && len(c.Roles) > 0)
+}
+
+// Account is the user's sign-in name, or the application id.
+func (c *Claims) Account() string {
+	switch {
+	case c.Username != "":
+		return c.Username
+	case c.UPN != "":
+		return c.UPN
+	default:
+		return c.AppID
+	}
+}
+
+// ExpiresOn is the token's expiry.
+func (c *Claims) ExpiresOn() time.Time { return time.Unix(c.Expiry, 0).UTC() }
+
+// Permissions are the scopes of a user token or the roles of an app token:
+// what the token may do.
+func (c *Claims) Permissions() []string {
+	if c.AppOnly() {
+		return c.Roles
+	}
+	return c.Scopes()
+}
