@@ -179,7 +179,7 @@ func (c *graphCall) onlyOwnedBy() bool {
 func newServicePrincipalFor(app *Application, home *Tenant, now time.Time) *ServicePrincipal {
 	sp := &ServicePrincipal{
 		CreatedDateTime: now,
-		AppID: app.AppID, DisplayName: app.DisplayName, AppOwnerOrganizationID: home.ID,
+		AppID:           app.AppID, DisplayName: app.DisplayName, AppOwnerOrganizationID: home.ID,
 		ServicePrincipalType: "Application", SignInAudience: app.SignInAudience,
 		ReplyURLs:     append(append([]string{}, app.WebRedirectURIs...), app.PublicClientRedirects...),
 		PublisherName: app.VerifiedPublisher, AppRoles: app.AppRoles, Scopes: app.Scopes,

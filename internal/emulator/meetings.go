@@ -16,7 +16,7 @@ import (
 
 var typeOnlineMeeting = &graphType{
 	Name: "microsoft.graph.onlineMeeting", Resource: "OnlineMeeting",
-	Zero:   func() map[string]any { return onlineMeetingView(&OnlineMeeting{}, &Tenant{}, &User{}) },
+	Zero: func() map[string]any { return onlineMeetingView(&OnlineMeeting{}, &Tenant{}, &User{}) },
 	// Teams documents the filter as "JoinWebUrl eq '...'"; property
 	// names match case-insensitively.
 	Filter: map[string]string{"joinWebUrl": "eq", "joinMeetingIdSettings/joinMeetingId": "eq"},

@@ -142,8 +142,8 @@ func isFilterWordByte(c byte, digitWord bool) bool {
 	return false
 }
 
-// scanFilterString reads a quoted literal starting at src[start] == '\''
-// where '' is an escaped quote.
+// scanFilterString reads a quoted literal starting at src[start] == '\”
+// where ” is an escaped quote.
 func scanFilterString(src string, start int) (string, int, error) {
 	var b strings.Builder
 	for i := start + 1; i < len(src); i++ {
