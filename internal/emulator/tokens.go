@@ -78,6 +78,9 @@ func (k *signingKeys) sign(claims jwt.Claims) (string, error) {
 // carry roles; idtyp says which.
 type AccessClaims struct {
 	jwt.RegisteredClaims
+	// Aud shadows RegisteredClaims.Audience: Entra sends aud as a single
+	// string, which jwt.ClaimStrings would encode as an array.
+	Aud               string   `json:"aud"`
 	TenantID          string   `json:"tid"`
 	ObjectID          string   `json:"oid"`
 	UPN               string   `json:"upn,omitempty"`
@@ -105,17 +108,6 @@ func (c *AccessClaims) HasScope(scope string) bool { return containsFold(c.Scope
 // HasRole reports whether the app-only token carries the application role.
 func (c *AccessClaims) HasRole(role string) bool { return containsFold(c.Roles, role) }
 
-// IDClaims are the claims of an id_token (v2 format) as MSAL reads them.
-type IDClaims struct {
-	jwt.RegisteredClaims
-	TenantID          string `json:"tid"`
-	ObjectID          string `json:"oid"`
-	PreferredUsername string `json:"preferred_username"`
-	Name              string `json:"name"`
-	Nonce             string `json:"nonce,omitempty"`
-	Version           string `json:"ver"`
-}
-
 // accessTokenIssuer is the v1 issuer Graph tokens carry.
 func accessTokenIssuer(tenantID string) string {
 	return "https://sts.windows.net/" + tenantID + "/"
@@ -124,26 +116,12 @@ func accessTokenIssuer(tenantID string) string {
 // signAccessToken mints a Graph access token valid for lifetime.
 func (s *Server) signAccessToken(c AccessClaims, now time.Time, lifetime time.Duration) (string, error) {
 	c.Issuer = accessTokenIssuer(c.TenantID)
-	c.Audience = jwt.ClaimStrings{GraphResource}
+	c.Aud = GraphResource
 	c.IssuedAt = jwt.NewNumericDate(now)
 	c.NotBefore = jwt.NewNumericDate(now.Add(-5 * time.Minute))
 	c.ExpiresAt = jwt.NewNumericDate(now.Add(lifetime))
 	c.ID = NewGUIDRandom()
 	c.Version = "1.0"
-	if c.Subject == "" {
-		c.Subject = c.ObjectID
-	}
-	return s.keys.sign(c)
-}
-
-// signIDToken mints an id_token for a user signing in to clientID.
-func (s *Server) signIDToken(issuer, clientID string, c IDClaims, now time.Time) (string, error) {
-	c.Issuer = issuer
-	c.Audience = jwt.ClaimStrings{clientID}
-	c.IssuedAt = jwt.NewNumericDate(now)
-	c.NotBefore = jwt.NewNumericDate(now)
-	c.ExpiresAt = jwt.NewNumericDate(now.Add(time.Hour))
-	c.Version = "2.0"
 	if c.Subject == "" {
 		c.Subject = c.ObjectID
 	}
@@ -178,7 +156,7 @@ func (s *Server) verifyAccessToken(raw string, now time.Time) (*AccessClaims, er
 	case err != nil:
 		return nil, errTokenInvalid
 	}
-	if !containsFold(c.Audience, GraphResource) && !containsFold(c.Audience, GraphAppID) {
+	if !strings.EqualFold(c.Aud, GraphResource) && !strings.EqualFold(c.Aud, GraphAppID) {
 		return nil, errTokenAudience
 	}
 	if c.Issuer != accessTokenIssuer(c.TenantID) {
