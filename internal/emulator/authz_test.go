@@ -23,7 +23,9 @@ func TestAuthorization(t *testing.T) {
 	g := newGraphEnv(t, FaultOptions{})
 	rita, rob := g.userID(upnRita), g.userID("rob.recruiter@contoso.onmicrosoft.com")
 	graphSP, ebmsSP := g.spID(GraphAppID), g.spID(ebmsAppID)
-	deleg := func(upn string, scopes ...string) func() string { return func() string { return g.token(upn, scopes...) } }
+	deleg := func(upn string, scopes ...string) func() string {
+		return func() string { return g.token(upn, scopes...) }
+	}
 	app := func(roles ...string) func() string { return func() string { return g.appToken(ebmsAppID, roles...) } }
 	newApp := map[string]any{"displayName": "A", "signInAudience": "AzureADMyOrg"}
 	userReadRole := "df021288-bdef-4463-88db-98f22de89214" // User.Read.All

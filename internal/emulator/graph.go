@@ -188,25 +188,24 @@ func splitGraphPath(path string) ([]string, bool, *graphError) {
 }
 
 // keyValue extracts the value of a key segment: "appId='x'" -> "x",
-// "'x'" -> "x", "x" -> "x".
+// "'x'" -> "x", "x" -> "x" (plain ids may contain '=', as Outlook's do).
 func keyValue(seg string) string {
-	if _, v, ok := strings.Cut(seg, "="); ok && !strings.HasPrefix(seg, "'") {
-		seg = v
+	if name, v, ok := strings.Cut(seg, "='"); ok && name != "" && strings.HasSuffix(v, "'") {
+		return strings.TrimSuffix(v, "'")
 	}
-	return strings.Trim(seg, "'")
+	if len(seg) >= 2 && strings.HasPrefix(seg, "'") && strings.HasSuffix(seg, "'") {
+		return seg[1 : len(seg)-1]
+	}
+	return seg
 }
 
 // keyName returns the alternate key of a segment ("appId" for
 // "appId='x'"), or "" for a plain id.
 func keyName(seg string) string {
-	if strings.HasPrefix(seg, "'") {
-		return ""
+	if name, v, ok := strings.Cut(seg, "='"); ok && name != "" && strings.HasSuffix(v, "'") {
+		return name
 	}
-	name, _, ok := strings.Cut(seg, "=")
-	if !ok {
-		return ""
-	}
-	return name
+	return ""
 }
 
 // decodeJSONBody reads the request body as a JSON object, keeping raw

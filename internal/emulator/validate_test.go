@@ -138,7 +138,9 @@ func TestKeyCredentialAndLifetimePolicy(t *testing.T) {
 	if sel.Body["keyCredentials"].([]any)[0].(map[string]any)["key"] == nil {
 		t.Error("$select=keyCredentials did not return the key")
 	}
-	g.tenant(func(tn *Tenant) { tn.AppManagementPolicy = AppManagementPolicy{IsEnabled: true, MaxPasswordLifetime: "P90D"} })
+	g.tenant(func(tn *Tenant) {
+		tn.AppManagementPolicy = AppManagementPolicy{IsEnabled: true, MaxPasswordLifetime: "P90D"}
+	})
 	id := app.str("id")
 	end := g.clock.Now().Add(120 * 24 * time.Hour).Format(time.RFC3339)
 	res := g.do("POST", "/v1.0/applications/"+id+"/addPassword", tok, map[string]any{"passwordCredential": map[string]any{"endDateTime": end}})
