@@ -1,0 +1,141 @@
+package graph
+
+import (
+	"context"
+	"time"
+)
+
+// ServicePrincipals is the enterprise-app area of the Graph client.
+type ServicePrincipals interface {
+	// ServicePrincipalByAppID reads the service principal of an appId in
+	// this tenant; *NotFound when there is none.
+	ServicePrincipalByAppID(ctx context.Context, appID string) (*ServicePrincipal, error)
+	// ServicePrincipal reads a service principal by object id.
+	ServicePrincipal(ctx context.Context, id string) (*ServicePrincipal, error)
+	// CreateServicePrincipal creates the service principal of an appId (an
+	// app of this tenant or a vendor's multi-tenant app).
+	CreateServicePrincipal(ctx context.Context, appID string) (*ServicePrincipal, error)
+	// UpdateServicePrincipal changes the fields of u that are set.
+	UpdateServicePrincipal(ctx context.Context, id string, u ServicePrincipalUpdate) error
+	// DeleteServicePrincipal deletes the enterprise app (and with it its
+	// grants and assignments).
+	DeleteServicePrincipal(ctx context.Context, id string) error
+}
+
+// Grants is the consent area: delegated permission grants and app role
+// assignments.
+type Grants interface {
+	// DelegatedGrants lists the oauth2PermissionGrants of a client service
+	// principal, optionally for one resource ("" for all).
+	DelegatedGrants(ctx context.Context, clientID, resourceID string) ([]DelegatedGrant, error)
+	// CreateDelegatedGrant records a grant; Graph answers 409 (*Conflict)
+	// when one exists for the same client, resource and principal.
+	CreateDelegatedGrant(ctx context.Context, g DelegatedGrant) (*DelegatedGrant, error)
+	// UpdateDelegatedGrantScope replaces a grant's scope string.
+	UpdateDelegatedGrantScope(ctx context.Context, id, scope string) error
+	// DeleteDelegatedGrant deletes a grant.
+	DeleteDelegatedGrant(ctx context.Context, id string) error
+
+	// AppRoleAssignedTo lists the assignments granted on a resource service
+	// principal (users, groups and client apps holding its roles).
+	AppRoleAssignedTo(ctx context.Context, resourceID string) ([]AppRoleAssignment, error)
+	// AppRoleAssignmentsOf lists the app roles a service principal holds
+	// (its application permissions).
+	AppRoleAssignmentsOf(ctx context.Context, principalSPID string) ([]AppRoleAssignment, error)
+	// AssignAppRole creates an assignment on the resource service principal.
+	AssignAppRole(ctx context.Context, a AppRoleAssignment) (*AppRoleAssignment, error)
+	// RemoveAppRoleAssignment deletes an assignment from the resource.
+	RemoveAppRoleAssignment(ctx context.Context, resourceID, assignmentID string) error
+}
+
+// Principals looks up the users and groups that consent and assignment
+// commands name.
+type Principals interface {
+	// UserByID reads a user by object id or user principal name.
+	UserByID(ctx context.Context, idOrUPN string) (*User, error)
+	// GroupsByName returns the groups whose display name is exactly name.
+	GroupsByName(ctx context.Context, name string) ([]Group, error)
+	// Group reads a group by object id.
+	Group(ctx context.Context, id string) (*Group, error)
+}
+
+// Group is an Entra group.
+type Group struct {
+	ID          string `json:"id"`
+	DisplayName string `json:"displayName"`
+}
+
+// ServicePrincipal is an enterprise app: an app's presence in this tenant.
+type ServicePrincipal struct {
+	ID                        string            `json:"id"`
+	AppID                     string            `json:"appId"`
+	DisplayName               string            `json:"displayName"`
+	AppOwnerOrganizationID    string            `json:"appOwnerOrganizationId,omitempty"`
+	AccountEnabled            bool              `json:"accountEnabled"`
+	AppRoleAssignmentRequired bool              `json:"appRoleAssignmentRequired"`
+	SignInAudience            string            `json:"signInAudience,omitempty"`
+	AppRoles                  []AppRole         `json:"appRoles,omitempty"`
+	OAuth2PermissionScopes    []PermissionScope `json:"oauth2PermissionScopes,omitempty"`
+	ServicePrincipalType      string            `json:"servicePrincipalType,omitempty"`
+	VerifiedPublisher         string            `json:"verifiedPublisher,omitempty"`
+	Tags                      []string          `json:"tags,omitempty"`
+	CreatedDateTime           time.Time         `json:"-"`
+	ReplyURLs                 []string          `json:"replyUrls,omitempty"`
+}
+
+// ServicePrincipalUpdate changes enterprise-app settings; nil is unchanged.
+type ServicePrincipalUpdate struct {
+	AccountEnabled            *bool
+	AppRoleAssignmentRequired *bool
+}
+
+// AppRole is an application permission (or an assignable role) an API
+// publishes.
+type AppRole struct {
+	ID                 string   `json:"id"`
+	Value              string   `json:"value"`
+	DisplayName        string   `json:"displayName,omitempty"`
+	Description        string   `json:"description,omitempty"`
+	AllowedMemberTypes []string `json:"allowedMemberTypes,omitempty"`
+	IsEnabled          bool     `json:"isEnabled"`
+}
+
+// PermissionScope is a delegated permission an API publishes. Type is
+// "User" (users may consent) or "Admin".
+type PermissionScope struct {
+	ID                      string `json:"id"`
+	Value                   string `json:"value"`
+	Type                    string `json:"type"`
+	AdminConsentDisplayName string `json:"adminConsentDisplayName,omitempty"`
+	IsEnabled               bool   `json:"isEnabled"`
+}
+
+// Consent types of delegated grants.
+const (
+	ConsentAllPrincipals = "AllPrincipals"
+	ConsentPrincipal     = "Principal"
+)
+
+// DelegatedGrant is an oauth2PermissionGrant: delegated consent of a
+// client service principal to a resource, tenant-wide (AllPrincipals) or
+// for one user (Principal, PrincipalID set).
+type DelegatedGrant struct {
+	ID          string `json:"id,omitempty"`
+	ClientID    string `json:"clientId"`
+	ConsentType string `json:"consentType"`
+	PrincipalID string `json:"principalId,omitempty"`
+	ResourceID  string `json:"resourceId"`
+	Scope       string `json:"scope"`
+}
+
+// AppRoleAssignment gives a principal (user, group or service principal)
+// an app role of a resource service principal.
+type AppRoleAssignment struct {
+	ID                   string `json:"id,omitempty"`
+	AppRoleID            string `json:"appRoleId"`
+	PrincipalID          string `json:"principalId"`
+	PrincipalType        string `json:"principalType,omitempty"`
+	PrincipalDisplayName string `json:"principalDisplayName,omitempty"`
+	ResourceID           string `json:"resourceId"`
+	ResourceDisplayName  string `json:"resourceDisplayName,omitempty"`
+}

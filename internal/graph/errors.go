@@ -1,0 +1,99 @@
+package graph
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/teamsctl/teamsctl/internal/auth"
+)
+
+// APIError is a failed Graph call as Graph reported it. The specific types
+// below embed it; anything else is returned as *APIError itself.
+type APIError struct {
+	Status  int
+	Code    string // Graph's error code, e.g. Request_ResourceNotFound
+	Message string
+	// RequestID identifies the failed request for Microsoft support;
+	// EarlierRequestIDs are the attempts retried before it.
+	RequestID         string
+	EarlierRequestIDs []string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Microsoft Graph: %d", e.Status)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (request-id %s", e.RequestID)
+		if len(e.EarlierRequestIDs) > 0 {
+			fmt.Fprintf(&b, "; earlier attempts %s", strings.Join(e.EarlierRequestIDs, ", "))
+		}
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// NotFound is a 404: the object does not exist, or (right after it was
+// created) has not replicated yet.
+type NotFound struct{ *APIError }
+
+// Forbidden is a 403: the token lacks a permission, or the signed-in user
+// lacks a directory role. Code says which, e.g. Authorization_RequestDenied.
+type Forbidden struct{ *APIError }
+
+// Hint implements the hint convention (cmdutil.HintFor).
+func (e *Forbidden) Hint() string {
+	return "Run `teamsctl whoami` to see the permissions and roles of your sign-in."
+}
+
+// Throttled is a 429 or 503 that outlasted the retries.
+type Throttled struct {
+	*APIError
+	// RetryAfter is how long Graph asked to wait, when it said.
+	RetryAfter time.Duration
+}
+
+// Hint implements the hint convention (cmdutil.HintFor).
+func (e *Throttled) Hint() string {
+	if e.RetryAfter > 0 {
+		return fmt.Sprintf("Microsoft Graph is busy; try again in %s.", e.RetryAfter.Round(time.Second))
+	}
+	return "Microsoft Graph is busy; try again in a minute."
+}
+
+// BadRequest is a 400: Graph rejected the request (Code and Message say
+// why).
+type BadRequest struct{ *APIError }
+
+// Unwrap exposes the embedded APIError to errors.As.
+func (e *NotFound) Unwrap() error   { return e.APIError }
+func (e *Forbidden) Unwrap() error  { return e.APIError }
+func (e *Throttled) Unwrap() error  { return e.APIError }
+func (e *BadRequest) Unwrap() error { return e.APIError }
+
+// Classify returns the typed error for e. A 401 means Graph rejected the
+// token itself (expired, revoked, wrong audience): signing in again is the
+// fix, so it becomes auth's RequiredError (exit 4).
+func Classify(e *APIError, retryAfter time.Duration) error {
+	switch e.Status {
+	case http.StatusBadRequest:
+		return &BadRequest{e}
+	case http.StatusUnauthorized:
+		return &auth.RequiredError{Reason: "Microsoft Graph did not accept the token: " + e.Message, Err: e}
+	case http.StatusForbidden:
+		return &Forbidden{e}
+	case http.StatusNotFound:
+		return &NotFound{e}
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return &Throttled{APIError: e, RetryAfter: retryAfter}
+	default:
+		return e
+	}
+}

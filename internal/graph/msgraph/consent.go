@@ -1,0 +1,298 @@
+package msgraph
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/microsoftgraph/msgraph-sdk-go/groups"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/oauth2permissiongrants"
+	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipals"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+
+	"github.com/teamsctl/teamsctl/internal/graph"
+)
+
+var spSelect = []string{"id", "appId", "displayName", "appOwnerOrganizationId", "accountEnabled",
+	"appRoleAssignmentRequired", "signInAudience", "appRoles", "oauth2PermissionScopes",
+	"servicePrincipalType", "verifiedPublisher", "tags", "replyUrls"}
+
+func (c *Client) ServicePrincipalByAppID(ctx context.Context, appID string) (*graph.ServicePrincipal, error) {
+	resp, err := call(ctx, func(ctx context.Context) (models.ServicePrincipalCollectionResponseable, error) {
+		return c.sdk.ServicePrincipals().Get(ctx, &serviceprincipals.ServicePrincipalsRequestBuilderGetRequestConfiguration{
+			QueryParameters: &serviceprincipals.ServicePrincipalsRequestBuilderGetQueryParameters{
+				Select: spSelect, Filter: ptr("appId eq " + odataString(appID))}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.GetValue()) == 0 {
+		return nil, notFound("service principal for appId " + appID)
+	}
+	out := toServicePrincipal(resp.GetValue()[0])
+	return &out, nil
+}
+
+func (c *Client) ServicePrincipal(ctx context.Context, id string) (*graph.ServicePrincipal, error) {
+	sp, err := call(ctx, func(ctx context.Context) (models.ServicePrincipalable, error) {
+		return c.sdk.ServicePrincipals().ByServicePrincipalId(id).Get(ctx, &serviceprincipals.ServicePrincipalItemRequestBuilderGetRequestConfiguration{
+			QueryParameters: &serviceprincipals.ServicePrincipalItemRequestBuilderGetQueryParameters{Select: spSelect}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := toServicePrincipal(sp)
+	return &out, nil
+}
+
+func (c *Client) CreateServicePrincipal(ctx context.Context, appID string) (*graph.ServicePrincipal, error) {
+	body := models.NewServicePrincipal()
+	body.SetAppId(&appID)
+	sp, err := call(ctx, func(ctx context.Context) (models.ServicePrincipalable, error) {
+		return c.sdk.ServicePrincipals().Post(ctx, body, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := toServicePrincipal(sp)
+	return &out, nil
+}
+
+func (c *Client) UpdateServicePrincipal(ctx context.Context, id string, u graph.ServicePrincipalUpdate) error {
+	body := models.NewServicePrincipal()
+	if u.AccountEnabled != nil {
+		body.SetAccountEnabled(u.AccountEnabled)
+	}
+	if u.AppRoleAssignmentRequired != nil {
+		body.SetAppRoleAssignmentRequired(u.AppRoleAssignmentRequired)
+	}
+	_, err := call(ctx, func(ctx context.Context) (models.ServicePrincipalable, error) {
+		return c.sdk.ServicePrincipals().ByServicePrincipalId(id).Patch(ctx, body, nil)
+	})
+	return err
+}
+
+func (c *Client) DeleteServicePrincipal(ctx context.Context, id string) error {
+	_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, c.sdk.ServicePrincipals().ByServicePrincipalId(id).Delete(ctx, nil)
+	})
+	return err
+}
+
+func (c *Client) DelegatedGrants(ctx context.Context, clientID, resourceID string) ([]graph.DelegatedGrant, error) {
+	filter := "clientId eq " + odataString(clientID)
+	if resourceID != "" {
+		filter += " and resourceId eq " + odataString(resourceID)
+	}
+	b := c.sdk.Oauth2PermissionGrants()
+	cfg := &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetRequestConfiguration{
+		QueryParameters: &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetQueryParameters{Filter: &filter}}
+	var out []graph.DelegatedGrant
+	for {
+		resp, err := call(ctx, func(ctx context.Context) (models.OAuth2PermissionGrantCollectionResponseable, error) {
+			return b.Get(ctx, cfg)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range resp.GetValue() {
+			out = append(out, toGrant(g))
+		}
+		next := deref(resp.GetOdataNextLink())
+		if next == "" {
+			return out, nil
+		}
+		b, cfg = c.sdk.Oauth2PermissionGrants().WithUrl(next), nil
+	}
+}
+
+func (c *Client) CreateDelegatedGrant(ctx context.Context, g graph.DelegatedGrant) (*graph.DelegatedGrant, error) {
+	body := models.NewOAuth2PermissionGrant()
+	body.SetClientId(&g.ClientID)
+	body.SetResourceId(&g.ResourceID)
+	body.SetConsentType(&g.ConsentType)
+	body.SetScope(&g.Scope)
+	if g.PrincipalID != "" {
+		body.SetPrincipalId(&g.PrincipalID)
+	}
+	created, err := call(ctx, func(ctx context.Context) (models.OAuth2PermissionGrantable, error) {
+		return c.sdk.Oauth2PermissionGrants().Post(ctx, body, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := toGrant(created)
+	return &out, nil
+}
+
+func (c *Client) UpdateDelegatedGrantScope(ctx context.Context, id, scope string) error {
+	body := models.NewOAuth2PermissionGrant()
+	body.SetScope(&scope)
+	_, err := call(ctx, func(ctx context.Context) (models.OAuth2PermissionGrantable, error) {
+		return c.sdk.Oauth2PermissionGrants().ByOAuth2PermissionGrantId(id).Patch(ctx, body, nil)
+	})
+	return err
+}
+
+func (c *Client) DeleteDelegatedGrant(ctx context.Context, id string) error {
+	_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, c.sdk.Oauth2PermissionGrants().ByOAuth2PermissionGrantId(id).Delete(ctx, nil)
+	})
+	return err
+}
+
+func (c *Client) AppRoleAssignedTo(ctx context.Context, resourceID string) ([]graph.AppRoleAssignment, error) {
+	b := c.sdk.ServicePrincipals().ByServicePrincipalId(resourceID).AppRoleAssignedTo()
+	var out []graph.AppRoleAssignment
+	for {
+		resp, err := call(ctx, func(ctx context.Context) (models.AppRoleAssignmentCollectionResponseable, error) {
+			return b.Get(ctx, nil)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range resp.GetValue() {
+			out = append(out, toAssignment(a))
+		}
+		next := deref(resp.GetOdataNextLink())
+		if next == "" {
+			return out, nil
+		}
+		b = b.WithUrl(next)
+	}
+}
+
+func (c *Client) AppRoleAssignmentsOf(ctx context.Context, principalSPID string) ([]graph.AppRoleAssignment, error) {
+	b := c.sdk.ServicePrincipals().ByServicePrincipalId(principalSPID).AppRoleAssignments()
+	var out []graph.AppRoleAssignment
+	for {
+		resp, err := call(ctx, func(ctx context.Context) (models.AppRoleAssignmentCollectionResponseable, error) {
+			return b.Get(ctx, nil)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range resp.GetValue() {
+			out = append(out, toAssignment(a))
+		}
+		next := deref(resp.GetOdataNextLink())
+		if next == "" {
+			return out, nil
+		}
+		b = b.WithUrl(next)
+	}
+}
+
+func (c *Client) AssignAppRole(ctx context.Context, a graph.AppRoleAssignment) (*graph.AppRoleAssignment, error) {
+	body := models.NewAppRoleAssignment()
+	for _, f := range []struct {
+		v   string
+		set func(*uuid.UUID)
+	}{{a.AppRoleID, body.SetAppRoleId}, {a.PrincipalID, body.SetPrincipalId}, {a.ResourceID, body.SetResourceId}} {
+		id, err := uuid.Parse(f.v)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a GUID", f.v)
+		}
+		f.set(&id)
+	}
+	created, err := call(ctx, func(ctx context.Context) (models.AppRoleAssignmentable, error) {
+		return c.sdk.ServicePrincipals().ByServicePrincipalId(a.ResourceID).AppRoleAssignedTo().Post(ctx, body, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := toAssignment(created)
+	return &out, nil
+}
+
+func (c *Client) RemoveAppRoleAssignment(ctx context.Context, resourceID, assignmentID string) error {
+	_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, c.sdk.ServicePrincipals().ByServicePrincipalId(resourceID).AppRoleAssignedTo().
+			ByAppRoleAssignmentId(assignmentID).Delete(ctx, nil)
+	})
+	return err
+}
+
+func (c *Client) UserByID(ctx context.Context, idOrUPN string) (*graph.User, error) {
+	u, err := call(ctx, func(ctx context.Context) (models.Userable, error) {
+		return c.sdk.Users().ByUserId(idOrUPN).Get(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
+			QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{Select: []string{"id", "displayName", "userPrincipalName", "mail"}}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &graph.User{ID: deref(u.GetId()), DisplayName: deref(u.GetDisplayName()),
+		UserPrincipalName: deref(u.GetUserPrincipalName()), Mail: deref(u.GetMail())}, nil
+}
+
+func (c *Client) GroupsByName(ctx context.Context, name string) ([]graph.Group, error) {
+	resp, err := call(ctx, func(ctx context.Context) (models.GroupCollectionResponseable, error) {
+		return c.sdk.Groups().Get(ctx, &groups.GroupsRequestBuilderGetRequestConfiguration{
+			QueryParameters: &groups.GroupsRequestBuilderGetQueryParameters{
+				Select: []string{"id", "displayName"}, Filter: ptr("displayName eq " + odataString(name))}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []graph.Group
+	for _, g := range resp.GetValue() {
+		out = append(out, graph.Group{ID: deref(g.GetId()), DisplayName: deref(g.GetDisplayName())})
+	}
+	return out, nil
+}
+
+func (c *Client) Group(ctx context.Context, id string) (*graph.Group, error) {
+	g, err := call(ctx, func(ctx context.Context) (models.Groupable, error) {
+		return c.sdk.Groups().ByGroupId(id).Get(ctx, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &graph.Group{ID: deref(g.GetId()), DisplayName: deref(g.GetDisplayName())}, nil
+}
+
+func toServicePrincipal(sp models.ServicePrincipalable) graph.ServicePrincipal {
+	out := graph.ServicePrincipal{
+		ID: deref(sp.GetId()), AppID: deref(sp.GetAppId()), DisplayName: deref(sp.GetDisplayName()),
+		AppOwnerOrganizationID:    uuidString(sp.GetAppOwnerOrganizationId()),
+		AccountEnabled:            sp.GetAccountEnabled() != nil && *sp.GetAccountEnabled(),
+		AppRoleAssignmentRequired: sp.GetAppRoleAssignmentRequired() != nil && *sp.GetAppRoleAssignmentRequired(),
+		SignInAudience:            deref(sp.GetSignInAudience()),
+		ServicePrincipalType:      deref(sp.GetServicePrincipalType()),
+		Tags:                      sp.GetTags(), ReplyURLs: sp.GetReplyUrls(),
+	}
+	if vp := sp.GetVerifiedPublisher(); vp != nil {
+		out.VerifiedPublisher = deref(vp.GetDisplayName())
+	}
+	for _, r := range sp.GetAppRoles() {
+		out.AppRoles = append(out.AppRoles, graph.AppRole{ID: uuidString(r.GetId()), Value: deref(r.GetValue()),
+			DisplayName: deref(r.GetDisplayName()), Description: deref(r.GetDescription()),
+			AllowedMemberTypes: r.GetAllowedMemberTypes(), IsEnabled: r.GetIsEnabled() == nil || *r.GetIsEnabled()})
+	}
+	for _, s := range sp.GetOauth2PermissionScopes() {
+		out.OAuth2PermissionScopes = append(out.OAuth2PermissionScopes, graph.PermissionScope{ID: uuidString(s.GetId()),
+			Value: deref(s.GetValue()), Type: deref(s.GetTypeEscaped()), AdminConsentDisplayName: deref(s.GetAdminConsentDisplayName()),
+			IsEnabled: s.GetIsEnabled() == nil || *s.GetIsEnabled()})
+	}
+	return out
+}
+
+func toGrant(g models.OAuth2PermissionGrantable) graph.DelegatedGrant {
+	return graph.DelegatedGrant{ID: deref(g.GetId()), ClientID: deref(g.GetClientId()), ConsentType: deref(g.GetConsentType()),
+		PrincipalID: deref(g.GetPrincipalId()), ResourceID: deref(g.GetResourceId()), Scope: deref(g.GetScope())}
+}
+
+func toAssignment(a models.AppRoleAssignmentable) graph.AppRoleAssignment {
+	return graph.AppRoleAssignment{ID: deref(a.GetId()), AppRoleID: uuidString(a.GetAppRoleId()),
+		PrincipalID: uuidString(a.GetPrincipalId()), PrincipalType: deref(a.GetPrincipalType()),
+		PrincipalDisplayName: deref(a.GetPrincipalDisplayName()), ResourceID: uuidString(a.GetResourceId()),
+		ResourceDisplayName: deref(a.GetResourceDisplayName())}
+}
+
+var (
+	_ graph.Applications      = (*Client)(nil)
+	_ graph.ServicePrincipals = (*Client)(nil)
+	_ graph.Grants            = (*Client)(nil)
+	_ graph.Principals        = (*Client)(nil)
+)
