@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -251,6 +252,10 @@ func field(body map[string]json.RawMessage, name string, dst any) *graphError {
 	if !ok {
 		return nil
 	}
+	// Start from the zero value: json.Unmarshal reuses a slice's backing
+	// array, which a PATCH applied to a copy shares with the stored object.
+	target := reflect.ValueOf(dst).Elem()
+	target.Set(reflect.Zero(target.Type()))
 	if err := json.Unmarshal(raw, dst); err != nil {
 		return newGraphError(http.StatusBadRequest, "BadRequest",
 			fmt.Sprintf("Cannot convert the literal '%s' to the expected type of property '%s'.", strings.Trim(string(raw), `"`), name))

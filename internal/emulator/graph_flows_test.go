@@ -268,9 +268,9 @@ func TestMeetingsAndEvents(t *testing.T) {
 	g.must(201, g.do("POST", "/v1.0/users/"+ritaID+"/onlineMeetings", appTok, map[string]any{"subject": "x"}))
 
 	ev := g.must(201, g.do("POST", "/v1.0/me/events", rita, map[string]any{"subject": "Interview",
-		"start": map[string]any{"dateTime": "2026-03-02T10:00:00", "timeZone": "W. Europe Standard Time"},
-		"end":   map[string]any{"dateTime": "2026-03-02T11:00:00", "timeZone": "W. Europe Standard Time"},
-		"attendees": []any{map[string]any{"emailAddress": map[string]any{"address": "candidate@example.com"}, "type": "required"}},
+		"start":           map[string]any{"dateTime": "2026-03-02T10:00:00", "timeZone": "W. Europe Standard Time"},
+		"end":             map[string]any{"dateTime": "2026-03-02T11:00:00", "timeZone": "W. Europe Standard Time"},
+		"attendees":       []any{map[string]any{"emailAddress": map[string]any{"address": "candidate@example.com"}, "type": "required"}},
 		"isOnlineMeeting": true, "onlineMeetingProvider": "teamsForBusiness"}))
 	om, _ := ev.Body["onlineMeeting"].(map[string]any)
 	if om == nil || !strings.HasPrefix(om["joinUrl"].(string), "https://teams.microsoft.com/l/meetup-join/") ||

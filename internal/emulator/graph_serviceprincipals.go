@@ -202,6 +202,9 @@ func applyServicePrincipalBody(sp *ServicePrincipal, body map[string]json.RawMes
 			return gerr
 		}
 	}
+	if _, ok := body["replyUrls"]; !ok {
+		return nil
+	}
 	for _, u := range sp.ReplyURLs {
 		if redirectURIProblem("web", u, "AzureADMultipleOrgs") != "" {
 			return errInvalidProperty("replyUrls", "ServicePrincipal")

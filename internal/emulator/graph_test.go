@@ -50,3 +50,18 @@ func TestApplicationLifecycle(t *testing.T) {
 		t.Errorf("code %q", res.errCode())
 	}
 }
+
+// TestRejectedPatchLeavesObjectUnchanged guards against a rejected PATCH
+// writing through slices shared with the stored application.
+func TestRejectedPatchLeavesObjectUnchanged(t *testing.T) {
+	g := newGraphEnv(t, FaultOptions{})
+	tok := g.token(upnAdmin, "Application.ReadWrite.All")
+	app := g.must(http.StatusCreated, g.do("POST", "/v1.0/applications", tok, map[string]any{"displayName": "A", "signInAudience": "AzureADMyOrg",
+		"web": map[string]any{"redirectUris": []string{"https://a.example.com/1", "https://a.example.com/2"}}}))
+	g.must(http.StatusBadRequest, g.do("PATCH", "/v1.0/applications/"+app.str("id"), tok, map[string]any{
+		"web": map[string]any{"redirectUris": []string{"http://evil.example.com/1"}}}))
+	got := g.must(http.StatusOK, g.do("GET", "/v1.0/applications/"+app.str("id"), tok, nil))
+	if uris := toJSON(got.Body["web"].(map[string]any)["redirectUris"]); uris != `["https://a.example.com/1","https://a.example.com/2"]` {
+		t.Errorf("redirectUris after rejected PATCH = %s", uris)
+	}
+}
