@@ -9,9 +9,20 @@ import (
 	"context"
 )
 
-// Client is the Graph API as commands use it. Later issues add methods
-// here and in internal/graph/msgraph.
+// Client is the Graph API as commands use it: one interface per area, so
+// each issue adds its area (an interface in its own file here and its
+// implementation in internal/graph/msgraph) without touching the others.
+// Packages depend on the narrowest areas they use.
 type Client interface {
+	Directory
+	Applications      // applications.go
+	ServicePrincipals // consent.go
+	Grants            // consent.go
+	Principals        // consent.go
+}
+
+// Directory is the signed-in user and the tenant.
+type Directory interface {
 	// Me is the signed-in user (delegated tokens only).
 	Me(ctx context.Context) (*User, error)
 	// Organization is the tenant the token belongs to.
