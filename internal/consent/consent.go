@@ -1,0 +1,335 @@
+// Package consent grants and revokes permissions the way an admin means
+// it: it merges into what exists and never wipes. Delegated consent is one
+// oauth2PermissionGrant per client, resource and principal; a grant adds
+// the missing scopes to it (PATCH) and creates it only when there is none,
+// recovering when another writer created it meanwhile. Application
+// permissions are app role assignments; only missing ones are added. A
+// missing service principal (an own app or a vendor's multi-tenant app) is
+// created first, waiting out Entra's replication.
+package consent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/permissions"
+	"github.com/teamsctl/teamsctl/internal/plan"
+	"github.com/teamsctl/teamsctl/internal/replicate"
+)
+
+// Client is the part of Graph consent uses.
+type Client interface {
+	graph.ServicePrincipals
+	graph.Grants
+	ApplicationByAppID(ctx context.Context, appID string) (*graph.Application, error)
+}
+
+// Engine performs consent operations. With DryRun it reads and plans but
+// writes nothing.
+type Engine struct {
+	Graph  Client
+	Wait   *replicate.Waiter
+	DryRun bool
+	// Steps collects what was (or would be) done.
+	Steps plan.Steps
+}
+
+// EnsureServicePrincipal returns the service principal of appID, creating
+// it when missing. For an app of this tenant that was just created, the
+// creation is retried while Entra replicates the application; a vendor's
+// appId that Entra does not know fails at once with a clear message.
+// In a dry run a missing service principal is returned with an empty ID.
+func (e *Engine) EnsureServicePrincipal(ctx context.Context, appID, name string) (*graph.ServicePrincipal, bool, error) {
+	sp, err := e.Graph.ServicePrincipalByAppID(ctx, appID)
+	if err == nil {
+		e.Steps.Add("create-service-principal", label(name, appID), plan.Unchanged)
+		return sp, false, nil
+	}
+	if !graph.IsNotFound(err) {
+		return nil, false, err
+	}
+	if e.DryRun {
+		e.Steps.Add("create-service-principal", label(name, appID), plan.Planned)
+		return &graph.ServicePrincipal{AppID: appID, DisplayName: name}, true, nil
+	}
+	own := false
+	if _, aerr := e.Graph.ApplicationByAppID(ctx, appID); aerr == nil {
+		own = true
+	}
+	var created *graph.ServicePrincipal
+	err = e.Wait.Do(ctx, "creating the enterprise app of "+label(name, appID), func(ctx context.Context) error {
+		sp, err := e.Graph.CreateServicePrincipal(ctx, appID)
+		if err != nil {
+			if !own && isNoBackingApp(err) {
+				// A vendor appId Entra does not know: waiting will not help.
+				return &UnknownAppError{AppID: appID, Err: err}
+			}
+			return err
+		}
+		created = sp
+		return nil
+	})
+	if graph.IsAlreadyExists(err) {
+		// Created meanwhile (by us in an attempt Graph processed, or by
+		// someone else): read it, waiting for it to replicate.
+		err = e.Wait.Do(ctx, "reading the enterprise app of "+label(name, appID), func(ctx context.Context) error {
+			sp, err := e.Graph.ServicePrincipalByAppID(ctx, appID)
+			created = sp
+			return err
+		})
+		if err != nil {
+			return nil, false, err
+		}
+		e.Steps.Add("create-service-principal", label(name, appID), plan.Unchanged)
+		return created, false, nil
+	}
+	if err != nil {
+		e.Steps = append(e.Steps, plan.Step{Action: "create-service-principal", Target: label(name, appID), Status: plan.Failed, Error: err.Error()})
+		return nil, false, err
+	}
+	e.Steps.Add("create-service-principal", label(created.DisplayName, appID), plan.Done, "id "+created.ID)
+	return created, true, nil
+}
+
+func label(name, appID string) string {
+	if name == "" || name == appID {
+		return appID
+	}
+	return fmt.Sprintf("%s (%s)", name, appID)
+}
+
+func isNoBackingApp(err error) bool {
+	var apiErr *graph.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	m := strings.ToLower(apiErr.Message)
+	return apiErr.Status == 400 && (strings.Contains(m, "does not reference a valid application object") || strings.Contains(m, "nobackingapplicationobject"))
+}
+
+// UnknownAppError is an appId that is neither an app of this tenant nor a
+// multi-tenant app Entra knows.
+type UnknownAppError struct {
+	AppID string
+	Err   error
+}
+
+func (e *UnknownAppError) Error() string {
+	return fmt.Sprintf("no application with appId %s exists in this tenant or as a multi-tenant app", e.AppID)
+}
+
+func (e *UnknownAppError) Unwrap() error { return e.Err }
+
+// Hint implements the hint convention.
+func (e *UnknownAppError) Hint() string {
+	return "Check the appId (the vendor's documentation gives it as Application or Client ID); an app of this tenant is also found by name: teamsctl app list."
+}
+
+// DelegatedRequest asks for delegated scopes of a resource for a client.
+type DelegatedRequest struct {
+	Client   *graph.ServicePrincipal
+	Resource *graph.ServicePrincipal
+	Scopes   []string // scope values, e.g. User.Read
+	// PrincipalID grants for one user (consent type Principal); empty is
+	// tenant-wide (AllPrincipals).
+	PrincipalID  string
+	PrincipalUPN string
+}
+
+// GrantResult says what a grant did.
+type GrantResult struct {
+	GrantID     string   `json:"grantId,omitempty"`
+	ConsentType string   `json:"consentType"`
+	PrincipalID string   `json:"principalId,omitempty"`
+	Before      []string `json:"scopesBefore"`
+	After       []string `json:"scopesAfter"`
+	Added       []string `json:"scopesAdded"`
+}
+
+// findGrant returns the grant for client, resource and principal.
+func findGrant(grants []graph.DelegatedGrant, resourceID, principalID string) *graph.DelegatedGrant {
+	for i, g := range grants {
+		if g.ResourceID != resourceID {
+			continue
+		}
+		if principalID == "" && strings.EqualFold(g.ConsentType, graph.ConsentAllPrincipals) {
+			return &grants[i]
+		}
+		if principalID != "" && strings.EqualFold(g.ConsentType, graph.ConsentPrincipal) && strings.EqualFold(g.PrincipalID, principalID) {
+			return &grants[i]
+		}
+	}
+	return nil
+}
+
+// SplitScopes splits a grant's scope string.
+func SplitScopes(s string) []string { return strings.Fields(s) }
+
+// union adds want to have (case-insensitively), returning the new list and
+// what was added.
+func union(have, want []string) (all, added []string) {
+	all = slices.Clone(have)
+	for _, w := range want {
+		if !containsFold(all, w) {
+			all = append(all, w)
+			added = append(added, w)
+		}
+	}
+	return all, added
+}
+
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
+}
+
+// GrantDelegated merges the scopes into the client's grant for the
+// resource: PATCH the union when a grant exists, create one otherwise, and
+// when a concurrent writer created it first ("Permission entry already
+// exists.") re-read and merge. Other grants (other users, other
+// resources) are never touched.
+func (e *Engine) GrantDelegated(ctx context.Context, r DelegatedRequest) (*GrantResult, error) {
+	consentType := graph.ConsentAllPrincipals
+	who := "all users"
+	if r.PrincipalID != "" {
+		consentType, who = graph.ConsentPrincipal, r.PrincipalUPN
+	}
+	target := fmt.Sprintf("%s -> %s for %s", r.Client.DisplayName, r.Resource.DisplayName, who)
+	res := &GrantResult{ConsentType: consentType, PrincipalID: r.PrincipalID, Before: []string{}}
+	for attempt := 0; ; attempt++ {
+		var existing *graph.DelegatedGrant
+		if r.Client.ID != "" { // empty in a dry run when the SP is still to be created
+			var grants []graph.DelegatedGrant
+			err := e.Wait.Do(ctx, "reading the grants of "+r.Client.DisplayName, func(ctx context.Context) error {
+				var err error
+				grants, err = e.Graph.DelegatedGrants(ctx, r.Client.ID, r.Resource.ID)
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+			existing = findGrant(grants, r.Resource.ID, r.PrincipalID)
+		}
+		if existing != nil {
+			res.GrantID = existing.ID
+			res.Before = SplitScopes(existing.Scope)
+			all, added := union(res.Before, r.Scopes)
+			res.After, res.Added = all, nonNil(added)
+			if len(added) == 0 {
+				e.Steps.Add("grant-delegated", target, plan.Unchanged, r.Scopes...)
+				return res, nil
+			}
+			if e.DryRun {
+				e.Steps.Add("grant-delegated", target, plan.Planned, prefixed("+", added)...)
+				return res, nil
+			}
+			err := e.Wait.Do(ctx, "updating the grant of "+r.Client.DisplayName, func(ctx context.Context) error {
+				return e.Graph.UpdateDelegatedGrantScope(ctx, existing.ID, strings.Join(all, " "))
+			})
+			if err != nil {
+				return nil, e.fail("grant-delegated", target, err)
+			}
+			e.Steps.Add("grant-delegated", target, plan.Done, prefixed("+", added)...)
+			return res, nil
+		}
+		all, _ := union(nil, r.Scopes)
+		res.After, res.Added = all, all
+		if e.DryRun {
+			e.Steps.Add("grant-delegated", target, plan.Planned, prefixed("+", all)...)
+			return res, nil
+		}
+		var created *graph.DelegatedGrant
+		err := e.Wait.Do(ctx, "granting consent to "+r.Client.DisplayName, func(ctx context.Context) error {
+			g, err := e.Graph.CreateDelegatedGrant(ctx, graph.DelegatedGrant{ClientID: r.Client.ID, ConsentType: consentType,
+				PrincipalID: r.PrincipalID, ResourceID: r.Resource.ID, Scope: strings.Join(all, " ")})
+			created = g
+			return err
+		})
+		if graph.IsAlreadyExists(err) && attempt < 3 {
+			continue // someone (or an earlier attempt of ours) created it: re-read and merge
+		}
+		if err != nil {
+			return nil, e.fail("grant-delegated", target, err)
+		}
+		res.GrantID = created.ID
+		e.Steps.Add("grant-delegated", target, plan.Done, prefixed("+", all)...)
+		return res, nil
+	}
+}
+
+func (e *Engine) fail(action, target string, err error) error {
+	e.Steps = append(e.Steps, plan.Step{Action: action, Target: target, Status: plan.Failed, Error: err.Error()})
+	return err
+}
+
+func prefixed(p string, list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = p + s
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// AssignAppRoles gives the client the application permissions (app roles
+// of the resource) it does not hold yet.
+func (e *Engine) AssignAppRoles(ctx context.Context, client, resource *graph.ServicePrincipal, roles []permissions.Permission) ([]string, error) {
+	target := fmt.Sprintf("%s -> %s", client.DisplayName, resource.DisplayName)
+	var held []graph.AppRoleAssignment
+	if client.ID != "" {
+		err := e.Wait.Do(ctx, "reading the application permissions of "+client.DisplayName, func(ctx context.Context) error {
+			var err error
+			held, err = e.Graph.AppRoleAssignmentsOf(ctx, client.ID)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var missing []permissions.Permission
+	for _, r := range roles {
+		if !slices.ContainsFunc(held, func(a graph.AppRoleAssignment) bool {
+			return strings.EqualFold(a.AppRoleID, r.ID) && strings.EqualFold(a.ResourceID, resource.ID)
+		}) {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) == 0 {
+		if len(roles) > 0 {
+			e.Steps.Add("assign-app-roles", target, plan.Unchanged, values(roles)...)
+		}
+		return nil, nil
+	}
+	if e.DryRun {
+		e.Steps.Add("assign-app-roles", target, plan.Planned, prefixed("+", values(missing))...)
+		return values(missing), nil
+	}
+	for _, r := range missing {
+		err := e.Wait.Do(ctx, "assigning "+r.Value+" to "+client.DisplayName, func(ctx context.Context) error {
+			_, err := e.Graph.AssignAppRole(ctx, graph.AppRoleAssignment{AppRoleID: r.ID, PrincipalID: client.ID, ResourceID: resource.ID})
+			return err
+		})
+		if err != nil && !graph.IsAlreadyExists(err) {
+			return nil, e.fail("assign-app-roles", target, err)
+		}
+	}
+	e.Steps.Add("assign-app-roles", target, plan.Done, prefixed("+", values(missing))...)
+	return values(missing), nil
+}
+
+func values(ps []permissions.Permission) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Value
+	}
+	return out
+}

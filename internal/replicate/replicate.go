@@ -1,0 +1,112 @@
+// Package replicate retries writes that depend on a directory object
+// created moments ago. Entra replicates asynchronously: a new application
+// or service principal can be invisible to the next request for seconds to
+// minutes, and the errors it gives then (graph.IsReplicationError) mean
+// "not yet", not "no". The backoff parameters come from the one retry
+// policy (package retry); the clock is injected so tests never sleep.
+package replicate
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/retry"
+)
+
+// Waiter retries operations on replication errors.
+type Waiter struct {
+	// Policy gives BaseDelay, MaxDelay, Budget (the whole wait, about two
+	// minutes by default), Sleep and Jitter. MaxRetries is ignored: the
+	// budget bounds the wait.
+	Policy retry.Policy
+	// Progress, when set, is told about each wait (for a spinner on
+	// stderr).
+	Progress func(msg string)
+	// Retryable decides which errors are worth waiting for; nil means
+	// graph.IsReplicationError.
+	Retryable func(error) bool
+}
+
+// Default returns a Waiter with the default retry policy: backoff from 1 s
+// doubling to 30 s, two minutes in total.
+func Default() *Waiter {
+	p := retry.Default()
+	p.BaseDelay = 2 * time.Second
+	p.MaxDelay = 20 * time.Second
+	return &Waiter{Policy: p}
+}
+
+// Do runs fn until it succeeds, fails with an error that is not a
+// replication error, or the budget is spent. what names the operation for
+// progress messages and the final error.
+func (w *Waiter) Do(ctx context.Context, what string, fn func(ctx context.Context) error) error {
+	if w == nil {
+		return fn(ctx)
+	}
+	retryable := w.Retryable
+	if retryable == nil {
+		retryable = graph.IsReplicationError
+	}
+	var waited time.Duration
+	for attempt := 0; ; attempt++ {
+		err := fn(ctx)
+		if err == nil || !retryable(err) {
+			return err
+		}
+		wait := w.delay(attempt)
+		if waited+wait > w.Policy.Budget {
+			wait = w.Policy.Budget - waited
+		}
+		if wait <= 0 {
+			return &TimeoutError{What: what, Waited: waited, Err: err}
+		}
+		if w.Progress != nil {
+			w.Progress(fmt.Sprintf("Waiting for Entra to replicate (%s): retrying in %s", what, wait.Round(time.Second)))
+		}
+		sleep := w.Policy.Sleep
+		if sleep == nil {
+			return err
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return err
+		}
+		waited += wait
+	}
+}
+
+func (w *Waiter) delay(attempt int) time.Duration {
+	base := w.Policy.BaseDelay
+	if base <= 0 {
+		base = time.Second
+	}
+	d := float64(base) * math.Pow(2, float64(attempt))
+	if w.Policy.MaxDelay > 0 {
+		d = math.Min(d, float64(w.Policy.MaxDelay))
+	}
+	j := 0.5
+	if w.Policy.Jitter != nil {
+		j = w.Policy.Jitter()
+	}
+	return time.Duration(d/2 + d/2*j)
+}
+
+// TimeoutError means the object did not replicate within the budget.
+type TimeoutError struct {
+	What   string
+	Waited time.Duration
+	Err    error
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("%s: Entra had not replicated the new object after %s: %v", e.What, e.Waited.Round(time.Second), e.Err)
+}
+
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// Hint implements the hint convention (cmdutil.HintFor).
+func (e *TimeoutError) Hint() string {
+	return "Entra is slow to replicate right now. Run the same command again in a few minutes: it continues where it stopped."
+}
