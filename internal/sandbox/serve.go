@@ -29,8 +29,11 @@ type ServeOptions struct {
 	// after every write, so a restarted server continues where it stopped.
 	StateFile string
 	SeedFile  string
-	Faults    emulator.FaultOptions
-	Now       func() time.Time
+	// Large grows the built-in tenant to emulator.ScaleTestSize (100,000
+	// users, 20,000 enterprise apps, ...) for rehearsing at scale.
+	Large  bool
+	Faults emulator.FaultOptions
+	Now    func() time.Time
 	// Log receives errors that happen after a response was sent (saving
 	// the state file); nil discards them.
 	Log io.Writer
@@ -103,6 +106,13 @@ func openServerState(opts ServeOptions, now func() time.Time) (*emulator.Server,
 		case !errors.Is(err, os.ErrNotExist):
 			return nil, err
 		}
+	}
+	if opts.Large {
+		st, err := emulator.GenerateLargeTenant(now(), emulator.ScaleTestSize)
+		if err != nil {
+			return nil, err
+		}
+		return emulator.New(emulator.Options{State: st, Now: now, Faults: opts.Faults})
 	}
 	var seed *emulator.Seed
 	if opts.SeedFile != "" {

@@ -30,6 +30,7 @@ type Options struct {
 	TLSKey         string
 	StateFile      string
 	SeedFile       string
+	Large          bool
 	CAOut          string
 	Latency        time.Duration
 	Jitter         time.Duration
@@ -75,6 +76,9 @@ server with Ctrl-C.`,
 			if (opts.TLSCert == "") != (opts.TLSKey == "") {
 				return cmdutil.FlagErrorf("--tls-cert and --tls-key go together")
 			}
+			if opts.Large && opts.SeedFile != "" {
+				return cmdutil.FlagErrorf("--large grows the built-in tenant; it cannot be combined with --seed")
+			}
 			if opts.FaultRate < 0 || opts.FaultRate > 1 {
 				return cmdutil.FlagErrorf("--fault-rate %v: want a fraction between 0 and 1, e.g. 0.2", opts.FaultRate)
 			}
@@ -90,6 +94,7 @@ server with Ctrl-C.`,
 	fl.StringVar(&opts.TLSKey, "tls-key", "", "Private key (PEM) of --tls-cert")
 	fl.StringVar(&opts.StateFile, "state", "", "Load the tenant from this file if it exists and save every change to it")
 	fl.StringVar(&opts.SeedFile, "seed", "", "Tenant fixture (YAML or JSON) to start from instead of Contoso")
+	fl.BoolVar(&opts.Large, "large", false, "Grow the built-in tenant to 100,000 users, 5,000 groups, 20,000 enterprise apps and 500 Conditional Access policies")
 	fl.StringVar(&opts.CAOut, "ca-out", "", "Where to write the generated CA (default: sandbox/serve-ca.pem in the config directory)")
 	fl.DurationVar(&opts.Latency, "latency", 0, "Delay added to every request")
 	fl.DurationVar(&opts.Jitter, "jitter", 0, "Random extra delay of up to this much")
@@ -116,7 +121,7 @@ func serveRun(ctx context.Context, opts *Options) error {
 	}
 	served, err := sandbox.Serve(sandbox.ServeOptions{
 		Addr: opts.Addr, TLSCertFile: opts.TLSCert, TLSKeyFile: opts.TLSKey,
-		StateFile: opts.StateFile, SeedFile: opts.SeedFile, Faults: opts.Faults(),
+		StateFile: opts.StateFile, SeedFile: opts.SeedFile, Large: opts.Large, Faults: opts.Faults(),
 		Now: opts.Now, Log: opts.IO.ErrOut,
 	})
 	if err != nil {

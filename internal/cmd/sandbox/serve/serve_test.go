@@ -15,6 +15,7 @@ func TestNewCmdServe(t *testing.T) {
 		{"--tls-cert c.pem", "--tls-cert and --tls-key go together"},
 		{"--fault-rate 2", "--fault-rate 2: want a fraction between 0 and 1"},
 		{"extra", `unexpected argument "extra"`},
+		{"--large --seed t.yaml", "--large grows the built-in tenant"},
 	}
 	for _, tt := range tests {
 		env := cmdtest.New(t, "", nil)
