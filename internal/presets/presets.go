@@ -1,0 +1,379 @@
+// Package presets holds what each recruiting vendor asks a customer's IT
+// admin to set up, as data: one YAML file per vendor (and variant), embedded
+// in the binary, plus organisations' own files (--preset-file). A preset
+// fills the permissions, redirect URIs and expectations of app create,
+// consent grant, doctor, meeting test and setup.
+package presets
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed data/*.yaml
+var builtIn embed.FS
+
+// Integration shapes (vendors.md): the vendor owns a multi-tenant app the
+// customer consents to, or the customer registers an app for the vendor.
+const (
+	VendorHosted       = "vendor-hosted"
+	CustomerRegistered = "customer-registered"
+)
+
+// Meeting kinds an integration creates.
+const (
+	MeetingOnline = "online-meeting" // POST onlineMeetings: a join link, no calendar entry
+	MeetingEvent  = "event"          // POST events with a Teams meeting: an Outlook invitation
+	MeetingNone   = "none"           // mail or calendar sync only
+)
+
+// Preset describes one vendor integration. Field names are the YAML keys;
+// docs/presets.md documents them.
+type Preset struct {
+	Name    string `yaml:"name"`
+	Vendor  string `yaml:"vendor"`
+	Product string `yaml:"product"`
+	// Summary is one line for `presets list`.
+	Summary string `yaml:"summary"`
+	Shape   string `yaml:"shape"`
+	// AppID is the vendor's multi-tenant appId (vendor-hosted); empty when
+	// the vendor does not publish it, and setup then asks for --app-id.
+	AppID string `yaml:"appId,omitempty"`
+	// AppName is the default display name of a customer-registered app.
+	AppName string `yaml:"appName,omitempty"`
+	// Platform of the redirect URIs: web, spa or public.
+	Platform string `yaml:"platform,omitempty"`
+	// RedirectURIs may contain {instance}, the customer's vendor instance URL.
+	RedirectURIs []string  `yaml:"redirectUris,omitempty"`
+	Instance     *Instance `yaml:"instance,omitempty"`
+	// Delegated and Application are Microsoft Graph permission names.
+	Delegated   []string `yaml:"delegated,omitempty"`
+	Application []string `yaml:"application,omitempty"`
+	Secret      *Secret  `yaml:"secret,omitempty"`
+	// Handoff lists what the vendor needs back: tenantId, primaryDomain,
+	// clientId, secret, redirectUris.
+	Handoff []string `yaml:"handoff,omitempty"`
+	// AssignmentRequired: the vendor recommends restricting the app to
+	// assigned users (setup assigns --group when given).
+	AssignmentRequired bool   `yaml:"assignmentRequired,omitempty"`
+	Teams              Teams  `yaml:"teams"`
+	Notes              []Note `yaml:"notes,omitempty"`
+}
+
+// Instance describes the {instance} placeholder of redirect URIs.
+type Instance struct {
+	Default     string `yaml:"default,omitempty"`
+	Description string `yaml:"description"`
+	Example     string `yaml:"example,omitempty"`
+}
+
+// Secret says whether the integration needs a client secret and for how long.
+type Secret struct {
+	Required bool   `yaml:"required"`
+	Name     string `yaml:"name,omitempty"`
+	// Expires is the default lifetime, e.g. 180d or 1y.
+	Expires string `yaml:"expires,omitempty"`
+}
+
+// Teams describes what the integration needs from Teams.
+type Teams struct {
+	Meeting string `yaml:"meeting"`
+	// ApplicationAccessPolicy: app-only meeting creation needs a Teams
+	// application access policy (Teams PowerShell).
+	ApplicationAccessPolicy bool `yaml:"applicationAccessPolicy,omitempty"`
+	// LobbyNotes are the vendor's meeting-policy requests (anonymous join,
+	// lobby bypass), which only the Teams admin center can apply.
+	LobbyNotes string `yaml:"lobbyNotes,omitempty"`
+}
+
+// Note is one of the vendor's own caveats.
+type Note struct {
+	Text string `yaml:"text"`
+}
+
+// Handoff values a preset may list.
+var handoffValues = []string{"tenantId", "primaryDomain", "clientId", "secret", "redirectUris", "consentUrl"}
+
+// List returns the built-in presets, sorted by name.
+func List() ([]*Preset, error) {
+	entries, err := fs.ReadDir(builtIn, "data")
+	if err != nil {
+		return nil, err
+	}
+	var out []*Preset
+	for _, e := range entries {
+		p, err := loadBuiltIn(e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b *Preset) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// Get returns a built-in preset by name, or an error listing the names.
+func Get(name string) (*Preset, error) {
+	all, err := List()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, p := range all {
+		if strings.EqualFold(p.Name, name) {
+			return p, nil
+		}
+		names = append(names, p.Name)
+	}
+	return nil, &UnknownPresetError{Name: name, Known: names}
+}
+
+// UnknownPresetError names a preset that does not exist.
+type UnknownPresetError struct {
+	Name  string
+	Known []string
+}
+
+func (e *UnknownPresetError) Error() string {
+	return fmt.Sprintf("no preset %q; presets: %s", e.Name, strings.Join(e.Known, ", "))
+}
+
+// Hint implements the hint convention (cmdutil.HintFor).
+func (e *UnknownPresetError) Hint() string {
+	return "Run 'teamsctl presets list', or describe your own with --preset-file FILE."
+}
+
+func loadBuiltIn(file string) (*Preset, error) {
+	raw, err := builtIn.ReadFile(path.Join("data", file))
+	if err != nil {
+		return nil, err
+	}
+	p, err := Parse(file, raw)
+	if err != nil {
+		return nil, fmt.Errorf("built-in preset: %w", err)
+	}
+	return p, nil
+}
+
+// Load reads an organisation's preset file.
+func Load(file string) (*Preset, error) {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read preset file: %w", err)
+	}
+	return Parse(file, raw)
+}
+
+// FieldError points at the field of a preset file that is wrong.
+type FieldError struct {
+	File  string
+	Line  int // 0 when unknown
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	if e.Field == "" {
+		return fmt.Sprintf("preset %s: %s", loc, e.Msg)
+	}
+	return fmt.Sprintf("preset %s: %s: %s", loc, e.Field, e.Msg)
+}
+
+// Hint implements the hint convention (cmdutil.HintFor).
+func (e *FieldError) Hint() string {
+	return "docs/presets.md describes every field; 'teamsctl presets show teams-meetings -o json' is a complete example."
+}
+
+var (
+	yamlLineRE         = regexp.MustCompile(`line (\d+): (.*)`)
+	yamlUnknownFieldRE = regexp.MustCompile(`field (\S+) not found`)
+)
+
+// Parse decodes and validates a preset. Unknown fields, wrong types and
+// invalid values are errors that name the field (and the line where the
+// YAML decoder knows it).
+func Parse(file string, raw []byte) (*Preset, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	var p Preset
+	if err := dec.Decode(&p); err != nil {
+		return nil, yamlFieldError(file, err)
+	}
+	if err := p.validate(file); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func yamlFieldError(file string, err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		err = errors.New(te.Errors[0])
+	}
+	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+		line := 0
+		fmt.Sscanf(m[1], "%d", &line)
+		msg := m[2]
+		field := ""
+		if f := yamlUnknownFieldRE.FindStringSubmatch(msg); f != nil {
+			field, msg = f[1], "unknown field"
+		}
+		return &FieldError{File: file, Line: line, Field: field, Msg: msg}
+	}
+	return &FieldError{File: file, Msg: err.Error()}
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+func (p *Preset) validate(file string) error {
+	bad := func(field, format string, args ...any) error {
+		return &FieldError{File: file, Field: field, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case !nameRE.MatchString(p.Name):
+		return bad("name", "%q must be lower-case letters, digits and dashes", p.Name)
+	case p.Vendor == "":
+		return bad("vendor", "is required")
+	case p.Shape != VendorHosted && p.Shape != CustomerRegistered:
+		return bad("shape", "%q must be %s or %s", p.Shape, VendorHosted, CustomerRegistered)
+	case p.AppID != "" && !guidRE.MatchString(p.AppID):
+		return bad("appId", "%q is not an application (client) id (a GUID)", p.AppID)
+	case p.Shape == CustomerRegistered && p.AppID != "":
+		return bad("appId", "a customer-registered integration has no vendor appId; the app is created in your tenant")
+	case len(p.Delegated)+len(p.Application) == 0:
+		return bad("delegated", "a preset needs delegated or application permissions")
+	}
+	if err := p.validatePermissions(bad); err != nil {
+		return err
+	}
+	if err := p.validateRedirects(bad); err != nil {
+		return err
+	}
+	if err := p.validateSecretAndHandoff(bad); err != nil {
+		return err
+	}
+	switch p.Teams.Meeting {
+	case MeetingOnline, MeetingEvent, MeetingNone:
+	default:
+		return bad("teams.meeting", "%q must be %s, %s or %s", p.Teams.Meeting, MeetingOnline, MeetingEvent, MeetingNone)
+	}
+	if p.Teams.ApplicationAccessPolicy && len(p.Application) == 0 {
+		return bad("teams.applicationAccessPolicy", "only applies to application permissions; the preset has none")
+	}
+	return nil
+}
+
+var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// permissionRE is the syntax of Graph permission names; whether a name
+// exists is checked against the tenant when the preset is used (Resolve).
+var permissionRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]{1,99}$`)
+
+func (p *Preset) validatePermissions(bad func(string, string, ...any) error) error {
+	for field, names := range map[string][]string{"delegated": p.Delegated, "application": p.Application} {
+		seen := map[string]bool{}
+		for i, n := range names {
+			f := fmt.Sprintf("%s[%d]", field, i)
+			if !permissionRE.MatchString(n) {
+				return bad(f, "%q is not a permission name (e.g. User.Read)", n)
+			}
+			if seen[strings.ToLower(n)] {
+				return bad(f, "%s is listed twice", n)
+			}
+			seen[strings.ToLower(n)] = true
+		}
+	}
+	return nil
+}
+
+func (p *Preset) validateRedirects(bad func(string, string, ...any) error) error {
+	switch p.Platform {
+	case "", "web", "spa", "public":
+	default:
+		return bad("platform", "%q must be web, spa or public", p.Platform)
+	}
+	if p.Shape == VendorHosted && len(p.RedirectURIs) > 0 {
+		return bad("redirectUris", "a vendor-hosted app's redirect URIs are the vendor's; leave them out")
+	}
+	usesInstance := false
+	for i, u := range p.RedirectURIs {
+		if strings.Contains(u, "{instance}") {
+			usesInstance = true
+		}
+		if strings.Contains(strings.ReplaceAll(u, "{instance}", ""), "{") {
+			return bad(fmt.Sprintf("redirectUris[%d]", i), "%q has a placeholder other than {instance}", u)
+		}
+	}
+	if usesInstance && p.Instance == nil {
+		return bad("instance", "redirect URIs use {instance}; describe it (description, and default if there is one)")
+	}
+	return nil
+}
+
+func (p *Preset) validateSecretAndHandoff(bad func(string, string, ...any) error) error {
+	if p.Secret != nil && p.Secret.Expires != "" {
+		if _, err := ParseLifetime(p.Secret.Expires); err != nil {
+			return bad("secret.expires", "%v", err)
+		}
+	}
+	if p.Secret != nil && p.Secret.Required && p.Shape == VendorHosted {
+		return bad("secret.required", "a vendor-hosted app's secret is the vendor's; the customer creates none")
+	}
+	for i, h := range p.Handoff {
+		if !slices.Contains(handoffValues, h) {
+			return bad(fmt.Sprintf("handoff[%d]", i), "%q must be one of %s", h, strings.Join(handoffValues, ", "))
+		}
+	}
+	return nil
+}
+
+// ParseLifetime reads a secret lifetime such as 90d, 180d, 1y or 2y.
+func ParseLifetime(s string) (time.Duration, error) {
+	var n int
+	var unit string
+	if _, err := fmt.Sscanf(s, "%d%s", &n, &unit); err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a lifetime such as 180d or 1y", s)
+	}
+	switch unit {
+	case "d":
+		return time.Duration(n) * 24 * time.Hour, nil
+	case "y":
+		return time.Duration(n) * 365 * 24 * time.Hour, nil
+	}
+	return 0, fmt.Errorf("%q is not a lifetime such as 180d or 1y", s)
+}
+
+// RedirectURIsFor fills {instance} with the customer's instance URL (or
+// the preset's default) and returns the redirect URIs to register.
+func (p *Preset) RedirectURIsFor(instance string) ([]string, error) {
+	if instance == "" && p.Instance != nil {
+		instance = p.Instance.Default
+	}
+	instance = strings.TrimRight(instance, "/")
+	out := make([]string, 0, len(p.RedirectURIs))
+	for _, u := range p.RedirectURIs {
+		if strings.Contains(u, "{instance}") {
+			if instance == "" {
+				return nil, fmt.Errorf("preset %s needs --instance: %s", p.Name, p.Instance.Description)
+			}
+			u = strings.ReplaceAll(u, "{instance}", instance)
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
