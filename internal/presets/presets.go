@@ -41,65 +41,65 @@ const (
 // Preset describes one vendor integration. Field names are the YAML keys;
 // docs/presets.md documents them.
 type Preset struct {
-	Name    string `yaml:"name"`
-	Vendor  string `yaml:"vendor"`
-	Product string `yaml:"product"`
+	Name    string `yaml:"name" json:"name"`
+	Vendor  string `yaml:"vendor" json:"vendor"`
+	Product string `yaml:"product" json:"product"`
 	// Summary is one line for `presets list`.
-	Summary string `yaml:"summary"`
-	Shape   string `yaml:"shape"`
+	Summary string `yaml:"summary" json:"summary"`
+	Shape   string `yaml:"shape" json:"shape"`
 	// AppID is the vendor's multi-tenant appId (vendor-hosted); empty when
 	// the vendor does not publish it, and setup then asks for --app-id.
-	AppID string `yaml:"appId,omitempty"`
+	AppID string `yaml:"appId,omitempty" json:"appId,omitempty"`
 	// AppName is the default display name of a customer-registered app.
-	AppName string `yaml:"appName,omitempty"`
+	AppName string `yaml:"appName,omitempty" json:"appName,omitempty"`
 	// Platform of the redirect URIs: web, spa or public.
-	Platform string `yaml:"platform,omitempty"`
+	Platform string `yaml:"platform,omitempty" json:"platform,omitempty"`
 	// RedirectURIs may contain {instance}, the customer's vendor instance URL.
-	RedirectURIs []string  `yaml:"redirectUris,omitempty"`
-	Instance     *Instance `yaml:"instance,omitempty"`
+	RedirectURIs []string  `yaml:"redirectUris,omitempty" json:"redirectUris,omitempty"`
+	Instance     *Instance `yaml:"instance,omitempty" json:"instance,omitempty"`
 	// Delegated and Application are Microsoft Graph permission names.
-	Delegated   []string `yaml:"delegated,omitempty"`
-	Application []string `yaml:"application,omitempty"`
-	Secret      *Secret  `yaml:"secret,omitempty"`
+	Delegated   []string `yaml:"delegated,omitempty" json:"delegated,omitempty"`
+	Application []string `yaml:"application,omitempty" json:"application,omitempty"`
+	Secret      *Secret  `yaml:"secret,omitempty" json:"secret,omitempty"`
 	// Handoff lists what the vendor needs back: tenantId, primaryDomain,
 	// clientId, secret, redirectUris.
-	Handoff []string `yaml:"handoff,omitempty"`
+	Handoff []string `yaml:"handoff,omitempty" json:"handoff,omitempty"`
 	// AssignmentRequired: the vendor recommends restricting the app to
 	// assigned users (setup assigns --group when given).
-	AssignmentRequired bool   `yaml:"assignmentRequired,omitempty"`
-	Teams              Teams  `yaml:"teams"`
-	Notes              []Note `yaml:"notes,omitempty"`
+	AssignmentRequired bool   `yaml:"assignmentRequired,omitempty" json:"assignmentRequired,omitempty"`
+	Teams              Teams  `yaml:"teams" json:"teams"`
+	Notes              []Note `yaml:"notes,omitempty" json:"notes,omitempty"`
 }
 
 // Instance describes the {instance} placeholder of redirect URIs.
 type Instance struct {
-	Default     string `yaml:"default,omitempty"`
-	Description string `yaml:"description"`
-	Example     string `yaml:"example,omitempty"`
+	Default     string `yaml:"default,omitempty" json:"default,omitempty"`
+	Description string `yaml:"description" json:"description"`
+	Example     string `yaml:"example,omitempty" json:"example,omitempty"`
 }
 
 // Secret says whether the integration needs a client secret and for how long.
 type Secret struct {
-	Required bool   `yaml:"required"`
-	Name     string `yaml:"name,omitempty"`
+	Required bool   `yaml:"required" json:"required"`
+	Name     string `yaml:"name,omitempty" json:"name,omitempty"`
 	// Expires is the default lifetime, e.g. 180d or 1y.
-	Expires string `yaml:"expires,omitempty"`
+	Expires string `yaml:"expires,omitempty" json:"expires,omitempty"`
 }
 
 // Teams describes what the integration needs from Teams.
 type Teams struct {
-	Meeting string `yaml:"meeting"`
+	Meeting string `yaml:"meeting" json:"meeting"`
 	// ApplicationAccessPolicy: app-only meeting creation needs a Teams
 	// application access policy (Teams PowerShell).
-	ApplicationAccessPolicy bool `yaml:"applicationAccessPolicy,omitempty"`
+	ApplicationAccessPolicy bool `yaml:"applicationAccessPolicy,omitempty" json:"applicationAccessPolicy,omitempty"`
 	// LobbyNotes are the vendor's meeting-policy requests (anonymous join,
 	// lobby bypass), which only the Teams admin center can apply.
-	LobbyNotes string `yaml:"lobbyNotes,omitempty"`
+	LobbyNotes string `yaml:"lobbyNotes,omitempty" json:"lobbyNotes,omitempty"`
 }
 
 // Note is one of the vendor's own caveats.
 type Note struct {
-	Text string `yaml:"text"`
+	Text string `yaml:"text" json:"text"`
 }
 
 // Handoff values a preset may list.
