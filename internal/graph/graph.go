@@ -19,6 +19,7 @@ type Client interface {
 	ServicePrincipals // consent.go
 	Grants            // consent.go
 	Principals        // consent.go
+	Meetings          // meetings.go
 }
 
 // Directory is the signed-in user and the tenant.
