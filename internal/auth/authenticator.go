@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/AzureAD/microsoft-authentication-library-for-go/apps/confidential"
@@ -61,6 +62,10 @@ type Authenticator struct {
 	files      profileFiles
 	lock       *profileLock
 	opts       Options
+
+	mu sync.Mutex
+	// issued are the tokens handed out in this invocation, by scope set.
+	issued map[string]Token
 }
 
 // New returns an Authenticator; it does no I/O until asked for a token.
@@ -72,6 +77,7 @@ func New(o Options) *Authenticator {
 		files:      files,
 		lock:       &profileLock{path: files.lock()},
 		opts:       o,
+		issued:     map[string]Token{},
 	}
 }
 

@@ -171,6 +171,9 @@ func (a *Authenticator) loginAccessToken(req LoginRequest) (*LoginResult, error)
 // Logout removes the profile's sign-in files and returns the session that
 // was signed in, or nil.
 func (a *Authenticator) Logout(ctx context.Context) (*Session, error) {
+	a.mu.Lock()
+	clear(a.issued)
+	a.mu.Unlock()
 	var s *Session
 	err := a.lock.with(ctx, func() error {
 		var err error

@@ -61,6 +61,16 @@ func (s Scopes) with(scope ...string) Scopes {
 	return out
 }
 
+// key identifies the scope set regardless of order and case.
+func (s Scopes) key() string {
+	k := make([]string, len(s))
+	for i, sc := range s {
+		k[i] = strings.ToLower(sc)
+	}
+	slices.Sort(k)
+	return strings.Join(k, " ")
+}
+
 // missingFrom returns the scopes of s that granted lacks.
 func (s Scopes) missingFrom(granted []string) Scopes {
 	var out Scopes
@@ -138,11 +148,18 @@ func (c *Claims) Account() string {
 // ExpiresOn is the token's expiry.
 func (c *Claims) ExpiresOn() time.Time { return time.Unix(c.Expiry, 0).UTC() }
 
-// Permissions are the scopes of a user token or the roles of an app token:
-// what the token may do.
+// Permissions are the Graph permissions of the token: the delegated
+// scopes of a user token (without the OpenID Connect ones), or the roles
+// of an app token.
 func (c *Claims) Permissions() []string {
 	if c.AppOnly() {
 		return c.Roles
 	}
-	return c.Scopes()
+	out := []string{}
+	for _, s := range c.Scopes() {
+		if !containsFold(oidcScopes, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }

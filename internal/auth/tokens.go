@@ -20,7 +20,28 @@ import (
 // missing scopes and the login command that adds them.
 //
 // TEAMSCTL_ACCESS_TOKEN, when set, is used as is for every call.
+//
+// Tokens are remembered for the rest of the invocation, so the Graph
+// client's requests do not each read the token cache.
 func (a *Authenticator) TokenFor(ctx context.Context, scopes Scopes) (Token, error) {
+	key := scopes.key()
+	a.mu.Lock()
+	tok, ok := a.issued[key]
+	a.mu.Unlock()
+	if ok && tok.ExpiresOn.After(a.now().Add(time.Minute)) {
+		return tok, nil
+	}
+	tok, err := a.tokenFor(ctx, scopes)
+	if err != nil {
+		return Token{}, err
+	}
+	a.mu.Lock()
+	a.issued[key] = tok
+	a.mu.Unlock()
+	return tok, nil
+}
+
+func (a *Authenticator) tokenFor(ctx context.Context, scopes Scopes) (Token, error) {
 	if raw := strings.TrimSpace(a.getenv(EnvAccessToken)); raw != "" {
 		return a.providedToken(raw, scopes, EnvAccessToken)
 	}

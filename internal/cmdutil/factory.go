@@ -4,9 +4,13 @@
 package cmdutil
 
 import (
+	"context"
+	"net/http"
 	"time"
 
+	"github.com/teamsctl/teamsctl/internal/auth"
 	"github.com/teamsctl/teamsctl/internal/config"
+	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 )
 
@@ -17,10 +21,8 @@ import (
 // A command copies the members it needs into its Options struct in
 // NewCmdX; tests build a Factory by hand with fakes.
 //
-// Later issues add lazy members here, in dependency order: Endpoints
-// (login and Graph URLs from cloud and overrides), Auth (MSAL sign-in and
-// token cache), Graph (the Graph client) and Sandbox (the in-process
-// emulated tenant).
+// Lazy members come in dependency order: Config, Endpoints, HTTPClient,
+// Auth, Graph.
 type Factory struct {
 	IOStreams *iostreams.IOStreams
 
@@ -33,4 +35,24 @@ type Factory struct {
 
 	// Getenv reads the environment, e.g. TEAMSCTL_CLIENT_SECRET.
 	Getenv func(string) string
+
+	// Endpoints says where to sign in and where Graph is: the cloud's
+	// endpoints, --login-url/--graph-url overrides, or the sandbox's.
+	Endpoints func() (auth.Endpoints, error)
+
+	// HTTPClient is the one client MSAL and Graph share: it trusts
+	// --ca-file, serves --sandbox in-process, and traces with -v.
+	HTTPClient func() (*http.Client, error)
+
+	// Auth signs the selected profile in and hands out tokens.
+	Auth func() (*auth.Authenticator, error)
+
+	// Graph returns a Graph client whose tokens carry scopes, the
+	// delegated permissions the command needs (e.g.
+	// "Application.ReadWrite.All"). It gets a token first, so a missing
+	// sign-in or permission fails before the command does anything.
+	Graph func(ctx context.Context, scopes ...string) (graph.Client, error)
+
+	// Browser opens the browser sign-in page.
+	Browser auth.Browser
 }

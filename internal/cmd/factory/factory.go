@@ -19,7 +19,7 @@ import (
 // been parsed; it is a function because the root command is built from
 // the factory, after this call.
 func New(ios *iostreams.IOStreams, getenv func(string) string, now func() time.Time, globalFlags func() *pflag.FlagSet) *cmdutil.Factory {
-	return &cmdutil.Factory{
+	f := &cmdutil.Factory{
 		IOStreams: ios,
 		// Reads config.yaml and TEAMSCTL_* and applies the global flags.
 		Config: sync.OnceValues(func() (*config.Config, error) {
@@ -37,4 +37,6 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, now func() time.T
 		Now:    now,
 		Getenv: getenv,
 	}
+	addSignIn(f, globalFlags)
+	return f
 }

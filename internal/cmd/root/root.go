@@ -7,6 +7,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/teamsctl/teamsctl/internal/build"
+	"github.com/teamsctl/teamsctl/internal/cmd/auth/login"
+	"github.com/teamsctl/teamsctl/internal/cmd/auth/logout"
+	"github.com/teamsctl/teamsctl/internal/cmd/auth/whoami"
 	configcmd "github.com/teamsctl/teamsctl/internal/cmd/config"
 	sandboxcmd "github.com/teamsctl/teamsctl/internal/cmd/sandbox"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
@@ -63,6 +66,7 @@ Run 'teamsctl help exit-codes' for the exit codes scripts can rely on.`,
 
 	addGlobalFlags(cmd)
 
+	addToGroup(cmd, GroupAuth, login.NewCmdLogin(f, nil), logout.NewCmdLogout(f, nil), whoami.NewCmdWhoami(f, nil))
 	addToGroup(cmd, GroupSandbox, sandboxcmd.NewCmdSandbox(f))
 	addToGroup(cmd, GroupConfig, configcmd.NewCmdConfig(f))
 	cmd.AddCommand(newHelpTopicExitCodes())
