@@ -18,6 +18,7 @@ const (
 	TeamsAccessPolicyAbsent ID = "teams-access-policy-missing"
 	MeetingPolicyLobby      ID = "meeting-policy-lobby"
 	InsufficientPrivileges  ID = "insufficient-privileges"
+	AppPermissionMissing    ID = "app-permission-missing"
 )
 
 // Fix is what resolves a cause: a teamsctl command where one exists,
@@ -143,6 +144,16 @@ var catalog = []Cause{
 		Fix: Fix{
 			Command: "teamsctl whoami",
 			Note:    "whoami lists the token's permissions and your directory roles, and what they allow.",
+		},
+	},
+	{
+		ID:    AppPermissionMissing,
+		Title: "App {app_id} lacks the Microsoft Graph permission to create meetings or events",
+		Why:   "The integration's token does not carry the permission the call needs: OnlineMeetings.ReadWrite (or .All for application permissions) for online meetings, Calendars.ReadWrite for calendar events. Graph refused with Authorization_RequestDenied.",
+		Fix: Fix{
+			Command: "teamsctl consent grant {app_id}",
+			Portal:  "Entra admin center > Identity > Applications > Enterprise applications > the app > Permissions > Grant admin consent",
+			Note:    "The permission must also be listed on the app registration (API permissions); a vendor-hosted app lists it in the vendor's tenant.",
 		},
 	},
 }
