@@ -115,14 +115,14 @@ func isNoBackingApp(err error) bool {
 // multi-tenant app Entra knows.
 type UnknownAppError struct {
 	AppID string
-	Err   error
+	// Err is Graph's answer. It is deliberately not unwrapped: Graph's
+	// text is a replication error, and this one must not be retried.
+	Err error
 }
 
 func (e *UnknownAppError) Error() string {
 	return fmt.Sprintf("no application with appId %s exists in this tenant or as a multi-tenant app", e.AppID)
 }
-
-func (e *UnknownAppError) Unwrap() error { return e.Err }
 
 // Hint implements the hint convention.
 func (e *UnknownAppError) Hint() string {
