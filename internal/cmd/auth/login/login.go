@@ -53,35 +53,37 @@ func NewCmdLogin(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Sign in to Microsoft Entra ID",
-		Long: fmt.Sprintf(`Sign in so teamsctl can call Microsoft Graph for the selected profile.
+		Long: `Sign in so teamsctl can call Microsoft Graph for the selected profile.
 
 Modes:
-  (default)            Browser sign-in (authorization code with PKCE) on this
-                       computer; the URL is printed when no browser opens. Over
-                       SSH without a display, the device code flow is used.
-  --device-code        Device code flow: open the printed page on any device.
-                       Hardened tenants may block it (CISA MS.AAD.3.9).
-  --service-principal  Sign in as an app (automation), with --client-id and
-                       --tenant, and --client-secret-stdin or %[1]s, or
-                       --certificate FILE.pem (password from
-                       --certificate-password-stdin or %[2]s).
-  --access-token-stdin Use a Graph access token minted elsewhere; it cannot be
-                       refreshed. %[3]s works without login.
+  (default)             Browser sign-in (authorization code with PKCE) on this
+                        computer; the URL is printed when no browser opens.
+                        Over SSH without a display, the device code flow.
+  --device-code         Device code flow: open the printed page on any device.
+                        Hardened tenants may block it (CISA MS.AAD.3.9).
+  --service-principal   Sign in as an app, for automation: --client-id,
+                        --tenant, and --client-secret-stdin or
+                        TEAMSCTL_CLIENT_SECRET, or --certificate FILE.pem
+                        (key password from --certificate-password-stdin or
+                        TEAMSCTL_CERTIFICATE_PASSWORD).
+  --access-token-stdin  A Graph access token minted elsewhere; it cannot be
+                        refreshed. TEAMSCTL_ACCESS_TOKEN works without login.
 
-Secrets are read from stdin or the environment, never from flag values
-(they would stay in your shell history). teamsctl saves no secret: a service
-principal's later commands use the cached token while it is valid, then
-need %[1]s again (or the certificate file).
+Secrets are read from stdin or the environment, never from flag values,
+which would stay in your shell history. teamsctl saves no secret: a service
+principal's later commands use its cached token while it is valid, then
+need TEAMSCTL_CLIENT_SECRET again (or read the certificate file again).
 
 Users sign in with Microsoft's "Microsoft Graph Command Line Tools" public
-client (%[4]s) unless --client-id or the client-id setting names
-your own: a single-tenant app registration with "Allow public client flows"
-on and the mobile and desktop redirect URI http://localhost.
+client (14d82eec-204b-4c2f-b7e8-296a70dab67e) unless --client-id or the
+client-id setting names your own: a single-tenant app registration with
+"Allow public client flows" on and the mobile and desktop redirect URI
+http://localhost.
 
-Without --scopes, teamsctl asks for the permissions its setup commands need:
-%[5]s. Commands needing more ask for
-them when they run.`, auth.EnvClientSecret, auth.EnvCertificatePassword, auth.EnvAccessToken, auth.DefaultClientID,
-			strings.Join(auth.DefaultLoginScopes, ", ")),
+Without --scopes, teamsctl asks for what its setup commands need:
+User.Read, Application.ReadWrite.All, DelegatedPermissionGrant.ReadWrite.All,
+AppRoleAssignment.ReadWrite.All and Policy.Read.All. Commands that need more
+ask for it when they run.`,
 		Example: `  teamsctl login
   teamsctl login --device-code --tenant contoso.onmicrosoft.com
   teamsctl login --scopes Application.ReadWrite.All,DelegatedPermissionGrant.ReadWrite.All

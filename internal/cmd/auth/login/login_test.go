@@ -136,3 +136,13 @@ func TestLoginAccessTokenFromStdin(t *testing.T) {
 		t.Errorf("stdout = %q", env.Out)
 	}
 }
+
+// The help text names the defaults literally; keep it in step with auth.
+func TestHelpNamesTheDefaults(t *testing.T) {
+	long := NewCmdLogin(cmdtest.New(t, "", nil).Factory, nil).Long
+	for _, want := range append([]string{auth.DefaultClientID, auth.EnvClientSecret, auth.EnvCertificatePassword, auth.EnvAccessToken}, auth.DefaultLoginScopes...) {
+		if !strings.Contains(long, want) {
+			t.Errorf("login help does not mention %s", want)
+		}
+	}
+}
