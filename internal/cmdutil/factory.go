@@ -53,6 +53,11 @@ type Factory struct {
 	// sign-in or permission fails before the command does anything.
 	Graph func(ctx context.Context, scopes ...string) (graph.Client, error)
 
+	// GraphWithToken returns a Graph client whose requests carry the
+	// tokens of source instead of the profile's sign-in: meeting test
+	// calls Graph as the application under test.
+	GraphWithToken func(source func(ctx context.Context) (auth.Token, error)) (graph.Client, error)
+
 	// Browser opens the browser sign-in page.
 	Browser auth.Browser
 }

@@ -38,5 +38,6 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, now func() time.T
 		Getenv: getenv,
 	}
 	addSignIn(f, globalFlags)
+	addGraphWithToken(f)
 	return f
 }

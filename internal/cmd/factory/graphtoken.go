@@ -1,0 +1,30 @@
+package factory
+
+import (
+	"context"
+
+	"github.com/teamsctl/teamsctl/internal/auth"
+	"github.com/teamsctl/teamsctl/internal/build"
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/graph/msgraph"
+	"github.com/teamsctl/teamsctl/internal/retry"
+)
+
+// addGraphWithToken wires GraphWithToken: the same endpoints, HTTP client
+// and retry policy as Graph, with tokens from the caller (the app under
+// test) instead of the profile's sign-in.
+func addGraphWithToken(f *cmdutil.Factory) {
+	f.GraphWithToken = func(source func(ctx context.Context) (auth.Token, error)) (graph.Client, error) {
+		endpoints, err := f.Endpoints()
+		if err != nil {
+			return nil, err
+		}
+		hc, err := f.HTTPClient()
+		if err != nil {
+			return nil, err
+		}
+		return msgraph.NewWithToken(msgraph.Options{Endpoints: endpoints, HTTPClient: hc,
+			Version: build.Version, Retry: retry.Default()}, source)
+	}
+}

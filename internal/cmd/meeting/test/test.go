@@ -1,0 +1,472 @@
+// Package test implements `teamsctl meeting test`.
+package test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/appreg"
+	"github.com/teamsctl/teamsctl/internal/auth"
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/config"
+	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/meetingtest"
+	"github.com/teamsctl/teamsctl/internal/ui"
+)
+
+// Options are the flags and dependencies of `meeting test`.
+type Options struct {
+	IO             *iostreams.IOStreams
+	Config         func() (*config.Config, error)
+	Auth           func() (*auth.Authenticator, error)
+	Graph          func(ctx context.Context, scopes ...string) (graph.Client, error)
+	GraphWithToken func(source func(ctx context.Context) (auth.Token, error)) (graph.Client, error)
+	HTTPClient     func() (*http.Client, error)
+	Endpoints      func() (auth.Endpoints, error)
+	Now            func() time.Time
+	Getenv         func(string) string
+	Browser        auth.Browser
+
+	App               string
+	As                string
+	User              string
+	Kind              string
+	Subject           string
+	Start             string
+	Duration          time.Duration
+	Attendees         []string
+	Keep              bool
+	TempRedirect      bool
+	ClientSecretStdin bool
+	Certificate       string
+}
+
+// NewCmdTest returns `teamsctl meeting test`.
+func NewCmdTest(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Auth: f.Auth, Graph: f.Graph, GraphWithToken: f.GraphWithToken,
+		HTTPClient: f.HTTPClient, Endpoints: f.Endpoints, Now: f.Now, Getenv: f.Getenv, Browser: f.Browser}
+	cmd := &cobra.Command{
+		Use:   "test [APP]",
+		Short: "Create, read back and delete a Teams meeting the way the integration does",
+		Long: `Prove that an integration can create a Teams meeting: sign in the way the
+app does (not as teamsctl), create an online meeting and/or a calendar event
+with a Teams link, show the join link, and delete it again. Each step is timed;
+a failure is explained with the same cause and fix as doctor, and exits 6.
+
+APP is the app registration (appId, object id or exact name) or the appId of a
+vendor-hosted app.
+
+  --as user  (default; eRecruiter, elevato, EBMS, Recruitee) signs in with the
+             app's client id as the test user: by device code when the app
+             allows public client flows, otherwise in the browser with a
+             loopback redirect (http://localhost). A confidential app needs its
+             secret (--client-secret-stdin or TEAMSCTL_CLIENT_SECRET) or
+             --certificate. --temp-redirect adds http://localhost to the app
+             for the test and removes it afterwards, also on failure or Ctrl-C.
+  --as app   (onlyfy) uses client credentials with the app's secret or
+             certificate and creates the meeting for the organizer --user;
+             Teams also needs an application access policy for the app.
+
+Without APP, or for a vendor-hosted app teamsctl cannot sign in as, the user
+signs in with teamsctl's own client: this shows whether the user can create
+Teams meetings and events at all (licence, mailbox), not whether the app's
+consent path works; doctor checks that.
+
+Everything created is deleted unless --keep, also when a later step fails or
+you press Ctrl-C. In the sandbox, which has no sign-in page, --user is the
+test user the sandbox signs in.`,
+		Example: `  # Delegated, as a recruiter, with the app's own sign-in
+  teamsctl meeting test "Interview Scheduler" --user rita@contoso.com
+
+  # A calendar invitation with a Teams link, as EBMS creates
+  teamsctl meeting test c0ec60b5-60a8-4768-8053-870f11315492 --kind event --user rita@contoso.com
+
+  # Application permissions (onlyfy), secret from the environment
+  TEAMSCTL_CLIENT_SECRET=... teamsctl meeting test onlyfy --as app --user rita@contoso.com
+
+  # A web app without a loopback redirect URI, secret from stdin
+  printf '%s' "$SECRET" | teamsctl meeting test elevato --client-secret-stdin --temp-redirect -o json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.FlagErrorf("%s: unexpected argument %q (expects at most APP)", cmd.CommandPath(), args[1])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.App = args[0]
+			}
+			if err := opts.validate(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	cmdutil.StringEnumFlag(cmd, fl, &opts.As, "as", "", string(meetingtest.AsUser), []string{string(meetingtest.AsUser), string(meetingtest.AsApp)}, "Sign in as the test user (delegated) or as the app (application permissions)")
+	fl.StringVar(&opts.User, "user", "", "Test user (--as user) or meeting organizer (--as app): UPN or object id")
+	cmdutil.StringEnumFlag(cmd, fl, &opts.Kind, "kind", "", string(meetingtest.KindOnlineMeeting), meetingtest.Kinds, "What to create")
+	fl.StringVar(&opts.Subject, "subject", meetingtest.DefaultSubject, "Meeting subject")
+	fl.StringVar(&opts.Start, "start", "", "Start time: RFC 3339 (2025-06-02T14:00:00+02:00) or a duration from now (2h); default the next full hour")
+	fl.DurationVar(&opts.Duration, "duration", meetingtest.DefaultDuration, "Meeting length")
+	fl.StringArrayVar(&opts.Attendees, "attendee", nil, "E-mail address to invite to the calendar event (repeatable)")
+	fl.BoolVar(&opts.Keep, "keep", false, "Keep the meeting and event instead of deleting them")
+	fl.BoolVar(&opts.TempRedirect, "temp-redirect", false, "Add http://localhost to the app's redirect URIs for the test and remove it afterwards")
+	fl.BoolVar(&opts.ClientSecretStdin, "client-secret-stdin", false, "Read the app's client secret from stdin (or set "+auth.EnvClientSecret+")")
+	fl.StringVar(&opts.Certificate, "certificate", "", "PEM file with the app's certificate and private key (key password from "+auth.EnvCertificatePassword+")")
+	_ = cmd.MarkFlagFilename("certificate", "pem")
+	return cmd
+}
+
+func (o *Options) validate() error {
+	if o.As == string(meetingtest.AsApp) && o.App == "" {
+		return cmdutil.FlagErrorf("--as app needs APP: the application whose secret or certificate signs in")
+	}
+	if o.As == string(meetingtest.AsApp) && o.User == "" {
+		return cmdutil.FlagErrorf("--as app needs --user: the organizer the app creates the meeting for")
+	}
+	if o.ClientSecretStdin && o.Certificate != "" {
+		return cmdutil.FlagErrorf("use either --client-secret-stdin or --certificate, not both")
+	}
+	if o.Duration <= 0 {
+		return cmdutil.FlagErrorf("--duration must be positive, e.g. 30m")
+	}
+	for _, a := range o.Attendees {
+		if !strings.Contains(a, "@") {
+			return cmdutil.FlagErrorf("--attendee %q is not an e-mail address", a)
+		}
+	}
+	if len(o.Attendees) > 0 && o.Kind == string(meetingtest.KindOnlineMeeting) {
+		return cmdutil.FlagErrorf("--attendee invites to the calendar event: use it with --kind event or both")
+	}
+	if _, err := parseStart(o.Start, time.Now()); err != nil {
+		return err
+	}
+	return nil
+}
+
+// parseStart reads --start: RFC 3339, or a duration from now.
+func parseStart(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(d), nil
+	}
+	return time.Time{}, cmdutil.FlagErrorf("--start %q: use RFC 3339 (2025-06-02T14:00:00Z) or a duration from now (2h)", s)
+}
+
+func run(ctx context.Context, o *Options) error {
+	cfg, err := o.Config()
+	if err != nil {
+		return err
+	}
+	p, err := o.prepare(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer p.restore(ctx)
+	if err := p.addTempRedirect(ctx); err != nil {
+		return err
+	}
+
+	start, _ := parseStart(o.Start, o.Now())
+	tester := &meetingtest.Tester{SignIn: p.signIn, Now: o.Now, Progress: o.IO.StartProgress}
+	res, err := tester.Run(ctx, meetingtest.Request{As: p.as, Kind: meetingtest.Kind(o.Kind), App: p.app,
+		Organizer: p.organizerID, OrganizerUPN: p.organizerUPN, Subject: o.Subject, Start: start,
+		Duration: o.Duration, Attendees: o.Attendees, Keep: o.Keep, Notes: p.notes})
+	o.IO.StopProgress()
+	if err != nil {
+		return err
+	}
+	if err := cmdutil.Print(o.IO, cfg.Output, res, func(w io.Writer, s *ui.Styles) error { return render(w, s, res) }); err != nil {
+		return err
+	}
+	if !res.OK {
+		return &cmdutil.CheckFailedError{Failed: res.FailedChecks()}
+	}
+	return nil
+}
+
+// plan is what run resolved before testing: the app, the flow, who signs
+// in, and the temporary redirect URI to add and remove.
+type plan struct {
+	o            *Options
+	cfg          *config.Config
+	admin        graph.Client
+	a            *auth.Authenticator
+	as           meetingtest.As
+	app          *meetingtest.App
+	appObjectID  string
+	signIn       func(ctx context.Context) (*meetingtest.Session, error)
+	organizerID  string
+	organizerUPN string
+	notes        []string
+	redirect     *tempRedirect
+}
+
+// prepare resolves APP and decides how to sign in.
+func (o *Options) prepare(ctx context.Context, cfg *config.Config) (*plan, error) {
+	a, err := o.Auth()
+	if err != nil {
+		return nil, err
+	}
+	p := &plan{o: o, cfg: cfg, a: a, as: meetingtest.As(o.As)}
+	secret, err := o.secret()
+	if err != nil {
+		return nil, err
+	}
+	in := auth.AppSignIn{LoginHint: o.User, Secret: secret, CertificatePath: o.Certificate,
+		CertificatePassword: o.Getenv(auth.EnvCertificatePassword), Retry: o.retryCommand()}
+	if in.Tenant, err = o.tenant(a, cfg); err != nil {
+		return nil, err
+	}
+	if cfg.Sandbox {
+		if o.User == "" && p.as != meetingtest.AsApp {
+			return nil, cmdutil.FlagErrorf("the sandbox has no sign-in page: name the test user with --user")
+		}
+		hc, err := o.HTTPClient()
+		if err != nil {
+			return nil, err
+		}
+		in.ApproveDeviceCode = sandboxApprover(hc, a.Endpoints().LoginURL, o.User)
+		in.Browser = sandboxBrowser{client: hc}
+	}
+
+	var vendorHosted bool
+	if o.App != "" {
+		scopes := []string{"Application.ReadWrite.All"}
+		if p.admin, err = o.Graph(ctx, scopes...); err != nil {
+			return nil, err
+		}
+		app, err := appreg.Find(ctx, p.admin, o.App)
+		var nf *appreg.NotFoundError
+		switch {
+		case errors.As(err, &nf) && appreg.IsGUID(o.App):
+			sp, spErr := p.admin.ServicePrincipalByAppID(ctx, o.App)
+			if spErr != nil {
+				if graph.IsNotFound(spErr) {
+					return nil, err
+				}
+				return nil, spErr
+			}
+			vendorHosted = true
+			p.app = &meetingtest.App{AppID: sp.AppID, DisplayName: sp.DisplayName}
+		case err != nil:
+			return nil, err
+		default:
+			p.app = &meetingtest.App{AppID: app.AppID, DisplayName: app.DisplayName}
+			p.appObjectID = app.ID
+			if err := p.chooseUserFlow(app, &in); err != nil {
+				return nil, err
+			}
+		}
+		in.ClientID = p.app.AppID
+	}
+
+	switch {
+	case p.as == meetingtest.AsApp && vendorHosted && secret == "" && o.Certificate == "":
+		// No credential of the app: nothing to sign in as.
+		p.ownSignIn(&in, vendorHosted)
+	case p.as == meetingtest.AsApp:
+		in.Flow = auth.AppFlowClientCredentials
+		if secret == "" && o.Certificate == "" {
+			return nil, cmdutil.FlagErrorf("--as app signs in as %s with its secret: pass --client-secret-stdin, set %s, or pass --certificate", p.app.DisplayName, auth.EnvClientSecret)
+		}
+		if p.organizerID, p.organizerUPN, err = o.organizer(ctx, p); err != nil {
+			return nil, err
+		}
+	case p.app == nil || vendorHosted:
+		p.ownSignIn(&in, vendorHosted)
+	}
+	if p.app != nil {
+		p.app.Flow = string(in.Flow)
+	}
+	if p.organizerUPN == "" {
+		p.organizerUPN = o.User
+	}
+	p.signIn = func(ctx context.Context) (*meetingtest.Session, error) { return p.session(ctx, in) }
+	return p, nil
+}
+
+// ownSignIn falls back to teamsctl's own client: the user side only.
+func (p *plan) ownSignIn(in *auth.AppSignIn, vendorHosted bool) {
+	p.as = meetingtest.AsTeamsctl
+	in.ClientID, in.Flow = p.cfg.ClientID, auth.AppFlowDeviceCode
+	if in.ClientID == "" {
+		in.ClientID = auth.DefaultClientID
+	}
+	in.Secret, in.CertificatePath = "", ""
+	what := "No APP was given"
+	if vendorHosted {
+		what = fmt.Sprintf("%s is hosted by its vendor, so teamsctl cannot sign in as it", p.app.DisplayName)
+	}
+	p.notes = append(p.notes, what+": the user signed in with teamsctl's own client. This shows whether the user can create Teams meetings and calendar events at all (Teams licence, mailbox); the app's own consent path (consent, user assignment, Conditional Access for the app) was not exercised.",
+		"doctor covers the app's side: its consent, assignment and Conditional Access checks for the app and this user (teamsctl doctor APP --user UPN).")
+}
+
+// chooseUserFlow picks the delegated flow the app allows and notes the
+// redirect URI it needs.
+func (p *plan) chooseUserFlow(app *graph.Application, in *auth.AppSignIn) error {
+	if p.as != meetingtest.AsUser {
+		return nil
+	}
+	switch {
+	case app.IsFallbackPublicClient && in.Secret == "" && in.CertificatePath == "":
+		in.Flow = auth.AppFlowDeviceCode
+		return nil
+	case in.Secret != "" || in.CertificatePath != "":
+		in.Flow = auth.AppFlowBrowser
+		if hasLoopback(app.Web.RedirectURIs) {
+			return nil
+		}
+		return p.needRedirect(app, platformWeb)
+	default:
+		in.Flow = auth.AppFlowBrowser
+		if hasLoopback(app.PublicClientRedirectURIs) {
+			return nil
+		}
+		if len(app.Web.RedirectURIs) > 0 && !p.o.TempRedirect {
+			return cmdutil.FlagErrorWithHint(fmt.Errorf("%s is a web app: the test signs in with its secret", app.DisplayName),
+				fmt.Sprintf("Pass --client-secret-stdin, set %s, or pass --certificate.", auth.EnvClientSecret))
+		}
+		return p.needRedirect(app, platformPublic)
+	}
+}
+
+func (p *plan) needRedirect(app *graph.Application, platform string) error {
+	if !p.o.TempRedirect {
+		return cmdutil.FlagErrorWithHint(fmt.Errorf("%s has no redirect URI teamsctl can receive a sign-in on (http://localhost)", app.DisplayName),
+			"Pass --temp-redirect to add http://localhost for the test and remove it afterwards.")
+	}
+	p.redirect = &tempRedirect{objectID: app.ID, platform: platform, uri: loopbackRedirect}
+	return nil
+}
+
+// organizer resolves --user for --as app to an object id, which Teams
+// requires in /users/{id}/onlineMeetings.
+func (o *Options) organizer(ctx context.Context, p *plan) (string, string, error) {
+	if appreg.IsGUID(o.User) {
+		return o.User, o.User, nil
+	}
+	g, err := o.Graph(ctx, "User.ReadBasic.All")
+	if err != nil {
+		return "", "", err
+	}
+	u, err := g.UserByID(ctx, o.User)
+	if err != nil {
+		if graph.IsNotFound(err) {
+			return "", "", cmdutil.FlagErrorf("--user %s: no such user in the tenant", o.User)
+		}
+		return "", "", err
+	}
+	return u.ID, u.UserPrincipalName, nil
+}
+
+// session is the token step: sign in, then a Graph client on that token.
+func (p *plan) session(ctx context.Context, in auth.AppSignIn) (*meetingtest.Session, error) {
+	switch in.Flow {
+	case auth.AppFlowClientCredentials:
+	case auth.AppFlowDeviceCode, auth.AppFlowBrowser:
+		in.Scopes = auth.Scopes{"User.Read", "OnlineMeetings.ReadWrite", "Calendars.ReadWrite"}
+		if p.o.Kind == string(meetingtest.KindOnlineMeeting) {
+			in.Scopes = auth.Scopes{"User.Read", "OnlineMeetings.ReadWrite"}
+		} else if p.o.Kind == string(meetingtest.KindEvent) {
+			in.Scopes = auth.Scopes{"User.Read", "Calendars.ReadWrite"}
+		}
+	}
+	tok, err := p.a.SignInApp(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	g, err := p.o.GraphWithToken(func(context.Context) (auth.Token, error) { return tok.Token, nil })
+	if err != nil {
+		return nil, err
+	}
+	s := &meetingtest.Session{AppID: in.ClientID, Graph: g}
+	if tok.Claims != nil {
+		s.Account, s.AppID, s.Permissions = tok.Claims.Account(), tok.Claims.AppID, tok.Claims.Permissions()
+	}
+	return s, nil
+}
+
+func (o *Options) secret() (string, error) {
+	if o.ClientSecretStdin {
+		data, err := io.ReadAll(o.IO.In)
+		if err != nil {
+			return "", fmt.Errorf("reading the client secret from stdin: %w", err)
+		}
+		s := strings.TrimSpace(string(data))
+		if s == "" {
+			return "", cmdutil.FlagErrorf("--client-secret-stdin: stdin was empty")
+		}
+		return s, nil
+	}
+	return strings.TrimSpace(o.Getenv(auth.EnvClientSecret)), nil
+}
+
+// tenant is the tenant the test signs in to: the configured one, else the
+// admin's signed-in tenant, so single-tenant apps work.
+func (o *Options) tenant(a *auth.Authenticator, cfg *config.Config) (string, error) {
+	if cfg.Tenant != "" && !cfg.Sandbox {
+		return cfg.Tenant, nil
+	}
+	s, err := a.CurrentSession()
+	if err != nil || s == nil {
+		return "", nil
+	}
+	return s.TenantID, nil
+}
+
+// retryCommand repeats this test, for the {login} of explanations.
+func (o *Options) retryCommand() string {
+	parts := []string{"teamsctl meeting test"}
+	if o.App != "" {
+		parts = append(parts, shellQuote(o.App))
+	}
+	if o.As != string(meetingtest.AsUser) {
+		parts = append(parts, "--as", o.As)
+	}
+	if o.User != "" {
+		parts = append(parts, "--user", o.User)
+	}
+	return strings.Join(parts, " ")
+}
+
+func shellQuote(s string) string {
+	if strings.ContainsAny(s, " '\"$") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
+}
+
+// Redirect platforms for the temporary loopback redirect.
+const (
+	platformWeb    = "web"
+	platformPublic = "publicClient"
+	// loopbackRedirect is what Entra matches any loopback port against.
+	loopbackRedirect = "http://localhost"
+)
+
+func hasLoopback(uris []string) bool {
+	return slices.ContainsFunc(uris, isLoopback)
+}
+
+func isLoopback(u string) bool {
+	return strings.HasPrefix(u, "http://localhost") || strings.HasPrefix(u, "http://127.0.0.1")
+}
