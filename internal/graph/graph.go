@@ -19,6 +19,7 @@ type Client interface {
 	ServicePrincipals // consent.go
 	Grants            // consent.go
 	Principals        // consent.go
+	Policies          // policies.go
 	Meetings          // meetings.go
 }
 

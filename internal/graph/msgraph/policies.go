@@ -1,0 +1,305 @@
+package msgraph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/microsoftgraph/msgraph-sdk-go/auditlogs"
+	"github.com/microsoftgraph/msgraph-sdk-go/identity"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/oauth2permissiongrants"
+	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipals"
+	"github.com/microsoftgraph/msgraph-sdk-go/users"
+
+	"github.com/teamsctl/teamsctl/internal/graph"
+)
+
+// The diagnostic reads of graph.Policies (issue 7). Each is one request
+// (sign-ins, licences and memberships follow nextLinks, which are bounded
+// by one user), filtered server-side.
+
+func (c *Client) AuthorizationPolicy(ctx context.Context) (*graph.AuthorizationPolicy, error) {
+	p, err := call(ctx, func(ctx context.Context) (models.AuthorizationPolicyable, error) {
+		return c.sdk.Policies().AuthorizationPolicy().Get(ctx, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &graph.AuthorizationPolicy{PermissionGrantPoliciesAssigned: []string{}}
+	if p.GetAllowUserConsentForRiskyApps() != nil {
+		out.AllowUserConsentForRiskyApps = *p.GetAllowUserConsentForRiskyApps()
+	}
+	if d := p.GetDefaultUserRolePermissions(); d != nil {
+		if d.GetAllowedToCreateApps() != nil {
+			out.AllowedToCreateApps = *d.GetAllowedToCreateApps()
+		}
+		out.PermissionGrantPoliciesAssigned = nonNil(d.GetPermissionGrantPoliciesAssigned())
+	}
+	return out, nil
+}
+
+func (c *Client) AdminConsentRequestPolicy(ctx context.Context) (*graph.AdminConsentRequestPolicy, error) {
+	p, err := call(ctx, func(ctx context.Context) (models.AdminConsentRequestPolicyable, error) {
+		return c.sdk.Policies().AdminConsentRequestPolicy().Get(ctx, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &graph.AdminConsentRequestPolicy{Reviewers: []string{}}
+	if p.GetIsEnabled() != nil {
+		out.IsEnabled = *p.GetIsEnabled()
+	}
+	if p.GetNotifyReviewers() != nil {
+		out.NotifyReviewers = *p.GetNotifyReviewers()
+	}
+	for _, r := range p.GetReviewers() {
+		out.Reviewers = append(out.Reviewers, deref(r.GetQuery()))
+	}
+	return out, nil
+}
+
+func (c *Client) ConditionalAccessPolicies(ctx context.Context) ([]graph.ConditionalAccessPolicy, error) {
+	b := c.sdk.Identity().ConditionalAccess().Policies()
+	out := []graph.ConditionalAccessPolicy{}
+	for {
+		resp, err := call(ctx, func(ctx context.Context) (models.ConditionalAccessPolicyCollectionResponseable, error) {
+			return b.Get(ctx, nil)
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range resp.GetValue() {
+			out = append(out, toCAPolicy(p))
+		}
+		next := deref(resp.GetOdataNextLink())
+		if next == "" {
+			return out, nil
+		}
+		b = b.WithUrl(next)
+	}
+}
+
+func (c *Client) EvaluateConditionalAccess(ctx context.Context, userID, appID string) ([]graph.WhatIfResult, error) {
+	who := models.NewUserSignIn()
+	who.SetOdataType(ptr("#microsoft.graph.userSignIn"))
+	who.SetUserId(&userID)
+	what := models.NewApplicationContext()
+	what.SetOdataType(ptr("#microsoft.graph.applicationContext"))
+	what.SetIncludeApplications([]string{appID})
+	cond := models.NewSignInConditions()
+	browser := models.BROWSER_CONDITIONALACCESSCLIENTAPP
+	cond.SetClientAppType(&browser)
+	body := identity.NewConditionalAccessEvaluatePostRequestBody()
+	body.SetSignInIdentity(who)
+	body.SetSignInContext(what)
+	body.SetSignInConditions(cond)
+	body.SetAppliedPoliciesOnly(ptr(false))
+	resp, err := call(ctx, func(ctx context.Context) (identity.ConditionalAccessEvaluatePostResponseable, error) {
+		return c.sdk.Identity().ConditionalAccess().Evaluate().PostAsEvaluatePostResponse(ctx, body, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.WhatIfResult{}
+	for _, r := range resp.GetValue() {
+		res := graph.WhatIfResult{Policy: toCAPolicy(r)}
+		if r.GetPolicyApplies() != nil {
+			res.Applies = *r.GetPolicyApplies()
+		}
+		if reasons := r.GetAnalysisReasons(); reasons != nil {
+			res.AnalysisReasons = reasons.String()
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+func (c *Client) SignIns(ctx context.Context, q graph.SignInQuery) ([]graph.SignIn, error) {
+	var filters []string
+	if q.UserPrincipalName != "" {
+		filters = append(filters, "userPrincipalName eq "+odataString(q.UserPrincipalName))
+	}
+	if q.AppID != "" {
+		filters = append(filters, "appId eq "+odataString(q.AppID))
+	}
+	if !q.Since.IsZero() {
+		filters = append(filters, "createdDateTime ge "+q.Since.UTC().Format("2006-01-02T15:04:05Z"))
+	}
+	qp := &auditlogs.SignInsRequestBuilderGetQueryParameters{}
+	if len(filters) > 0 {
+		qp.Filter = ptr(strings.Join(filters, " and "))
+	}
+	if q.Top > 0 {
+		qp.Top = ptr(int32(q.Top))
+	}
+	resp, err := call(ctx, func(ctx context.Context) (models.SignInCollectionResponseable, error) {
+		return c.sdk.AuditLogs().SignIns().Get(ctx, &auditlogs.SignInsRequestBuilderGetRequestConfiguration{QueryParameters: qp})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.SignIn{}
+	for _, s := range resp.GetValue() {
+		si := graph.SignIn{ID: deref(s.GetId()), UserPrincipalName: deref(s.GetUserPrincipalName()), AppID: deref(s.GetAppId()),
+			AppDisplayName: deref(s.GetAppDisplayName())}
+		if t := s.GetCreatedDateTime(); t != nil {
+			si.CreatedDateTime = t.UTC()
+		}
+		if st := s.GetStatus(); st != nil {
+			if st.GetErrorCode() != nil {
+				si.ErrorCode = int(*st.GetErrorCode())
+			}
+			si.FailureReason = deref(st.GetFailureReason())
+		}
+		if ca := s.GetConditionalAccessStatus(); ca != nil {
+			si.ConditionalAccess = ca.String()
+		}
+		out = append(out, si)
+	}
+	return out, nil
+}
+
+// userBuilder addresses a user by id or UPN; a UPN starting with $ needs
+// the key syntax (graph.md section 8).
+func (c *Client) userBuilder(idOrUPN string) *users.UserItemRequestBuilder {
+	if strings.HasPrefix(idOrUPN, "$") {
+		return c.sdk.Users().ByUserId("('" + strings.ReplaceAll(idOrUPN, "'", "''") + "')")
+	}
+	return c.sdk.Users().ByUserId(idOrUPN)
+}
+
+func (c *Client) UserDetail(ctx context.Context, idOrUPN string) (*graph.UserDetail, error) {
+	u, err := call(ctx, func(ctx context.Context) (models.Userable, error) {
+		return c.userBuilder(idOrUPN).Get(ctx, &users.UserItemRequestBuilderGetRequestConfiguration{
+			QueryParameters: &users.UserItemRequestBuilderGetQueryParameters{
+				Select: []string{"id", "displayName", "userPrincipalName", "mail", "accountEnabled", "userType"}}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &graph.UserDetail{User: graph.User{ID: deref(u.GetId()), DisplayName: deref(u.GetDisplayName()),
+		UserPrincipalName: deref(u.GetUserPrincipalName()), Mail: deref(u.GetMail())}, UserType: deref(u.GetUserType())}
+	if u.GetAccountEnabled() != nil {
+		out.AccountEnabled = *u.GetAccountEnabled()
+	}
+	return out, nil
+}
+
+func (c *Client) LicenseDetails(ctx context.Context, idOrUPN string) ([]graph.LicenseDetail, error) {
+	resp, err := call(ctx, func(ctx context.Context) (models.LicenseDetailsCollectionResponseable, error) {
+		return c.userBuilder(idOrUPN).LicenseDetails().Get(ctx, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.LicenseDetail{}
+	for _, l := range resp.GetValue() {
+		d := graph.LicenseDetail{SkuID: uuidString(l.GetSkuId()), SkuPartNumber: deref(l.GetSkuPartNumber()), ServicePlans: []graph.ServicePlan{}}
+		for _, p := range l.GetServicePlans() {
+			d.ServicePlans = append(d.ServicePlans, graph.ServicePlan{ServicePlanID: uuidString(p.GetServicePlanId()),
+				ServicePlanName: deref(p.GetServicePlanName()), ProvisioningStatus: deref(p.GetProvisioningStatus())})
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func (c *Client) TransitiveMemberships(ctx context.Context, idOrUPN string) (*graph.Memberships, error) {
+	resp, err := call(ctx, func(ctx context.Context) (models.DirectoryObjectCollectionResponseable, error) {
+		return c.userBuilder(idOrUPN).TransitiveMemberOf().Get(ctx, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &graph.Memberships{Groups: []graph.Group{}, Roles: []graph.DirectoryRole{}}
+	err = c.eachPage(ctx, resp, func(obj models.DirectoryObjectable) {
+		switch o := obj.(type) {
+		case models.Groupable:
+			out.Groups = append(out.Groups, graph.Group{ID: deref(o.GetId()), DisplayName: deref(o.GetDisplayName())})
+		case models.DirectoryRoleable:
+			out.Roles = append(out.Roles, graph.DirectoryRole{ID: deref(o.GetId()), DisplayName: deref(o.GetDisplayName()), RoleTemplateID: deref(o.GetRoleTemplateId())})
+		}
+	})
+	return out, err
+}
+
+func (c *Client) AssignmentsTo(ctx context.Context, resourceID string, f graph.AssignmentFilter) ([]graph.AppRoleAssignment, error) {
+	var filters []string
+	if f.PrincipalID != "" {
+		filters = append(filters, "principalId eq "+f.PrincipalID)
+	}
+	if f.PrincipalType != "" {
+		filters = append(filters, "principalType eq "+odataString(f.PrincipalType))
+	}
+	qp := &serviceprincipals.ItemAppRoleAssignedToRequestBuilderGetQueryParameters{}
+	if len(filters) > 0 {
+		qp.Filter = ptr(strings.Join(filters, " and "))
+	}
+	if f.Top > 0 {
+		qp.Top = ptr(int32(f.Top))
+	}
+	resp, err := call(ctx, func(ctx context.Context) (models.AppRoleAssignmentCollectionResponseable, error) {
+		return c.sdk.ServicePrincipals().ByServicePrincipalId(resourceID).AppRoleAssignedTo().Get(ctx,
+			&serviceprincipals.ItemAppRoleAssignedToRequestBuilderGetRequestConfiguration{QueryParameters: qp})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.AppRoleAssignment{}
+	for _, a := range resp.GetValue() {
+		out = append(out, toAssignment(a))
+	}
+	return out, nil
+}
+
+func (c *Client) ClientGrants(ctx context.Context, clientID, userID string) ([]graph.DelegatedGrant, error) {
+	if userID == "" {
+		return c.grantsWhere(ctx, fmt.Sprintf("clientId eq %s and consentType eq 'AllPrincipals'", odataString(clientID)))
+	}
+	return c.grantsWhere(ctx, fmt.Sprintf("clientId eq %s and principalId eq %s", odataString(clientID), odataString(userID)))
+}
+
+func (c *Client) grantsWhere(ctx context.Context, filter string) ([]graph.DelegatedGrant, error) {
+	resp, err := call(ctx, func(ctx context.Context) (models.OAuth2PermissionGrantCollectionResponseable, error) {
+		return c.sdk.Oauth2PermissionGrants().Get(ctx, &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetRequestConfiguration{
+			QueryParameters: &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetQueryParameters{Filter: &filter}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.DelegatedGrant{}
+	for _, g := range resp.GetValue() {
+		out = append(out, toGrant(g))
+	}
+	return out, nil
+}
+
+func toCAPolicy(p models.ConditionalAccessPolicyable) graph.ConditionalAccessPolicy {
+	out := graph.ConditionalAccessPolicy{ID: deref(p.GetId()), DisplayName: deref(p.GetDisplayName())}
+	if s := p.GetState(); s != nil {
+		out.State = s.String()
+	}
+	if cond := p.GetConditions(); cond != nil {
+		if u := cond.GetUsers(); u != nil {
+			out.IncludeUsers, out.ExcludeUsers = nonNil(u.GetIncludeUsers()), nonNil(u.GetExcludeUsers())
+			out.IncludeGroups, out.ExcludeGroups = nonNil(u.GetIncludeGroups()), nonNil(u.GetExcludeGroups())
+			out.IncludeRoles, out.ExcludeRoles = nonNil(u.GetIncludeRoles()), nonNil(u.GetExcludeRoles())
+		}
+		if a := cond.GetApplications(); a != nil {
+			out.IncludeApplications, out.ExcludeApplications = nonNil(a.GetIncludeApplications()), nonNil(a.GetExcludeApplications())
+		}
+		for _, t := range cond.GetClientAppTypes() {
+			out.ClientAppTypes = append(out.ClientAppTypes, t.String())
+		}
+	}
+	out.ClientAppTypes = nonNil(out.ClientAppTypes)
+	out.BuiltInControls = []string{}
+	if g := p.GetGrantControls(); g != nil {
+		out.GrantOperator = deref(g.GetOperator())
+		for _, ctl := range g.GetBuiltInControls() {
+			out.BuiltInControls = append(out.BuiltInControls, ctl.String())
+		}
+	}
+	return out
+}
