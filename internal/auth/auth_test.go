@@ -503,3 +503,19 @@ func TestVerboseTraceLeaksNoSecret(t *testing.T) {
 		}
 	}
 }
+
+func TestFailedSignInKeepsThePreviousOne(t *testing.T) {
+	h := newHarness(t)
+	deviceCodeLogin(t, h)
+	appID := h.daemonApp("right-secret-1234567890", time.Hour, nil)
+	if _, err := h.auth(nil).Login(context.Background(), LoginRequest{Mode: ModeServicePrincipal, ClientID: appID, ClientSecret: "wrong-secret-1234567890"}); err == nil {
+		t.Fatal("wrong secret accepted")
+	}
+	s, err := h.auth(nil).Session()
+	if err != nil || s == nil || s.Mode != ModeDeviceCode {
+		t.Fatalf("session after the failed sign-in = %+v, %v", s, err)
+	}
+	if _, err := h.auth(nil).TokenFor(context.Background(), Scopes{"User.Read"}); err != nil {
+		t.Fatalf("the previous sign-in no longer works: %v", err)
+	}
+}

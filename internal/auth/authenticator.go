@@ -87,10 +87,10 @@ func (a *Authenticator) Endpoints() Endpoints { return a.endpoints }
 // Sandbox reports whether sign-ins are approved automatically (--sandbox).
 func (a *Authenticator) Sandbox() bool { return a.opts.ApproveDeviceCode != nil }
 
-// tokenCache is a fresh view of the profile's token cache file for one
-// MSAL client.
-func (a *Authenticator) tokenCache() *fileCache {
-	return &fileCache{path: a.files.tokens(), lock: a.lock}
+// tokenCache is a fresh view of a token cache file (the profile's
+// tokens.json, or a staged one) for one MSAL client.
+func (a *Authenticator) tokenCache(path string) *fileCache {
+	return &fileCache{path: path, lock: a.lock}
 }
 
 // Session returns the profile's saved sign-in, or nil.
@@ -223,9 +223,10 @@ func (a *Authenticator) deviceCodeToken(ctx context.Context, pc publicClient, sc
 	return dc.AuthenticationResult(ctx)
 }
 
-// appToken gets a service principal's token, from the cache while valid.
-func (a *Authenticator) appToken(ctx context.Context, s *Session, cred confidential.Credential) (confidential.AuthResult, error) {
-	cc, err := a.newConfidentialClient(s.ClientID, s.Tenant, cred)
+// appToken gets a service principal's token, from the token cache at
+// cachePath while valid.
+func (a *Authenticator) appToken(ctx context.Context, s *Session, cred confidential.Credential, cachePath string) (confidential.AuthResult, error) {
+	cc, err := a.newConfidentialClient(s.ClientID, s.Tenant, cred, cachePath)
 	if err != nil {
 		return confidential.AuthResult{}, err
 	}

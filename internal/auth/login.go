@@ -114,13 +114,7 @@ func (a *Authenticator) loginServicePrincipal(ctx context.Context, req LoginRequ
 	if err != nil {
 		return nil, err
 	}
-	// A token cached by an earlier sign-in would be returned without
-	// checking this credential, so the new sign-in starts from an empty
-	// cache.
-	if err := a.lock.with(ctx, a.files.remove); err != nil {
-		return nil, err
-	}
-	res, err := a.appToken(ctx, s, cred)
+	res, err := a.verifiedAppToken(ctx, s, cred)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +126,23 @@ func (a *Authenticator) loginServicePrincipal(ctx context.Context, req LoginRequ
 		return nil, err
 	}
 	return &LoginResult{Session: s, Claims: claims}, nil
+}
+
+// verifiedAppToken signs the service principal in with a new token: a
+// token cached by an earlier sign-in would be returned without checking
+// cred. It goes to a staged cache file that replaces the profile's only
+// on success, so a failed sign-in leaves the previous one in place.
+func (a *Authenticator) verifiedAppToken(ctx context.Context, s *Session, cred confidential.Credential) (confidential.AuthResult, error) {
+	staged := a.files.tokens() + ".new"
+	defer os.Remove(staged)
+	if err := os.Remove(staged); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return confidential.AuthResult{}, err
+	}
+	res, err := a.appToken(ctx, s, cred, staged)
+	if err != nil {
+		return res, err
+	}
+	return res, a.lock.with(ctx, func() error { return os.Rename(staged, a.files.tokens()) })
 }
 
 // loginCredential builds the service principal's credential and records

@@ -41,7 +41,7 @@ func (a *Authenticator) newPublicClient(clientID, tenant string) (publicClient, 
 	c, err := public.New(clientID,
 		public.WithAuthority(a.endpoints.Authority(tenant)),
 		public.WithHTTPClient(a.httpClient),
-		public.WithCache(a.tokenCache()),
+		public.WithCache(a.tokenCache(a.files.tokens())),
 		public.WithInstanceDiscovery(a.endpoints.IsMicrosoftLogin()),
 	)
 	if err != nil {
@@ -51,11 +51,11 @@ func (a *Authenticator) newPublicClient(clientID, tenant string) (publicClient, 
 }
 
 // newConfidentialClient builds an MSAL confidential client for a service
-// principal with the profile's token cache.
-func (a *Authenticator) newConfidentialClient(clientID, tenant string, cred confidential.Credential) (confidentialClient, error) {
+// principal with the token cache at cachePath.
+func (a *Authenticator) newConfidentialClient(clientID, tenant string, cred confidential.Credential, cachePath string) (confidentialClient, error) {
 	c, err := confidential.New(a.endpoints.Authority(tenant), clientID, cred,
 		confidential.WithHTTPClient(a.httpClient),
-		confidential.WithCache(a.tokenCache()),
+		confidential.WithCache(a.tokenCache(cachePath)),
 		confidential.WithInstanceDiscovery(a.endpoints.IsMicrosoftLogin()),
 	)
 	if err != nil {

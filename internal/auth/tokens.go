@@ -195,7 +195,7 @@ func (a *Authenticator) servicePrincipalToken(ctx context.Context, s *Session) (
 	if err != nil {
 		return Token{}, err
 	}
-	res, err := a.appToken(ctx, s, cred)
+	res, err := a.appToken(ctx, s, cred, a.files.tokens())
 	if errors.Is(err, errNoCredential) {
 		return Token{}, &RequiredError{
 			Reason:  "the service principal's token expired and no credential is available to renew it",
