@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,12 +76,12 @@ func TestCancellationWhileWaitingForTheUser(t *testing.T) {
 	h := newHarness(t)
 	h.device.set("ignore")
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for !strings.Contains(h.errOut.String(), "devicelogin") {
-			time.Sleep(time.Millisecond)
+	// The user reads the device code prompt and presses Ctrl-C.
+	h.errOut.onWrite = func(text string) {
+		if strings.Contains(text, "devicelogin") {
+			cancel()
 		}
-		cancel()
-	}()
+	}
 	_, err := h.auth(nil).Login(ctx, LoginRequest{Mode: ModeDeviceCode})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
@@ -166,16 +167,13 @@ func TestBrowserThatCannotOpenPrintsTheURL(t *testing.T) {
 		t.Fatal(err)
 	}
 	user := &headlessBrowser{client: h.env.HTTPClient()}
-	// The "user" reads the URL off stderr and opens it by hand.
-	go func() {
-		for {
-			if m := regexp.MustCompile(`https://\S+/authorize\S+`).FindString(h.errOut.String()); m != "" {
-				_ = user.Open(m)
-				return
-			}
-			time.Sleep(time.Millisecond)
+	// The user reads the URL off stderr and opens it by hand.
+	var once sync.Once
+	h.errOut.onWrite = func(text string) {
+		if m := regexp.MustCompile(`https://\S+/authorize\S+`).FindString(text); m != "" {
+			once.Do(func() { go user.Open(m) })
 		}
-	}()
+	}
 	a := h.auth(nil, func(o *Options) { o.Browser = failingBrowser{} })
 	if _, err := a.Login(context.Background(), LoginRequest{Mode: ModeBrowser, Scopes: Scopes{"User.Read"}}); err != nil {
 		t.Fatalf("login: %v", err)

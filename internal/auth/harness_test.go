@@ -44,15 +44,23 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 // syncBuffer is a bytes.Buffer safe for the goroutines MSAL writes from.
+// onWrite, when set, sees everything written so far after each write, so
+// a test can act on a prompt as a user would.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	onWrite func(text string)
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	text, hook := s.b.String(), s.onWrite
+	s.mu.Unlock()
+	if hook != nil {
+		hook(text)
+	}
+	return n, err
 }
 
 func (s *syncBuffer) String() string {

@@ -2,8 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
@@ -78,13 +76,9 @@ func certificateCredential(path, password string) (confidential.Credential, erro
 		return confidential.Credential{}, fmt.Errorf("certificate %s: %w (teamsctl needs a PEM file with the certificate and its private key; "+
 			"convert a .pfx with: openssl pkcs12 -in cert.pfx -out cert.pem -nodes)", path, err)
 	}
-	return newCertCredential(certs, key)
-}
-
-func newCertCredential(certs []*x509.Certificate, key crypto.PrivateKey) (confidential.Credential, error) {
 	cred, err := confidential.NewCredFromCert(certs, key)
 	if err != nil {
-		return confidential.Credential{}, fmt.Errorf("certificate: %w", err)
+		return confidential.Credential{}, fmt.Errorf("certificate %s: %w", path, err)
 	}
 	return cred, nil
 }
