@@ -11,6 +11,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmd/auth/logout"
 	"github.com/teamsctl/teamsctl/internal/cmd/auth/whoami"
 	configcmd "github.com/teamsctl/teamsctl/internal/cmd/config"
+	doctorcmd "github.com/teamsctl/teamsctl/internal/cmd/doctor"
 	meetingcmd "github.com/teamsctl/teamsctl/internal/cmd/meeting"
 	sandboxcmd "github.com/teamsctl/teamsctl/internal/cmd/sandbox"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
@@ -68,7 +69,7 @@ Run 'teamsctl help exit-codes' for the exit codes scripts can rely on.`,
 	addGlobalFlags(cmd)
 
 	addToGroup(cmd, GroupAuth, login.NewCmdLogin(f, nil), logout.NewCmdLogout(f, nil), whoami.NewCmdWhoami(f, nil))
-	addToGroup(cmd, GroupDiagnose, meetingcmd.NewCmdMeeting(f))
+	addToGroup(cmd, GroupDiagnose, doctorcmd.NewCmdDoctor(f, nil), meetingcmd.NewCmdMeeting(f))
 	addToGroup(cmd, GroupSandbox, sandboxcmd.NewCmdSandbox(f))
 	addToGroup(cmd, GroupConfig, configcmd.NewCmdConfig(f))
 	cmd.AddCommand(newHelpTopicExitCodes())

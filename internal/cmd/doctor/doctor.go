@@ -1,0 +1,209 @@
+// Package doctor implements `teamsctl doctor`.
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/auth"
+	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/config"
+	"github.com/teamsctl/teamsctl/internal/doctor"
+	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/permissions"
+)
+
+// readScopes is what doctor asks the sign-in for. Tokens carry every
+// permission consented to teamsctl's client, so the pre-flight sees the
+// rest; doctor never forces a consent prompt for its reads.
+var readScopes = auth.Scopes{"User.Read"}
+
+// Options are the inputs of doctor.
+type Options struct {
+	IO     *iostreams.IOStreams
+	Config func() (*config.Config, error)
+	Auth   func() (*auth.Authenticator, error)
+	Graph  func(ctx context.Context, scopes ...string) (graph.Client, error)
+	Now    func() time.Time
+	Deps   shared.Deps
+
+	Expectations doctor.Expectations
+	Users        []string
+	Fix          bool
+	Yes          bool
+	Strict       bool
+}
+
+// NewCmdDoctor builds the command; runF replaces the run step in tests.
+func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Auth: f.Auth, Graph: f.Graph, Now: f.Now, Deps: shared.FromFactory(f)}
+	var scopes, application []string
+	cmd := &cobra.Command{
+		Use:   "doctor [APP]",
+		Short: "Find out why a recruiter cannot connect an integration",
+		Long: `Check everything that decides whether users can connect a recruiting
+integration: the tenant's user consent setting and admin consent workflow,
+who may register apps, the app management policy; the app registration
+(redirect URIs, permissions, secrets) for an app of this tenant; the
+enterprise app (enabled, assignment, admin consent, application
+permissions) for your own or a vendor's app; and with --user, for each
+recruiter: account, assignment (directly or through groups), whether they
+can get a token without admin help, Teams and Exchange licences,
+Conditional Access (What If), and recent failed sign-ins with their AADSTS
+codes explained. Teams settings Graph cannot see are listed with the exact
+PowerShell.
+
+APP is an application (client) id, or the display name of an app
+registered in this tenant; a vendor app is found by its appId. Without
+APP only the tenant and user checks run.
+
+Tell doctor what the vendor needs with --scopes, --application and
+--redirect-uri (vendor presets with --preset arrive with 'teamsctl setup').
+Without them, an app registered here is compared with its own API
+permissions.
+
+Checks the sign-in lacks a permission for are skipped, naming the
+permission; the others still run. --fix applies only safe fixes scoped to
+this app or user (grant this app's missing consent, enable sign-in, assign
+the user, add a redirect URI or permission), after confirmation, then
+checks again. Tenant-wide settings (user consent, Conditional Access) are
+never changed: doctor prints the steps and the trade-off.
+
+Exit status 0 when no check failed (warnings allowed unless --strict), 6
+when one did. The JSON (-o json) schema is in docs/doctor.md.`,
+		Example: `  teamsctl doctor c0ec60b5-60a8-4768-8053-870f11315492 --user rita@contoso.com \
+      --scopes User.Read,Calendars.ReadWrite,OnlineMeetings.ReadWrite,Place.Read.All,offline_access
+  teamsctl doctor "elevato - MS Teams integration" --redirect-uri https://elevato.net/Integrations/BusinessIntegration/Microsoft/OAuth2.aspx
+  teamsctl doctor APP --user rita@contoso.com --fix --yes
+  teamsctl doctor --user rita@contoso.com -o json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Expectations.App = args[0]
+			}
+			var err error
+			if opts.Expectations.DelegatedScopes, err = permissions.ParseLists(scopes); err != nil {
+				return cmdutil.FlagErrorf("--scopes: %v", err)
+			}
+			if opts.Expectations.ApplicationRoles, err = permissions.ParseLists(application); err != nil {
+				return cmdutil.FlagErrorf("--application: %v", err)
+			}
+			for _, u := range opts.Expectations.RedirectURIs {
+				if u == "" {
+					return cmdutil.FlagErrorf("--redirect-uri: empty value")
+				}
+			}
+			for _, u := range opts.Users {
+				if u == "" {
+					return cmdutil.FlagErrorf("--user: empty value")
+				}
+			}
+			if opts.Expectations.App == "" && (len(scopes)+len(application)+len(opts.Expectations.RedirectURIs) > 0 || opts.Fix) {
+				return cmdutil.FlagErrorWithHint(fmt.Errorf("--scopes, --application, --redirect-uri and --fix need an APP"),
+					"Run: teamsctl doctor APP ... with the app's application (client) id.")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringArrayVar(&opts.Users, "user", nil, "Check this user too (UPN; repeatable)")
+	fs.StringArrayVar(&scopes, "scopes", nil, "Delegated Microsoft Graph permissions the integration needs, comma or space separated")
+	fs.StringArrayVar(&application, "application", nil, "Application Microsoft Graph permissions the integration needs")
+	fs.StringArrayVar(&opts.Expectations.RedirectURIs, "redirect-uri", nil, "Web redirect URI the vendor needs (repeatable)")
+	fs.BoolVar(&opts.Fix, "fix", false, "Apply the safe fixes (this app and users only) after confirmation, then check again")
+	fs.BoolVar(&opts.Yes, "yes", false, "Confirm --fix without asking (needed when not in a terminal)")
+	fs.BoolVar(&opts.Strict, "strict", false, "Treat warnings as failures (exit 6)")
+	return cmd
+}
+
+// Run runs doctor and prints the report.
+func Run(ctx context.Context, opts *Options) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	client, err := opts.Graph(ctx, readScopes...)
+	if err != nil {
+		return err
+	}
+	tok, err := token(ctx, opts)
+	if err != nil {
+		return err
+	}
+	do := doctor.Options{Graph: client, Token: tok, Now: opts.Now, Users: opts.Users}
+	report, err := doctor.Run(ctx, do, opts.Expectations)
+	if err != nil {
+		return err
+	}
+	if opts.Fix {
+		if report, err = fix(ctx, opts, do, report); err != nil {
+			return err
+		}
+	}
+	if opts.Strict {
+		report.Strict()
+	}
+	if err := cmdutil.Print(opts.IO, cfg.Output, report, report.Render); err != nil {
+		return err
+	}
+	if failed := report.Failed(opts.Strict); len(failed) > 0 {
+		return &cmdutil.CheckFailedError{Failed: failed}
+	}
+	return nil
+}
+
+// token reads the sign-in's permissions for the pre-flight.
+func token(ctx context.Context, opts *Options) (doctor.Token, error) {
+	a, err := opts.Auth()
+	if err != nil {
+		return doctor.Token{}, err
+	}
+	t, err := a.TokenFor(ctx, readScopes)
+	if err != nil {
+		return doctor.Token{}, err
+	}
+	claims, err := auth.ParseClaims(t.Value)
+	if err != nil {
+		return doctor.Token{}, err
+	}
+	return doctor.Token{TenantID: claims.TenantID, AppOnly: claims.AppOnly(), Permissions: claims.Permissions()}, nil
+}
+
+// fixScopes are what the fixes write with.
+var fixScopes = []string{"Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "AppRoleAssignment.ReadWrite.All"}
+
+func fix(ctx context.Context, opts *Options, do doctor.Options, report *doctor.Report) (*doctor.Report, error) {
+	planned := report.Planned()
+	errOut := opts.IO.ErrOut
+	if len(planned) == 0 {
+		fmt.Fprintln(errOut, "Nothing doctor can fix by itself; the report says what to do.")
+		return report, nil
+	}
+	fmt.Fprintln(errOut, "doctor --fix will:")
+	for _, p := range planned {
+		fmt.Fprintf(errOut, "  - %s\n", p.Action.Describe())
+	}
+	if err := shared.Confirm(opts.IO, opts.Yes, fmt.Sprintf("Apply %d fix(es)?", len(planned))); err != nil {
+		return nil, err
+	}
+	writer, err := opts.Graph(ctx, fixScopes...)
+	if err != nil {
+		return nil, err
+	}
+	results := doctor.ApplyFixes(ctx, &doctor.Fixer{Graph: writer, Wait: opts.Deps.Waiter(0)}, planned)
+	// Check again; reads right after the writes may lag behind them.
+	again, err := doctor.Run(ctx, do, opts.Expectations)
+	if err != nil {
+		return nil, err
+	}
+	again.MarkFixed(results)
+	return again, nil
+}
