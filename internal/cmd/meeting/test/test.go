@@ -233,9 +233,6 @@ func (o *Options) prepare(ctx context.Context, cfg *config.Config) (*plan, error
 	}
 	in := auth.AppSignIn{LoginHint: o.User, Secret: secret, CertificatePath: o.Certificate,
 		CertificatePassword: o.Getenv(auth.EnvCertificatePassword), Retry: o.retryCommand()}
-	if in.Tenant, err = o.tenant(a, cfg); err != nil {
-		return nil, err
-	}
 	if cfg.Sandbox {
 		if o.User == "" && p.as != meetingtest.AsApp {
 			return nil, cmdutil.FlagErrorf("the sandbox has no sign-in page: name the test user with --user")
@@ -278,6 +275,8 @@ func (o *Options) prepare(ctx context.Context, cfg *config.Config) (*plan, error
 		}
 		in.ClientID = p.app.AppID
 	}
+	// After the admin's Graph sign-in, which the sandbox performs itself.
+	in.Tenant = o.tenant(a, cfg)
 
 	switch {
 	case p.as == meetingtest.AsApp && vendorHosted && secret == "" && o.Certificate == "":
@@ -422,15 +421,14 @@ func (o *Options) secret() (string, error) {
 
 // tenant is the tenant the test signs in to: the configured one, else the
 // admin's signed-in tenant, so single-tenant apps work.
-func (o *Options) tenant(a *auth.Authenticator, cfg *config.Config) (string, error) {
+func (o *Options) tenant(a *auth.Authenticator, cfg *config.Config) string {
 	if cfg.Tenant != "" && !cfg.Sandbox {
-		return cfg.Tenant, nil
+		return cfg.Tenant
 	}
-	s, err := a.CurrentSession()
-	if err != nil || s == nil {
-		return "", nil
+	if s, err := a.CurrentSession(); err == nil && s != nil {
+		return s.TenantID
 	}
-	return s.TenantID, nil
+	return ""
 }
 
 // retryCommand repeats this test, for the {login} of explanations.
