@@ -142,3 +142,21 @@ func TestWhoamiNotSignedInExits4(t *testing.T) {
 		t.Fatalf("err = %v (exit %d, hint %q)", err, cmdutil.ExitCode(err), cmdutil.HintFor(err))
 	}
 }
+
+func TestWhoamiServicePrincipalToken(t *testing.T) {
+	vars := map[string]string{"TEAMSCTL_OUTPUT": "json"}
+	e := &fixture{Env: authtest.New(t, vars)}
+	vars[auth.EnvAccessToken] = e.Emulator.AppToken(t, "14d82eec-204b-4c2f-b7e8-296a70dab67e", "Application.ReadWrite.All")
+	e.graph = func(ctx context.Context, scopes ...string) (graph.Directory, error) { return fakeGraph{}, nil }
+	if err := e.run(""); err != nil {
+		t.Fatal(err)
+	}
+	var got Result
+	if err := json.Unmarshal(e.Out.Bytes(), &got); err != nil {
+		t.Fatalf("%v: %s", err, e.Out)
+	}
+	if got.TokenKind != "application" || got.Mode != auth.ModeAccessToken || !got.Can.RegisterApps.Allowed || got.Can.GrantDelegatedConsent.Allowed ||
+		got.Account != "14d82eec-204b-4c2f-b7e8-296a70dab67e" {
+		t.Errorf("result = %+v", got)
+	}
+}
