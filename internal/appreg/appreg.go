@@ -180,7 +180,7 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 	}
 
 	eng := &consent.Engine{Graph: r.Graph, Wait: r.Wait, DryRun: r.DryRun || app.ID == ""}
-	sp, _, err := eng.EnsureServicePrincipal(ctx, app.AppID, d.Name)
+	sp, _, err := eng.EnsureOwnServicePrincipal(ctx, app.AppID, d.Name)
 	steps = append(steps, eng.Steps...)
 	eng.Steps = nil
 	if err != nil {

@@ -44,6 +44,17 @@ type Engine struct {
 // appId that Entra does not know fails at once with a clear message.
 // In a dry run a missing service principal is returned with an empty ID.
 func (e *Engine) EnsureServicePrincipal(ctx context.Context, appID, name string) (*graph.ServicePrincipal, bool, error) {
+	return e.ensureServicePrincipal(ctx, appID, name, false)
+}
+
+// EnsureOwnServicePrincipal is EnsureServicePrincipal for an app
+// registration of this tenant the caller has just created or read: a
+// "no backing application" answer is then replication, and is waited out.
+func (e *Engine) EnsureOwnServicePrincipal(ctx context.Context, appID, name string) (*graph.ServicePrincipal, bool, error) {
+	return e.ensureServicePrincipal(ctx, appID, name, true)
+}
+
+func (e *Engine) ensureServicePrincipal(ctx context.Context, appID, name string, own bool) (*graph.ServicePrincipal, bool, error) {
 	sp, err := e.Graph.ServicePrincipalByAppID(ctx, appID)
 	if err == nil {
 		e.Steps.Add("create-service-principal", label(name, appID), plan.Unchanged)
@@ -56,9 +67,10 @@ func (e *Engine) EnsureServicePrincipal(ctx context.Context, appID, name string)
 		e.Steps.Add("create-service-principal", label(name, appID), plan.Planned)
 		return &graph.ServicePrincipal{AppID: appID, DisplayName: name}, true, nil
 	}
-	own := false
-	if _, aerr := e.Graph.ApplicationByAppID(ctx, appID); aerr == nil {
-		own = true
+	if !own {
+		if _, aerr := e.Graph.ApplicationByAppID(ctx, appID); aerr == nil {
+			own = true
+		}
 	}
 	var created *graph.ServicePrincipal
 	err = e.Wait.Do(ctx, "creating the enterprise app of "+label(name, appID), func(ctx context.Context) error {

@@ -7,10 +7,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/teamsctl/teamsctl/internal/build"
+	appcmd "github.com/teamsctl/teamsctl/internal/cmd/app"
 	"github.com/teamsctl/teamsctl/internal/cmd/auth/login"
 	"github.com/teamsctl/teamsctl/internal/cmd/auth/logout"
 	"github.com/teamsctl/teamsctl/internal/cmd/auth/whoami"
 	configcmd "github.com/teamsctl/teamsctl/internal/cmd/config"
+	consentcmd "github.com/teamsctl/teamsctl/internal/cmd/consent"
 	doctorcmd "github.com/teamsctl/teamsctl/internal/cmd/doctor"
 	meetingcmd "github.com/teamsctl/teamsctl/internal/cmd/meeting"
 	sandboxcmd "github.com/teamsctl/teamsctl/internal/cmd/sandbox"
@@ -70,6 +72,7 @@ Run 'teamsctl help exit-codes' for the exit codes scripts can rely on.`,
 
 	addToGroup(cmd, GroupAuth, login.NewCmdLogin(f, nil), logout.NewCmdLogout(f, nil), whoami.NewCmdWhoami(f, nil))
 	addToGroup(cmd, GroupDiagnose, doctorcmd.NewCmdDoctor(f, nil), meetingcmd.NewCmdMeeting(f))
+	addToGroup(cmd, GroupSetup, appcmd.NewCmdApp(f), consentcmd.NewCmdConsent(f))
 	addToGroup(cmd, GroupSandbox, sandboxcmd.NewCmdSandbox(f))
 	addToGroup(cmd, GroupConfig, configcmd.NewCmdConfig(f))
 	cmd.AddCommand(newHelpTopicExitCodes())

@@ -1,0 +1,24 @@
+// Package app holds the app command group.
+package app
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/cmd/app/create"
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+)
+
+// NewCmdApp builds `teamsctl app`.
+func NewCmdApp(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "app <command>",
+		Short: "Register and manage the app of a vendor's integration",
+		Long: `Register an application for a vendor's Teams or Outlook integration and manage
+its redirect URIs, secrets, certificates and enterprise-app access. APP
+arguments accept an appId, an object id or a display name.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: cmdutil.RunGroup,
+	}
+	cmd.AddCommand(create.NewCmdCreate(f, nil))
+	return cmd
+}
