@@ -88,7 +88,7 @@ func (s *Server) authorize(t *Tenant, c *loginClient, p url.Values, redirect, ki
 		method = "plain"
 	}
 	ac := &AuthCode{Code: "1.A" + NewSecret(96), TenantID: t.ID, ClientID: c.app.AppID, UserID: user.ID, RedirectURI: redirect,
-		Scopes: scopes.canonical(), CodeChallenge: p.Get("code_challenge"), CodeChallengeMethod: method, Nonce: p.Get("nonce"),
+		Scopes: scopes.asWritten(), CodeChallenge: p.Get("code_challenge"), CodeChallengeMethod: method, Nonce: p.Get("nonce"),
 		ExpiresAt: now.Add(authCodeLifetime), MFA: res.mfa}
 	s.state.AuthCodes = append(pruneAuthCodes(s.state.AuthCodes, now), ac)
 	return ac.Code, nil

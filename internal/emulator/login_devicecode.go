@@ -71,7 +71,7 @@ func (s *Server) newDeviceCode(ref, clientID, scope string) (*DeviceCode, *Login
 	}
 	now := s.now()
 	dc := &DeviceCode{DeviceCode: "DAQABAAEAAAD" + NewSecret(96), UserCode: newUserCode(), TenantID: lt.tenant.ID,
-		ClientID: c.app.AppID, Scopes: scopes.canonical(), ExpiresAt: now.Add(deviceCodeLifetime), Status: deviceCodePending}
+		ClientID: c.app.AppID, Scopes: scopes.asWritten(), ExpiresAt: now.Add(deviceCodeLifetime), Status: deviceCodePending}
 	s.state.DeviceCodes = append(pruneDeviceCodes(s.state.DeviceCodes, now), dc)
 	return dc, nil
 }

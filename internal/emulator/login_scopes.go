@@ -34,6 +34,14 @@ func (q *scopeRequest) canonical() []string {
 	return append(out, q.oidc...)
 }
 
+// asWritten is the request as the client wrote it, stored with device and
+// authorization codes: Entra echoes the scopes of the original request in
+// the client's spelling when the code is redeemed (bare "User.Read" stays
+// bare), and MSAL rejects a response whose scope lacks a requested spelling.
+func (q *scopeRequest) asWritten() []string {
+	return append(append([]string{}, q.echo...), q.oidc...)
+}
+
 // parseScopes parses a space-separated scope parameter against tenant t.
 // Bare scope names belong to Microsoft Graph, as in Entra. The emulator
 // issues tokens for Graph only, so other resources are unknown to it.
