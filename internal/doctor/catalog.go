@@ -1,5 +1,10 @@
 package doctor
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Check ids are stable: scripts and the JSON schema rely on them.
 const (
 	IDUserConsent        = "tenant.user-consent"
@@ -108,4 +113,32 @@ func (r read) allowed(t Token) (bool, string) {
 		return true, ""
 	}
 	return false, r.delegated[0]
+}
+
+// Markers around the generated checks table in docs/doctor.md.
+const (
+	tableStart = "<!-- checks table: generated from internal/doctor/catalog.go by go test ./internal/doctor -update -->"
+	tableEnd   = "<!-- end of checks table -->"
+)
+
+// ChecksMarkdown renders the catalog as the markdown table of docs/doctor.md.
+func ChecksMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| id | group | check | reads | --fix |\n| --- | --- | --- | --- | --- |\n")
+	for _, d := range Catalog() {
+		reads := strings.Join(d.Needs, ", ")
+		if reads == "" {
+			reads = "none (manual check)"
+		}
+		fix := d.AutoFix
+		if fix == "" {
+			fix = "-"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", d.ID, d.Group, d.Title, reads, fix)
+	}
+	b.WriteString("\nPermissions per read (any one suffices; skips name the first):\n\n| read | permissions |\n| --- | --- |\n")
+	for _, r := range []read{readAuthzPolicy, readConsentPolicy, readAppPolicy, readCA, evaluateCA, readApp, readGrants, readAssignments, readUser, readLicences, readMemberships, readSignIns} {
+		fmt.Fprintf(&b, "| %s | %s |\n", r.name, strings.Join(r.delegated, ", "))
+	}
+	return b.String()
 }

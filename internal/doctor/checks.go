@@ -771,6 +771,9 @@ func (e *evaluator) userAssignment(u *userFacts) {
 	case !f.sp.v.AppRoleAssignmentRequired:
 		e.add(IDUserAssignment, subj, Pass, "Not needed: the app does not require assignment.", "", nil)
 		return
+	case !u.user.ok():
+		skipFor(e, IDUserAssignment, subj, u.user)
+		return
 	case !u.direct.ok():
 		skipFor(e, IDUserAssignment, subj, u.direct)
 		return
