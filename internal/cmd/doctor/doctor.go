@@ -81,7 +81,13 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
   teamsctl doctor "elevato - MS Teams integration" --redirect-uri https://elevato.net/Integrations/BusinessIntegration/Microsoft/OAuth2.aspx
   teamsctl doctor APP --user rita@contoso.com --fix --yes
   teamsctl doctor --user rita@contoso.com -o json`,
-		Args: cobra.MaximumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.FlagErrorWithHint(fmt.Errorf("doctor takes one APP, got %d arguments", len(args)),
+					"Quote an app name with spaces: teamsctl doctor \"elevato - MS Teams integration\"")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Expectations.App = args[0]
