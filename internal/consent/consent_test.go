@@ -35,7 +35,9 @@ func (f *fake) ServicePrincipalByAppID(_ context.Context, appID string) (*graph.
 	}
 	return nil, apiErr(404, "not found")
 }
-func (f *fake) ServicePrincipal(context.Context, string) (*graph.ServicePrincipal, error) { return nil, apiErr(404, "") }
+func (f *fake) ServicePrincipal(context.Context, string) (*graph.ServicePrincipal, error) {
+	return nil, apiErr(404, "")
+}
 func (f *fake) CreateServicePrincipal(_ context.Context, appID string) (*graph.ServicePrincipal, error) {
 	if f.spCreateFails > 0 || !f.apps[appID] {
 		if f.spCreateFails > 0 {
@@ -47,8 +49,10 @@ func (f *fake) CreateServicePrincipal(_ context.Context, appID string) (*graph.S
 	f.sps[appID] = sp
 	return sp, nil
 }
-func (f *fake) UpdateServicePrincipal(context.Context, string, graph.ServicePrincipalUpdate) error { return nil }
-func (f *fake) DeleteServicePrincipal(context.Context, string) error                             { return nil }
+func (f *fake) UpdateServicePrincipal(context.Context, string, graph.ServicePrincipalUpdate) error {
+	return nil
+}
+func (f *fake) DeleteServicePrincipal(context.Context, string) error { return nil }
 func (f *fake) DelegatedGrants(_ context.Context, client, resource string) ([]graph.DelegatedGrant, error) {
 	var out []graph.DelegatedGrant
 	for _, g := range f.grants {
@@ -88,7 +92,9 @@ func (f *fake) DeleteDelegatedGrant(_ context.Context, id string) error {
 	}
 	return apiErr(404, "")
 }
-func (f *fake) AppRoleAssignedTo(context.Context, string) ([]graph.AppRoleAssignment, error) { return nil, nil }
+func (f *fake) AppRoleAssignedTo(context.Context, string) ([]graph.AppRoleAssignment, error) {
+	return nil, nil
+}
 func (f *fake) AppRoleAssignmentsOf(_ context.Context, p string) ([]graph.AppRoleAssignment, error) {
 	var out []graph.AppRoleAssignment
 	for _, a := range f.assignments {
