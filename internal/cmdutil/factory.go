@@ -33,6 +33,11 @@ type Factory struct {
 	// use it, never time.Now, so tests can fix the time.
 	Now func() time.Time
 
+	// Sleep, when set, replaces every wait the client does on its own
+	// (Retry-After, backoff, replication): benchmarks and soak tests run a
+	// virtual clock. nil means real time.
+	Sleep func(ctx context.Context, d time.Duration) error
+
 	// Getenv reads the environment, e.g. TEAMSCTL_CLIENT_SECRET.
 	Getenv func(string) string
 

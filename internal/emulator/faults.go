@@ -65,7 +65,10 @@ func (f *ScriptedFault) matches(method, path string) bool {
 // RequestRecord is one entry of the emulator's request log, which tests and
 // benchmarks read to count requests, round trips and Retry-After violations.
 type RequestRecord struct {
-	Time   time.Time `json:"time"`
+	Time time.Time `json:"time"`
+	// End is when the response was complete (after injected latency), so
+	// benchmarks can tell overlapping requests from sequential ones.
+	End    time.Time `json:"end,omitzero"`
 	Method string    `json:"method"`
 	Path   string    `json:"path"`
 	Status int       `json:"status"`
@@ -122,10 +125,11 @@ func (s *Server) replicationLag() time.Duration {
 // logRequest appends a served request to the log.
 func (s *Server) logRequest(r *http.Request, status int) {
 	rc := requestInfo(r)
+	end := s.now()
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
 	s.faults.log = append(s.faults.log, RequestRecord{
-		Time: rc.start, Method: r.Method, Path: r.URL.Path, Status: status,
+		Time: rc.start, End: end, Method: r.Method, Path: r.URL.Path, Status: status,
 		Injected: rc.injected, EarlyRetry: rc.earlyRetry,
 	})
 }

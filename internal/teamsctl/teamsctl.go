@@ -26,6 +26,9 @@ type Deps struct {
 	IOStreams *iostreams.IOStreams
 	Getenv    func(string) string
 	Now       func() time.Time
+	// Sleep, when set, replaces the client's own waits (retries,
+	// replication): benchmarks and soak tests run on a virtual clock.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // Main runs teamsctl in this process and returns the exit code.
@@ -46,6 +49,7 @@ func Main() int {
 func Run(ctx context.Context, args []string, deps Deps) int {
 	var rootCmd *cobra.Command
 	f := factory.New(deps.IOStreams, deps.Getenv, deps.Now, func() *pflag.FlagSet { return rootCmd.PersistentFlags() })
+	f.Sleep = deps.Sleep
 	rootCmd = root.NewCmdRoot(f)
 	rootCmd.SetArgs(args)
 	cmd, err := rootCmd.ExecuteContextC(ctx)

@@ -25,6 +25,19 @@ func addGraphWithToken(f *cmdutil.Factory) {
 			return nil, err
 		}
 		return msgraph.NewWithToken(msgraph.Options{Endpoints: endpoints, HTTPClient: hc,
-			Version: build.Version, Retry: retry.Default()}, source)
+			Version: build.Version, Retry: RetryPolicy(f)}, source)
 	}
+}
+
+// RetryPolicy is the one retry policy of every Graph client, on the
+// factory's clock when a test or benchmark injected one (f.Sleep).
+func RetryPolicy(f *cmdutil.Factory) retry.Policy {
+	p := retry.Default()
+	if f.Sleep != nil {
+		p.Sleep = f.Sleep
+		if f.Now != nil {
+			p.Now = f.Now
+		}
+	}
+	return p
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/teamsctl/teamsctl/internal/emulator"
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/graph/msgraph"
-	"github.com/teamsctl/teamsctl/internal/retry"
 	"github.com/teamsctl/teamsctl/internal/sandbox"
 )
 
@@ -104,7 +103,7 @@ func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet) {
 			return nil, err
 		}
 		return msgraph.New(msgraph.Options{Endpoints: a.Endpoints(), HTTPClient: hc, Tokens: a.TokenFor,
-			Scopes: scopes, Version: build.Version, Retry: retry.Default()})
+			Scopes: scopes, Version: build.Version, Retry: RetryPolicy(f)})
 	}
 }
 

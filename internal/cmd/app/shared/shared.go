@@ -46,7 +46,7 @@ type Deps struct {
 
 // FromFactory copies the members.
 func FromFactory(f *cmdutil.Factory) Deps {
-	return Deps{IO: f.IOStreams, Config: f.Config, Graph: f.Graph, Endpoints: f.Endpoints, Now: f.Now, Getenv: f.Getenv}
+	return Deps{IO: f.IOStreams, Config: f.Config, Graph: f.Graph, Endpoints: f.Endpoints, Now: f.Now, Getenv: f.Getenv, Sleep: f.Sleep}
 }
 
 // EnvReplicationTimeout overrides the replication budget (a Go duration).

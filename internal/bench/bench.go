@@ -1,0 +1,275 @@
+// Package bench runs teamsctl commands through the real command tree, in
+// process, against the emulator over TLS with injected per-request latency,
+// and measures each: HTTP requests, sequential round trips (waves), wall
+// time and peak heap. The tests of this package hold the performance
+// targets of issue 10; cmd/teamsctl-bench prints the figures.
+//
+// Two clocks are offered. The virtual WaveClock (tests) makes every
+// request take exactly the latency in virtual time, so waves and virtual
+// time are deterministic and no test sleeps. Real latency (the benchmark
+// program) sleeps for real, and waves are computed from the request log's
+// start and end times.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/teamsctl/teamsctl/internal/emulator"
+	"github.com/teamsctl/teamsctl/internal/emulator/emutest"
+	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/teamsctl"
+)
+
+// Admin is the Global Administrator of the Contoso seed.
+const Admin = "admin@contoso.onmicrosoft.com"
+
+// AdminScopes are the delegated permissions the harness's token carries:
+// everything app create, consent grant, doctor and setup use.
+var AdminScopes = []string{"User.Read", "Directory.Read.All", "Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All",
+	"AppRoleAssignment.ReadWrite.All", "Policy.Read.All", "User.Read.All", "GroupMember.Read.All", "AuditLog.Read.All"}
+
+// Epoch is the virtual clock's start.
+var Epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// Options configure an Env.
+type Options struct {
+	// Latency is the emulator's per-request latency; 0 means 100 ms.
+	Latency time.Duration
+	// Real sleeps the latency for real instead of on a WaveClock.
+	Real bool
+	// State replaces the default Contoso seed (e.g. a large tenant).
+	State *emulator.State
+	// Seed replaces the default Contoso seed.
+	Seed *emulator.Seed
+	// Faults are added to the latency.
+	Faults emulator.FaultOptions
+	// Login signs in with the device code flow, so commands use MSAL's
+	// token cache; otherwise TEAMSCTL_ACCESS_TOKEN carries a token.
+	Login bool
+}
+
+// Env is a running emulator with a teamsctl configuration pointing at it.
+type Env struct {
+	TB    testing.TB
+	Emu   *emutest.Env
+	Clock *WaveClock // nil with Options.Real
+	Dir   string
+	env   map[string]string
+	mu    sync.Mutex
+}
+
+// Start starts the emulator and signs the admin in.
+func Start(tb testing.TB, o Options) *Env {
+	tb.Helper()
+	if o.Latency == 0 {
+		o.Latency = 100 * time.Millisecond
+	}
+	e := &Env{TB: tb}
+	eo := emulator.Options{State: o.State, Seed: o.Seed, Faults: o.Faults}
+	eo.Faults.Latency = o.Latency
+	if o.Real {
+		eo.Now = time.Now
+	} else {
+		e.Clock = NewWaveClock(Epoch)
+		eo.Now, eo.Sleep = e.Clock.Now, e.Clock.Sleep
+	}
+	e.Emu = emutest.Start(tb, eo)
+	e.Dir = tb.TempDir()
+	ca := filepath.Join(e.Dir, "ca.pem")
+	if err := os.WriteFile(ca, e.Emu.CACertPEM, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	e.env = map[string]string{
+		"TEAMSCTL_CONFIG_DIR": e.Dir, "HOME": e.Dir, "NO_COLOR": "1", "TEAMSCTL_NO_PROMPT": "1",
+		"TEAMSCTL_LOGIN_URL": e.Emu.URL, "TEAMSCTL_GRAPH_URL": e.Emu.GraphURL, "TEAMSCTL_CA_FILE": ca,
+	}
+	if o.Login {
+		e.login()
+	} else {
+		e.env["TEAMSCTL_ACCESS_TOKEN"] = e.Emu.Token(tb, Admin, "", AdminScopes...)
+	}
+	e.Emu.Server.ResetRequestLog()
+	return e
+}
+
+// Setenv sets a variable of the commands' environment.
+func (e *Env) Setenv(k, v string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if v == "" {
+		delete(e.env, k)
+		return
+	}
+	e.env[k] = v
+}
+
+func (e *Env) getenv(k string) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.env[k]
+}
+
+// login runs `teamsctl login --device-code` and approves the code.
+func (e *Env) login() {
+	e.TB.Helper()
+	done := make(chan Result, 1)
+	go func() {
+		done <- e.Run(context.Background(), "login", "--device-code", "--tenant", "contoso.onmicrosoft.com",
+			"--scopes", strings.Join(AdminScopes, ","))
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if p := e.Emu.Server.PendingDeviceCodes(); len(p) > 0 {
+			if err := e.Emu.Server.ApproveDeviceCode(p[0].UserCode, Admin); err != nil {
+				e.TB.Fatal(err)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			e.TB.Fatal("bench: login asked for no device code")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if r := <-done; r.Code != 0 {
+		e.TB.Fatalf("bench: login exited %d: %s", r.Code, r.Stderr)
+	}
+}
+
+// Result is one measured command.
+type Result struct {
+	Args   []string
+	Code   int
+	Stdout string
+	Stderr string
+	// Log is the emulator's request log of this command.
+	Log []emulator.RequestRecord
+	// Requests counts HTTP requests the emulator served (login included).
+	Requests int
+	// TokenRequests counts requests to the token endpoint.
+	TokenRequests int
+	// Waves is the number of sequential round trips.
+	Waves int
+	// Wall is the real time the command took; Virtual the virtual time
+	// (WaveClock only).
+	Wall, Virtual time.Duration
+	// PeakHeap is the heap high-water mark above the heap at the start.
+	PeakHeap uint64
+}
+
+// Run runs one command line in process and measures it.
+func (e *Env) Run(ctx context.Context, args ...string) Result {
+	ios, _, out, errOut := iostreams.Test()
+	deps := teamsctl.Deps{IOStreams: ios, Getenv: e.getenv, Now: time.Now}
+	if e.Clock != nil {
+		deps.Now, deps.Sleep = e.Clock.Now, e.Clock.Sleep
+	}
+	before := len(e.Emu.Server.RequestLog())
+	var vstart time.Time
+	if e.Clock != nil {
+		vstart = e.Clock.Now()
+	}
+	stopHeap := sampleHeap()
+	start := time.Now()
+	code := teamsctl.Run(ctx, args, deps)
+	wall := time.Since(start)
+	peak := stopHeap()
+	log := e.Emu.Server.RequestLog()[before:]
+	r := Result{Args: args, Code: code, Stdout: out.String(), Stderr: errOut.String(), Log: log,
+		Requests: len(log), Waves: Waves(log), Wall: wall, PeakHeap: peak}
+	for _, rec := range log {
+		if strings.HasSuffix(rec.Path, "/oauth2/v2.0/token") {
+			r.TokenRequests++
+		}
+	}
+	if e.Clock != nil {
+		r.Virtual = e.Clock.Now().Sub(vstart)
+	}
+	return r
+}
+
+// MustRun runs a command that must exit 0.
+func (e *Env) MustRun(args ...string) Result {
+	e.TB.Helper()
+	r := e.Run(context.Background(), args...)
+	if r.Code != 0 {
+		e.TB.Fatalf("teamsctl %s exited %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), r.Code, r.Stdout, r.Stderr)
+	}
+	return r
+}
+
+// Waves is the longest chain of requests in log each of which started
+// after the previous one ended: the number of round trips a command waits
+// for one after another. Requests without an end time count as instant.
+func Waves(log []emulator.RequestRecord) int {
+	recs := append([]emulator.RequestRecord(nil), log...)
+	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Time.Before(recs[j].Time) })
+	depth := make([]int, len(recs))
+	best := 0
+	for i, r := range recs {
+		depth[i] = 1
+		for j := range i {
+			end := recs[j].End
+			if end.IsZero() {
+				end = recs[j].Time
+			}
+			if !r.Time.Before(end) && depth[j]+1 > depth[i] {
+				depth[i] = depth[j] + 1
+			}
+		}
+		best = max(best, depth[i])
+	}
+	return best
+}
+
+// sampleHeap records the heap high-water mark until the returned function
+// is called, which returns it (above the heap in use at the start).
+func sampleHeap() func() uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	var peak atomic.Uint64
+	peak.Store(base)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				runtime.ReadMemStats(&m)
+				if m.HeapAlloc > peak.Load() {
+					peak.Store(m.HeapAlloc)
+				}
+			}
+		}
+	}()
+	return func() uint64 {
+		close(stop)
+		<-done
+		runtime.ReadMemStats(&ms)
+		p := max(peak.Load(), ms.HeapAlloc)
+		return p - base
+	}
+}
+
+// String renders a result as one line.
+func (r Result) String() string {
+	return fmt.Sprintf("%-40s requests=%d waves=%d wall=%s virtual=%s heap=%.1fMB",
+		strings.Join(r.Args, " "), r.Requests, r.Waves, r.Wall.Round(time.Millisecond), r.Virtual, float64(r.PeakHeap)/(1<<20))
+}
