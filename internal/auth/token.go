@@ -18,14 +18,18 @@ type Scopes []string
 // DefaultLoginScopes is what `teamsctl login` asks for without --scopes:
 // enough for the setup commands (register an app, add redirect URIs and
 // secrets, grant delegated and application permissions, read the consent
-// and app-management policies), so an admin consents once. Commands that
-// need more (meeting tests, sign-in logs) ask for it when they run.
+// and app-management policies) and for doctor's per-user checks (users,
+// licences, group memberships, sign-in logs), so an admin consents once.
+// Commands that need more (meeting tests) ask for it when they run.
 var DefaultLoginScopes = Scopes{
 	"User.Read",
 	"Application.ReadWrite.All",
 	"DelegatedPermissionGrant.ReadWrite.All",
 	"AppRoleAssignment.ReadWrite.All",
 	"Policy.Read.All",
+	"User.Read.All",
+	"GroupMember.Read.All",
+	"AuditLog.Read.All",
 }
 
 // oidcScopes are added by MSAL to every user sign-in; they are not Graph

@@ -80,10 +80,11 @@ client-id setting names your own: a single-tenant app registration with
 "Allow public client flows" on and the mobile and desktop redirect URI
 http://localhost.
 
-Without --scopes, teamsctl asks for what its setup commands need:
+Without --scopes, teamsctl asks for what its setup commands and doctor need:
 User.Read, Application.ReadWrite.All, DelegatedPermissionGrant.ReadWrite.All,
-AppRoleAssignment.ReadWrite.All and Policy.Read.All. Commands that need more
-ask for it when they run.`,
+AppRoleAssignment.ReadWrite.All, Policy.Read.All, User.Read.All,
+GroupMember.Read.All and AuditLog.Read.All. Commands that need more ask for it
+when they run.`,
 		Example: `  teamsctl login
   teamsctl login --device-code --tenant contoso.onmicrosoft.com
   teamsctl login --scopes Application.ReadWrite.All,DelegatedPermissionGrant.ReadWrite.All
