@@ -28,9 +28,16 @@ var emulators sync.Map // *testscript.TestScript -> *emulator.Server
 //	emu nosecrets               fail if the last command's stdout or stderr
 //	                            shows a refresh token or device code the
 //	                            emulator issued
+//	emu signin CLIENT UPN [SCOPE...]
+//	                            sign UPN in to the app CLIENT (appId) through
+//	                            the device-code flow, as the app's own users
+//	                            do, and print "ok" or the AADSTS code on
+//	                            stdout; against the `emu start` emulator, or
+//	                            else the script's --sandbox tenant (scopes
+//	                            default to Graph's .default)
 func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) == 0 {
-		ts.Fatalf("usage: emu start | approve UPN | nosecrets")
+		ts.Fatalf("usage: emu start | approve UPN | nosecrets | signin CLIENT UPN [SCOPE...]")
 	}
 	switch args[0] {
 	case "start":
@@ -42,6 +49,11 @@ func cmdEmu(ts *testscript.TestScript, neg bool, args []string) {
 		emuApprove(ts, emuServer(ts), args[1])
 	case "nosecrets":
 		emuNoSecrets(ts, emuServer(ts))
+	case "signin":
+		if len(args) < 3 {
+			ts.Fatalf("usage: emu signin CLIENT UPN [SCOPE...]")
+		}
+		emuSignIn(ts, args[1], args[2], args[3:])
 	default:
 		ts.Fatalf("emu: unknown subcommand %q", args[0])
 	}

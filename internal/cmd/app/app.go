@@ -4,6 +4,8 @@ package app
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/teamsctl/teamsctl/internal/cmd/app/access"
+	"github.com/teamsctl/teamsctl/internal/cmd/app/assign"
 	"github.com/teamsctl/teamsctl/internal/cmd/app/create"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 )
@@ -19,6 +21,8 @@ arguments accept an appId, an object id or a display name.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: cmdutil.RunGroup,
 	}
-	cmd.AddCommand(create.NewCmdCreate(f, nil))
+	cmd.AddCommand(create.NewCmdCreate(f, nil),
+		access.NewCmdAccess(f, nil),
+		assign.NewCmdAssign(f, nil), assign.NewCmdUnassign(f, nil), assign.NewCmdAssignments(f, nil))
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/teamsctl/teamsctl/internal/cmd/consent/grant"
+	"github.com/teamsctl/teamsctl/internal/cmd/consent/revoke"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 )
 
@@ -19,6 +20,6 @@ and for a vendor's multi-tenant appId, whose enterprise app is created first.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: cmdutil.RunGroup,
 	}
-	cmd.AddCommand(grant.NewCmdGrant(f, nil))
+	cmd.AddCommand(grant.NewCmdGrant(f, nil), revoke.NewCmdRevoke(f, nil))
 	return cmd
 }

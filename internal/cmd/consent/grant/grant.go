@@ -106,37 +106,11 @@ func resourceAppID(r string) string {
 }
 
 // Target is the client app a consent command acts on.
-type Target struct {
-	AppID string
-	Name  string
-	// Registration is set for an app of this tenant.
-	Registration *graph.Application
-	// SP is its service principal, when it exists.
-	SP *graph.ServicePrincipal
-}
+type Target = shared.Target
 
-// ResolveTarget finds APP: an app registration of this tenant (name,
-// appId or object id), an enterprise app by object id, or a vendor appId.
+// ResolveTarget finds APP (see shared.ResolveTarget).
 func ResolveTarget(ctx context.Context, g graph.Client, ref string) (*Target, error) {
-	app, err := appreg.Find(ctx, g, ref)
-	if err == nil {
-		t := &Target{AppID: app.AppID, Name: app.DisplayName, Registration: app}
-		if sp, err := g.ServicePrincipalByAppID(ctx, app.AppID); err == nil {
-			t.SP = sp
-		}
-		return t, nil
-	}
-	var nf *appreg.NotFoundError
-	if !asNotFound(err, &nf) || !appreg.IsGUID(ref) {
-		return nil, err
-	}
-	if sp, err := g.ServicePrincipalByAppID(ctx, ref); err == nil {
-		return &Target{AppID: sp.AppID, Name: sp.DisplayName, SP: sp}, nil
-	}
-	if sp, err := g.ServicePrincipal(ctx, ref); err == nil {
-		return &Target{AppID: sp.AppID, Name: sp.DisplayName, SP: sp}, nil
-	}
-	return &Target{AppID: ref, Name: ref}, nil // a vendor appId without an enterprise app yet
+	return shared.ResolveTarget(ctx, g, ref)
 }
 
 func grantRun(ctx context.Context, opts *Options) error {
@@ -284,12 +258,4 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
-}
-
-func asNotFound(err error, target **appreg.NotFoundError) bool {
-	nf, ok := err.(*appreg.NotFoundError)
-	if ok {
-		*target = nf
-	}
-	return ok
 }

@@ -1,0 +1,197 @@
+// Package assign implements `teamsctl app assign`, `app unassign` and
+// `app assignments`: which users and groups may use an enterprise app.
+package assign
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/consent"
+	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/plan"
+	"github.com/teamsctl/teamsctl/internal/ui"
+)
+
+// Options are the inputs of app assign and app unassign.
+type Options struct {
+	shared.Deps
+	App    string
+	User   string
+	Group  string
+	DryRun bool
+	Remove bool
+}
+
+// Result is what app assign or unassign did.
+type Result struct {
+	DryRun             bool              `json:"dryRun"`
+	AppID              string            `json:"appId"`
+	DisplayName        string            `json:"displayName"`
+	ServicePrincipalID string            `json:"servicePrincipalId"`
+	Principal          consent.Principal `json:"principal"`
+	AssignmentRequired bool              `json:"assignmentRequired"`
+	Plan               plan.Steps        `json:"plan"`
+}
+
+// NewCmdAssign builds `app assign`; runF replaces the run step in tests.
+func NewCmdAssign(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	return newCmd(f, runF, false)
+}
+
+// NewCmdUnassign builds `app unassign`; runF replaces the run step in tests.
+func NewCmdUnassign(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	return newCmd(f, runF, true)
+}
+
+func newCmd(f *cmdutil.Factory, runF func(*Options) error, remove bool) *cobra.Command {
+	opts := &Options{Deps: shared.FromFactory(f), Remove: remove}
+	cmd := &cobra.Command{
+		Use:   "assign APP (--user UPN | --group NAME)",
+		Short: "Let a user or group use an enterprise app that requires assignment",
+		Long: `Assign a user or a group to APP's enterprise app (default access). When the
+app requires assignment ('teamsctl app access APP --assignment-required=true'),
+only assigned users and direct members of assigned groups may sign in;
+others get AADSTS50105. Assigning someone already assigned changes nothing.
+
+APP is an app of this tenant (name, appId or object id) or a vendor's appId
+whose enterprise app exists here.`,
+		Example: `  teamsctl app assign c0ec60b5-60a8-4768-8053-870f11315492 --group Recruiters
+  teamsctl app assign "elevato - MS Teams integration" --user rita.recruiter@contoso.onmicrosoft.com`,
+		Args: cmdutil.ExactArgs("APP"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.App = args[0]
+			if (opts.User == "") == (opts.Group == "") {
+				return cmdutil.FlagErrorf("give exactly one of --user UPN or --group NAME")
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return assignRun(cmd.Context(), opts)
+		},
+	}
+	if remove {
+		cmd.Use = "unassign APP (--user UPN | --group NAME)"
+		cmd.Short = "Remove a user's or group's assignment to an enterprise app"
+		cmd.Long = `Remove the assignments of a user or a group to APP's enterprise app. When the
+app requires assignment, they can no longer sign in (AADSTS50105).
+Removing someone who is not assigned is an error and changes nothing.`
+		cmd.Example = `  teamsctl app unassign c0ec60b5-60a8-4768-8053-870f11315492 --group Recruiters`
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&opts.User, "user", "", "The user, by UPN or object id")
+	fs.StringVar(&opts.Group, "group", "", "The group, by display name or object id")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
+	return cmd
+}
+
+func assignRun(ctx context.Context, opts *Options) error {
+	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	if err != nil {
+		return err
+	}
+	t, err := shared.ResolveEnterpriseApp(ctx, g, opts.App)
+	if err != nil {
+		return err
+	}
+	p, err := shared.ResolvePrincipal(ctx, g, opts.User, opts.Group)
+	if err != nil {
+		return err
+	}
+	if err := consent.CheckRoles(ctx, g, "", consent.OpManageApps); err != nil {
+		return err
+	}
+	eng := &consent.Engine{Graph: g, DryRun: opts.DryRun}
+	if opts.Remove {
+		err = eng.Unassign(ctx, t.SP, p)
+	} else {
+		err = eng.Assign(ctx, t.SP, p)
+	}
+	if err != nil {
+		return err
+	}
+	res := &Result{DryRun: opts.DryRun, AppID: t.AppID, DisplayName: t.SP.DisplayName, ServicePrincipalID: t.SP.ID,
+		Principal: p, AssignmentRequired: t.SP.AppRoleAssignmentRequired, Plan: eng.Steps}
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+		if res.DryRun {
+			fmt.Fprintln(w, "Plan (dry run, nothing was changed):")
+		}
+		res.Plan.Render(w, s)
+		if !res.AssignmentRequired && !res.DryRun {
+			fmt.Fprintf(opts.IO.ErrOut, "note: %s does not require assignment, so every user may sign in; 'teamsctl app access APP --assignment-required=true' restricts it\n", res.DisplayName)
+		}
+		return nil
+	})
+}
+
+// ListOptions are the inputs of app assignments.
+type ListOptions struct {
+	shared.Deps
+	App string
+}
+
+// ListResult is who is assigned to an enterprise app.
+type ListResult struct {
+	AppID              string                    `json:"appId"`
+	DisplayName        string                    `json:"displayName"`
+	ServicePrincipalID string                    `json:"servicePrincipalId"`
+	AssignmentRequired bool                      `json:"assignmentRequired"`
+	Assignments        []graph.AppRoleAssignment `json:"assignments"`
+}
+
+// NewCmdAssignments builds `app assignments`.
+func NewCmdAssignments(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{Deps: shared.FromFactory(f)}
+	return &cobra.Command{
+		Use:   "assignments APP",
+		Short: "List the users and groups assigned to an enterprise app",
+		Long: `List the users and groups assigned to APP's enterprise app, and whether the
+app requires assignment.`,
+		Example: `  teamsctl app assignments c0ec60b5-60a8-4768-8053-870f11315492`,
+		Args:    cmdutil.ExactArgs("APP"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.App = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return assignmentsRun(cmd.Context(), opts)
+		},
+	}
+}
+
+func assignmentsRun(ctx context.Context, opts *ListOptions) error {
+	g, err := opts.Graph(ctx, shared.ReadScopes...)
+	if err != nil {
+		return err
+	}
+	t, err := shared.ResolveEnterpriseApp(ctx, g, opts.App)
+	if err != nil {
+		return err
+	}
+	list, err := (&consent.Engine{Graph: g}).Assignments(ctx, t.SP)
+	if err != nil {
+		return err
+	}
+	res := &ListResult{AppID: t.AppID, DisplayName: t.SP.DisplayName, ServicePrincipalID: t.SP.ID,
+		AssignmentRequired: t.SP.AppRoleAssignmentRequired, Assignments: list}
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+		if opts.IO.IsStdoutTTY() {
+			fmt.Fprintf(w, "%s: assignment required: %t\n", res.DisplayName, res.AssignmentRequired)
+		}
+		rows := [][]string{}
+		for _, a := range res.Assignments {
+			rows = append(rows, []string{a.PrincipalType, a.PrincipalDisplayName, a.PrincipalID})
+		}
+		if len(rows) == 0 {
+			if opts.IO.IsStdoutTTY() {
+				fmt.Fprintln(w, "No users or groups are assigned.")
+			}
+			return nil
+		}
+		return s.Table(w, []string{"TYPE", "NAME", "ID"}, rows)
+	})
+}

@@ -1,0 +1,263 @@
+// Package revoke implements `teamsctl consent revoke`.
+package revoke
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/appreg"
+	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/consent"
+	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/permissions"
+	"github.com/teamsctl/teamsctl/internal/plan"
+	"github.com/teamsctl/teamsctl/internal/ui"
+)
+
+// Options are the inputs of consent revoke.
+type Options struct {
+	shared.Deps
+	App                 string
+	Delegated           []string
+	All                 bool
+	Application         []string
+	Resource            string
+	User                string
+	DeleteEnterpriseApp bool
+	DryRun              bool
+	Yes                 bool
+}
+
+// Result is what consent revoke did (or would do).
+type Result struct {
+	DryRun               bool                 `json:"dryRun"`
+	AppID                string               `json:"appId"`
+	DisplayName          string               `json:"displayName"`
+	ServicePrincipalID   string               `json:"servicePrincipalId"`
+	Delegated            *consent.GrantResult `json:"delegated,omitempty"`
+	ApplicationRemoved   []string             `json:"applicationPermissionsRemoved"`
+	EnterpriseAppDeleted bool                 `json:"enterpriseAppDeleted"`
+	Plan                 plan.Steps           `json:"plan"`
+}
+
+// NewCmdRevoke builds the command; runF replaces the run step in tests.
+func NewCmdRevoke(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{Deps: shared.FromFactory(f)}
+	var delegated, application []string
+	cmd := &cobra.Command{
+		Use:   "revoke APP",
+		Short: "Revoke consent: remove scopes, application permissions or the enterprise app",
+		Long: `Revoke consent given to APP (an app of this tenant by name, appId or object
+id, or a vendor's appId).
+
+--delegated removes the given scopes from the app's tenant-wide grant (or
+the grant of one user with --user), deleting the grant when none remain;
+--all removes every scope of that grant. --application removes application
+permissions (app role assignments). --delete-enterprise-app deletes the
+app's enterprise app (service principal), which withdraws every consent
+and assignment at once: what vendors' pages tell admins to do.
+
+What would be removed is checked first: revoking something that was never
+granted is an error and changes nothing. Revoking asks for confirmation on
+a terminal; elsewhere pass --yes. --dry-run prints the plan only.`,
+		Example: `  # withdraw one scope from everyone
+  teamsctl consent revoke "EBMS Recruiting" --delegated Calendars.ReadWrite --yes
+  # withdraw a vendor's consent entirely
+  teamsctl consent revoke c0ec60b5-60a8-4768-8053-870f11315492 --delete-enterprise-app`,
+		Args: cmdutil.ExactArgs("APP"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.App = args[0]
+			var err error
+			if opts.Delegated, err = permissions.ParseLists(delegated); err != nil {
+				return cmdutil.FlagErrorf("--delegated: %v", err)
+			}
+			if opts.Application, err = permissions.ParseLists(application); err != nil {
+				return cmdutil.FlagErrorf("--application: %v", err)
+			}
+			if opts.All && len(opts.Delegated) > 0 {
+				return cmdutil.FlagErrorf("--delegated and --all cannot be combined: --all removes every delegated scope")
+			}
+			if !opts.All && len(opts.Delegated)+len(opts.Application) == 0 && !opts.DeleteEnterpriseApp {
+				return cmdutil.FlagErrorf("say what to revoke: --delegated SCOPES, --all, --application ROLES or --delete-enterprise-app")
+			}
+			if opts.User != "" && (len(opts.Application) > 0 || opts.DeleteEnterpriseApp) {
+				return cmdutil.FlagErrorf("--user applies to delegated permissions only")
+			}
+			if opts.Resource != "" && !strings.EqualFold(opts.Resource, "graph") && !appreg.IsGUID(opts.Resource) {
+				return cmdutil.FlagErrorf("--resource: %q is neither \"graph\" nor an API's appId", opts.Resource)
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return revokeRun(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringArrayVar(&delegated, "delegated", nil, "Delegated permissions to remove, comma or space separated")
+	fs.BoolVar(&opts.All, "all", false, "Remove every delegated permission of the grant")
+	fs.StringArrayVar(&application, "application", nil, "Application permissions (app roles) to remove, comma or space separated")
+	fs.StringVar(&opts.Resource, "resource", "", "The API whose permissions are revoked: graph (default) or its appId")
+	fs.StringVar(&opts.User, "user", "", "Revoke the delegated grant of this user (UPN) instead of the tenant-wide one")
+	fs.BoolVar(&opts.DeleteEnterpriseApp, "delete-enterprise-app", false, "Delete the enterprise app, withdrawing every consent and assignment")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
+	fs.BoolVarP(&opts.Yes, "yes", "y", false, "Do not ask for confirmation")
+	return cmd
+}
+
+func revokeRun(ctx context.Context, opts *Options) error {
+	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	if err != nil {
+		return err
+	}
+	org, err := g.Organization(ctx)
+	if err != nil {
+		return err
+	}
+	t, err := shared.ResolveTarget(ctx, g, opts.App)
+	if err != nil {
+		return err
+	}
+	if t.SP == nil {
+		return &consent.NotGrantedError{What: fmt.Sprintf("%s has no enterprise app in this tenant, so nothing was ever granted to it", t.Name)}
+	}
+	sp := t.SP
+	if sp.DisplayName == "" {
+		sp.DisplayName = t.Name
+	}
+	resAppID := graph.MicrosoftGraphAppID
+	if opts.Resource != "" && !strings.EqualFold(opts.Resource, "graph") {
+		resAppID = opts.Resource
+	}
+	var cat *permissions.Catalog
+	if len(opts.Delegated)+len(opts.Application) > 0 || opts.All {
+		if cat, err = opts.Permissions(g, org.ID).Load(ctx, resAppID); err != nil {
+			return err
+		}
+	}
+	var roles []permissions.Permission
+	if len(opts.Application) > 0 {
+		if roles, err = cat.Resolve(permissions.Application, opts.Application); err != nil {
+			return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
+		}
+	}
+	var delScopes []string
+	if len(opts.Delegated) > 0 {
+		del, err := cat.Resolve(permissions.Delegated, opts.Delegated)
+		if err != nil {
+			return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
+		}
+		for _, p := range del {
+			delScopes = append(delScopes, p.Value)
+		}
+	}
+	var principalID string
+	if opts.User != "" {
+		u, err := g.UserByID(ctx, opts.User)
+		if err != nil {
+			if graph.IsNotFound(err) {
+				return fmt.Errorf("--user %s: no such user in this tenant", opts.User)
+			}
+			return err
+		}
+		principalID = u.ID
+	}
+	var ops []consent.Operation
+	if len(delScopes) > 0 || opts.All || opts.DeleteEnterpriseApp {
+		ops = append(ops, consent.OpDelegatedTenantWide)
+	}
+	if len(roles) > 0 {
+		ops = append(ops, consent.OpGraphAppRoles)
+	}
+	if err := consent.CheckRoles(ctx, g, "", ops...); err != nil {
+		return err
+	}
+
+	// Plan first (reads only): something never granted fails here, before
+	// anything is asked or written.
+	planned, err := revoke(ctx, opts, &consent.Engine{Graph: g, DryRun: true}, t, sp, cat, delScopes, roles, principalID)
+	if err != nil {
+		return err
+	}
+	if !opts.DryRun {
+		if opts.IO.CanPrompt() && !opts.Yes {
+			fmt.Fprintln(opts.IO.ErrOut, "This will:")
+			planned.Plan.Render(opts.IO.ErrOut, opts.IO.ErrStyles())
+		}
+		if err := shared.Confirm(opts.IO, opts.Yes, fmt.Sprintf("Revoke consent of %s", t.Name)); err != nil {
+			return err
+		}
+		planned, err = revoke(ctx, opts, &consent.Engine{Graph: g}, t, sp, cat, delScopes, roles, principalID)
+		if err != nil {
+			if planned != nil && len(planned.Plan) > 0 {
+				fmt.Fprintln(opts.IO.ErrOut, "Steps so far:")
+				planned.Plan.Render(opts.IO.ErrOut, opts.IO.ErrStyles())
+			}
+			return err
+		}
+	}
+	res := planned
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+		if res.DryRun {
+			fmt.Fprintln(w, "Plan (dry run, nothing was changed):")
+		}
+		res.Plan.Render(w, s)
+		if res.Delegated != nil && !res.DryRun && !res.EnterpriseAppDeleted {
+			fmt.Fprintf(w, "Delegated permissions still granted: %s\n", orNone(res.Delegated.After))
+		}
+		return nil
+	})
+}
+
+func revoke(ctx context.Context, opts *Options, eng *consent.Engine, t *shared.Target, sp *graph.ServicePrincipal,
+	cat *permissions.Catalog, delScopes []string, roles []permissions.Permission, principalID string) (*Result, error) {
+	res := &Result{DryRun: eng.DryRun, AppID: t.AppID, DisplayName: sp.DisplayName, ServicePrincipalID: sp.ID, ApplicationRemoved: []string{}}
+	var errs []error
+	if cat != nil {
+		resource := &graph.ServicePrincipal{ID: cat.ResourceSPID, AppID: cat.ResourceAppID, DisplayName: cat.DisplayName}
+		if len(delScopes) > 0 || opts.All {
+			gr, err := eng.RevokeDelegated(ctx, consent.DelegatedRequest{Client: sp, Resource: resource, Scopes: delScopes,
+				PrincipalID: principalID, PrincipalUPN: opts.User}, opts.All)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			res.Delegated = gr
+		}
+		if len(roles) > 0 {
+			removed, err := eng.RevokeAppRoles(ctx, sp, resource, roles, false)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if removed != nil {
+				res.ApplicationRemoved = removed
+			}
+		}
+	}
+	// Nothing to revoke is an error only when nothing at all is revoked.
+	var ng *consent.NotGrantedError
+	if err := errors.Join(errs...); err != nil && (!opts.DeleteEnterpriseApp || !errors.As(err, &ng)) {
+		res.Plan = eng.Steps
+		return res, err
+	}
+	if opts.DeleteEnterpriseApp {
+		if err := eng.DeleteEnterpriseApp(ctx, sp); err != nil {
+			res.Plan = eng.Steps
+			return res, err
+		}
+		res.EnterpriseAppDeleted = true
+	}
+	res.Plan = eng.Steps
+	return res, nil
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none (the grant was deleted)"
+	}
+	return strings.Join(s, " ")
+}
