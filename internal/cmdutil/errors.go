@@ -72,6 +72,17 @@ func (e *CheckFailedError) Error() string {
 	return fmt.Sprintf("%d checks failed: %s", len(e.Failed), strings.Join(e.Failed, ", "))
 }
 
+// AdminRequiredError means the command stopped before writing anything
+// because the signed-in account lacks an administrator role: the message
+// names the roles, the hint the admin-consent link to hand on. It exits 5.
+type AdminRequiredError struct {
+	Err error
+}
+
+func (e *AdminRequiredError) Error() string { return e.Err.Error() }
+
+func (e *AdminRequiredError) Unwrap() error { return e.Err }
+
 // ErrorWithHint attaches a next step to an error, e.g. a 403 from Graph
 // suggesting "Run: teamsctl consent grant ...".
 type ErrorWithHint struct {

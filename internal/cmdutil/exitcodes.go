@@ -17,6 +17,7 @@ const (
 	ExitError       = 1
 	ExitUsage       = 2
 	ExitAuth        = 4
+	ExitNeedsAdmin  = 5
 	ExitCheckFailed = 6
 	ExitCancelled   = 130
 )
@@ -38,6 +39,7 @@ var exitCodes = []exitCodeRule{
 	{ExitCancelled, "Cancelled: Ctrl-C, SIGTERM, or declined at a prompt.", isCancel},
 	{ExitUsage, "Usage error: unknown command or flag, bad flag value, wrong arguments.", is[*FlagError]},
 	{ExitAuth, "Sign-in required or expired, or the sign-in lacks a permission. The message gives the teamsctl login command to run.", is[*AuthRequiredError]},
+	{ExitNeedsAdmin, "An administrator must finish: the signed-in account lacks the directory role the step needs (setup). Nothing was changed; the message names the roles and gives the admin-consent link to hand to an administrator.", is[*AdminRequiredError]},
 	{ExitCheckFailed, "A diagnostic (doctor, meeting test) ran and at least one check failed.", is[*CheckFailedError]},
 	{ExitError, "Any other failure; the message says what went wrong and what to do.", func(error) bool { return true }},
 }

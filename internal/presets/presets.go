@@ -69,6 +69,11 @@ type Preset struct {
 	AssignmentRequired bool   `yaml:"assignmentRequired,omitempty" json:"assignmentRequired,omitempty"`
 	Teams              Teams  `yaml:"teams" json:"teams"`
 	Notes              []Note `yaml:"notes,omitempty" json:"notes,omitempty"`
+
+	// Source is the file the preset was read from (the built-in file name
+	// or the --preset-file path), for errors found when it is used.
+	Source  string `yaml:"-" json:"-"`
+	builtIn bool
 }
 
 // Instance describes the {instance} placeholder of redirect URIs.
@@ -163,6 +168,7 @@ func loadBuiltIn(file string) (*Preset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("built-in preset: %w", err)
 	}
+	p.builtIn = true
 	return p, nil
 }
 
@@ -217,6 +223,7 @@ func Parse(file string, raw []byte) (*Preset, error) {
 	if err := p.validate(file); err != nil {
 		return nil, err
 	}
+	p.Source = file
 	return &p, nil
 }
 
@@ -376,4 +383,48 @@ func (p *Preset) RedirectURIsFor(instance string) ([]string, error) {
 		out = append(out, u)
 	}
 	return out, nil
+}
+
+// FieldErr returns a FieldError about the preset's field (e.g.
+// "delegated[1]"), for problems found when the preset is used, such as a
+// permission Microsoft Graph does not have.
+func (p *Preset) FieldErr(field, msg string) *FieldError {
+	return &FieldError{File: p.Source, Line: p.line(field), Field: field, Msg: msg}
+}
+
+// line finds the line of a list field's item (delegated[1]) or a key in the
+// preset's source file, best effort: 0 when unknown (built-in presets are
+// found by name, not read again).
+func (p *Preset) line(field string) int {
+	var raw []byte
+	var err error
+	if p.builtIn {
+		raw, err = builtIn.ReadFile(path.Join("data", p.Source))
+	} else {
+		raw, err = os.ReadFile(p.Source)
+	}
+	if err != nil {
+		return 0
+	}
+	var root yaml.Node
+	if yaml.Unmarshal(raw, &root) != nil || len(root.Content) == 0 {
+		return 0
+	}
+	key, idx := field, -1
+	if i := strings.IndexByte(field, '['); i > 0 {
+		key = field[:i]
+		fmt.Sscanf(field[i:], "[%d]", &idx)
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != key {
+			continue
+		}
+		v := m.Content[i+1]
+		if idx >= 0 && idx < len(v.Content) {
+			return v.Content[idx].Line
+		}
+		return m.Content[i].Line
+	}
+	return 0
 }

@@ -16,6 +16,7 @@ import (
 	doctorcmd "github.com/teamsctl/teamsctl/internal/cmd/doctor"
 	meetingcmd "github.com/teamsctl/teamsctl/internal/cmd/meeting"
 	sandboxcmd "github.com/teamsctl/teamsctl/internal/cmd/sandbox"
+	setupcmd "github.com/teamsctl/teamsctl/internal/cmd/setup"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
 )
@@ -72,6 +73,7 @@ Run 'teamsctl help exit-codes' for the exit codes scripts can rely on.`,
 
 	addToGroup(cmd, GroupAuth, login.NewCmdLogin(f, nil), logout.NewCmdLogout(f, nil), whoami.NewCmdWhoami(f, nil))
 	addToGroup(cmd, GroupDiagnose, doctorcmd.NewCmdDoctor(f, nil), meetingcmd.NewCmdMeeting(f))
+	addToGroup(cmd, GroupSetup, setupcmd.NewCmdSetup(f, nil))
 	addToGroup(cmd, GroupSetup, appcmd.NewCmdApp(f), consentcmd.NewCmdConsent(f))
 	addToGroup(cmd, GroupSandbox, sandboxcmd.NewCmdSandbox(f))
 	addToGroup(cmd, GroupConfig, configcmd.NewCmdConfig(f))

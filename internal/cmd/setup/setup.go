@@ -1,0 +1,386 @@
+// Package setup implements `teamsctl setup VENDOR`.
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/appreg"
+	"github.com/teamsctl/teamsctl/internal/auth"
+	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/config"
+	"github.com/teamsctl/teamsctl/internal/doctor"
+	"github.com/teamsctl/teamsctl/internal/plan"
+	"github.com/teamsctl/teamsctl/internal/presets"
+	"github.com/teamsctl/teamsctl/internal/setup"
+	"github.com/teamsctl/teamsctl/internal/ui"
+)
+
+// Options are the inputs of setup.
+type Options struct {
+	shared.Deps
+	Auth func() (*auth.Authenticator, error)
+
+	Vendor     string
+	PresetFile string
+	Instance   string
+	AppID      string
+	Name       string
+	TestUser   string
+	Group      string
+	DryRun     bool
+	SkipTest   bool
+	Handoff    string
+	Timeout    time.Duration
+}
+
+// NewCmdSetup builds the command; runF replaces the run step in tests.
+func NewCmdSetup(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{Deps: shared.FromFactory(f), Auth: f.Auth}
+	cmd := &cobra.Command{
+		Use:   "setup [VENDOR]",
+		Short: "Do a vendor's whole Entra help page in one command",
+		Long: `Set up a recruiting vendor's Teams or Outlook integration the way its help
+page asks, from a preset ('teamsctl presets list'; your own with
+--preset-file):
+
+  customer-registered (elevato, teams-meetings): register the app with the
+    vendor's redirect URI, its enterprise app, a client secret and admin
+    consent; then doctor; then a test meeting (--test-user); then the
+    hand-off bundle for the vendor.
+  vendor-hosted (eRecruiter, EBMS, onlyfy, Recruitee): create the enterprise
+    app of the vendor's appId, grant admin consent, enable sign-in (and
+    assign --group); then doctor.
+
+Every step is idempotent: a second run changes nothing and says so, and a
+run after an interruption continues where the first stopped. When your
+account lacks the directory role a step needs, nothing is changed and setup
+ends with the admin-consent link to hand to an administrator (exit 5).
+
+The summary says what changed, what the vendor needs (tenant id, primary
+domain, client id, the secret - shown once -, redirect URIs, expiry,
+consent), what is still manual (Teams policies) and how to undo it.
+--handoff writes the bundle to a file (mode 0600; .json or .env) instead of
+printing the secret.
+
+Exit status: 0 done; 2 bad input (nothing written); 5 an administrator
+must finish; 6 set up, but doctor or the meeting test still fails.`,
+		Example: `  # customer-registered: app, secret, consent, doctor, bundle
+  teamsctl setup elevato --instance https://acme.elevato.net --handoff elevato.json
+
+  # vendor-hosted, with the recruiters assigned and a check for one of them
+  teamsctl setup ebms --group Recruiters --test-user rita@contoso.com
+
+  # a vendor that does not publish its appId
+  teamsctl setup erecruiter --app-id 11111111-2222-3333-4444-555555555555
+
+  # your organisation's own preset; see what would be done
+  teamsctl setup --preset-file our-ats.yaml --dry-run`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.FlagErrorf("setup takes one VENDOR, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Vendor = args[0]
+			}
+			if (opts.Vendor == "") == (opts.PresetFile == "") {
+				return cmdutil.FlagErrorWithHint(errors.New("give a VENDOR or --preset-file FILE (not both)"),
+					"Run 'teamsctl presets list' for the vendors teamsctl knows.")
+			}
+			if opts.AppID != "" && !appreg.IsGUID(opts.AppID) {
+				return cmdutil.FlagErrorf("--app-id: %q is not an application (client) id (a GUID)", opts.AppID)
+			}
+			if opts.Handoff != "" && !opts.DryRun {
+				if err := appreg.CheckOutputFile(opts.Handoff, true); err != nil {
+					return cmdutil.FlagErrorf("--handoff: %v", err)
+				}
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&opts.PresetFile, "preset-file", "", "Use your organisation's preset file instead of a built-in VENDOR")
+	fs.StringVar(&opts.Instance, "instance", "", "Your instance of the vendor's service, filling {instance} in redirect URIs (e.g. https://acme.elevato.net)")
+	fs.StringVar(&opts.AppID, "app-id", "", "The vendor's appId (vendor-hosted, when the preset has none), or the existing app to complete")
+	fs.StringVar(&opts.Name, "name", "", "Display name of the app registration (customer-registered; default from the preset)")
+	fs.StringVar(&opts.TestUser, "test-user", "", "Check this user with doctor and create a test meeting as them (UPN)")
+	fs.StringVar(&opts.Group, "group", "", "Assign this group to the enterprise app (by display name)")
+	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
+	fs.BoolVar(&opts.SkipTest, "skip-test", false, "Do not create a test meeting")
+	fs.StringVar(&opts.Handoff, "handoff", "", "Write the vendor's bundle to this file (mode 0600; .json or .env) instead of printing the secret")
+	fs.DurationVar(&opts.Timeout, "replication-timeout", 0, "How long to wait for Entra to replicate new objects (default 2m)")
+	return cmd
+}
+
+// LoadPreset returns the built-in preset name, or the preset in file.
+func LoadPreset(name, file string) (*presets.Preset, error) {
+	var p *presets.Preset
+	var err error
+	if file != "" {
+		p, err = presets.Load(file)
+	} else {
+		p, err = presets.Get(name)
+	}
+	if err != nil {
+		return nil, usage(err)
+	}
+	return p, nil
+}
+
+// usage makes a bad preset or flag value exit 2 with its own hint.
+func usage(err error) error {
+	var fe *cmdutil.FlagError
+	if errors.As(err, &fe) {
+		return err
+	}
+	return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
+}
+
+// Run runs the setup pipeline and prints the result.
+func Run(ctx context.Context, opts *Options) error {
+	pre, err := LoadPreset(opts.Vendor, opts.PresetFile)
+	if err != nil {
+		return err
+	}
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	if err != nil {
+		return err
+	}
+	tok, err := token(ctx, opts)
+	if err != nil {
+		return err
+	}
+	ep, err := opts.Endpoints()
+	if err != nil {
+		return err
+	}
+	acts := &setup.GraphActions{Graph: g, Permissions: opts.Permissions(g, tok.TenantID), Wait: opts.Waiter(opts.Timeout),
+		Now: opts.Now, Warn: opts.Warn, Token: tok, LoginURL: ep.LoginURL, GraphResource: ep.GraphResource}
+	p := &setup.Pipeline{Actions: acts, Now: opts.Now, Observe: observer(opts, cfg.Output)}
+	o := setup.Options{Preset: pre, Instance: opts.Instance, AppID: opts.AppID, Name: opts.Name, TestUser: opts.TestUser,
+		Group: opts.Group, DryRun: opts.DryRun, SkipTest: opts.SkipTest, SecretHandled: opts.Handoff != ""}
+	res, runErr := p.Run(ctx, o)
+	opts.IO.StopProgress()
+	if res == nil || (runErr != nil && len(res.Stages) == 0) {
+		return mapErr(runErr)
+	}
+	var fe *presets.FieldError
+	var ue *setup.UsageError
+	var me *setup.MissingAppIDError
+	if errors.As(runErr, &fe) || errors.As(runErr, &ue) || errors.As(runErr, &me) {
+		return mapErr(runErr)
+	}
+	if opts.Handoff != "" && !opts.DryRun && res.Summary.Bundle.TenantID != "" && !isAdmin(runErr) {
+		if err := writeHandoff(opts, res); err != nil {
+			return err
+		}
+	}
+	if err := cmdutil.Print(opts.IO, cfg.Output, res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) }); err != nil {
+		return err
+	}
+	return mapErr(runErr)
+}
+
+func isAdmin(err error) bool {
+	var na *setup.NeedsAdminError
+	return errors.As(err, &na)
+}
+
+func mapErr(err error) error {
+	var fe *presets.FieldError
+	var ue *setup.UsageError
+	var me *setup.MissingAppIDError
+	var na *setup.NeedsAdminError
+	var df *setup.DoctorFailedError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &fe), errors.As(err, &me):
+		return usage(err)
+	case errors.As(err, &ue):
+		return cmdutil.FlagErrorf("%s", ue.Msg)
+	case errors.As(err, &na):
+		return &cmdutil.AdminRequiredError{Err: err}
+	case errors.As(err, &df):
+		return &cmdutil.CheckFailedError{Failed: df.Failed}
+	}
+	return err
+}
+
+// writeHandoff writes the bundle (mode 0600). The secret then appears
+// nowhere else. A file from an earlier run is kept when this run made no
+// new secret, so the secret it holds is not lost.
+func writeHandoff(opts *Options, res *setup.Result) error {
+	b := &res.Summary.Bundle
+	newSecret := secretOf(res) != ""
+	if _, err := os.Stat(opts.Handoff); err == nil && !newSecret && b.SecretNote != "" {
+		b.HandoffWritten = opts.Handoff + " (kept from an earlier run)"
+		return nil
+	}
+	out := *b
+	out.ClientSecret = secretOf(res)
+	data, err := out.Encode(opts.Handoff)
+	if err != nil {
+		return err
+	}
+	if err := appreg.WriteSecretFile(opts.Handoff, data); err != nil {
+		return err
+	}
+	b.HandoffWritten = opts.Handoff
+	return nil
+}
+
+// secretOf is the secret value this run made: the pipeline leaves it out
+// of the summary when --handoff is given.
+func secretOf(res *setup.Result) string { return res.NewSecret() }
+
+func token(ctx context.Context, opts *Options) (doctor.Token, error) {
+	a, err := opts.Auth()
+	if err != nil {
+		return doctor.Token{}, err
+	}
+	t, err := a.TokenFor(ctx, auth.Scopes(shared.WriteScopes))
+	if err != nil {
+		return doctor.Token{}, err
+	}
+	claims, err := auth.ParseClaims(t.Value)
+	if err != nil {
+		return doctor.Token{}, err
+	}
+	return doctor.Token{TenantID: claims.TenantID, AppOnly: claims.AppOnly(), Permissions: claims.Permissions()}, nil
+}
+
+// observer shows the live step list on a terminal: a spinner on the
+// running step, a line per finished one. Off a terminal and in JSON mode
+// nothing is drawn; the result lists the steps.
+func observer(opts *Options, output string) func(setup.Stage) {
+	if !opts.IO.IsStderrTTY() || output == config.OutputJSON {
+		return nil
+	}
+	return func(st setup.Stage) {
+		if st.Status == setup.Running {
+			opts.IO.StartProgress(st.Title + "...")
+			return
+		}
+		opts.IO.StopProgress()
+		fmt.Fprintln(opts.IO.ErrOut, stageLine(opts.IO.ErrStyles(), st))
+	}
+}
+
+func stageLine(s *ui.Styles, st setup.Stage) string {
+	mark := "="
+	switch st.Status {
+	case setup.Done, setup.OK:
+		mark = s.SuccessMark()
+	case setup.Planned:
+		mark = "+"
+	case setup.Failed:
+		mark = s.FailMark()
+	case setup.Warned:
+		mark = s.WarnMark()
+	case setup.Skipped:
+		mark = "-"
+	}
+	line := mark + " " + st.Title
+	if st.Detail != "" {
+		line += ": " + st.Detail
+	}
+	if st.Status == setup.Unchanged {
+		line += " (unchanged)"
+	}
+	return line
+}
+
+// Render draws the step list and the one summary.
+func Render(w io.Writer, s *ui.Styles, r *setup.Result) error {
+	fmt.Fprintf(w, "Setup %s (%s)", r.Preset, r.Shape)
+	if r.DryRun {
+		fmt.Fprint(w, ", dry run: nothing is changed")
+	}
+	fmt.Fprintln(w)
+	for _, st := range r.Stages {
+		fmt.Fprintln(w, stageLine(s, st))
+		for _, c := range st.Changes {
+			if c.Status == "unchanged" && !r.DryRun {
+				continue
+			}
+			var b strings.Builder
+			plan.Steps{c}.Render(&b, s)
+			fmt.Fprint(w, "    "+b.String())
+		}
+	}
+	sum := r.Summary
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, sum.Message)
+	if sum.NeedsAdmin != "" {
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, "Ask an admin: "+sum.NeedsAdmin)
+		if sum.Bundle.ConsentURL != "" {
+			fmt.Fprintln(w, "Admin-consent link: "+sum.Bundle.ConsentURL)
+		}
+		return nil
+	}
+	b := sum.Bundle
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "What %s needs:\n", r.Vendor)
+	fields := []ui.Field{{Key: "Tenant ID", Value: b.TenantID}, {Key: "Primary domain", Value: b.PrimaryDomain}}
+	if r.Shape == presets.CustomerRegistered {
+		fields = append(fields, ui.Field{Key: "Application (client) ID", Value: b.ClientID})
+		switch {
+		case b.HandoffWritten != "":
+			fields = append(fields, ui.Field{Key: "Client secret", Value: "in " + b.HandoffWritten})
+		case b.ClientSecret != "":
+			fields = append(fields, ui.Field{Key: "Client secret", Value: b.ClientSecret + "  (shown once: store it now)"})
+		case b.SecretNote != "":
+			fields = append(fields, ui.Field{Key: "Client secret", Value: b.SecretNote})
+		}
+		if !b.SecretExpires.IsZero() {
+			fields = append(fields, ui.Field{Key: "Secret expires", Value: b.SecretExpires.Format("2006-01-02")})
+		}
+		fields = append(fields, ui.Field{Key: "Redirect URIs", Value: strings.Join(b.RedirectURIs, " ")})
+	} else {
+		fields = append(fields, ui.Field{Key: "Vendor app (client) ID", Value: b.ClientID})
+		if b.HandoffWritten != "" {
+			fields = append(fields, ui.Field{Key: "Hand-off", Value: "in " + b.HandoffWritten})
+		}
+	}
+	fields = append(fields, ui.Field{Key: "Consent", Value: b.ConsentStatus})
+	if b.ConsentURL != "" && r.Shape == presets.VendorHosted {
+		fields = append(fields, ui.Field{Key: "Admin-consent link", Value: b.ConsentURL})
+	}
+	if err := s.KeyValues(w, fields); err != nil {
+		return err
+	}
+	list := func(title string, items []string) {
+		if len(items) == 0 {
+			return
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w, title)
+		for _, it := range items {
+			fmt.Fprintln(w, "  - "+it)
+		}
+	}
+	list("Still manual:", sum.Manual)
+	list("To undo:", sum.Undo)
+	list(r.Vendor+" notes:", sum.Notes)
+	return nil
+}

@@ -1,0 +1,46 @@
+package setup
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Encode renders the bundle for the vendor: JSON, or a .env file when
+// path ends in .env (the variable names of appreg's hand-off).
+func (b Bundle) Encode(path string) ([]byte, error) {
+	b.HandoffWritten = ""
+	if !strings.HasSuffix(strings.ToLower(path), ".env") {
+		data, err := json.MarshalIndent(b, "", "  ")
+		if err != nil {
+			return nil, err
+		}
+		return append(data, '\n'), nil
+	}
+	vars := map[string]string{"AZURE_TENANT_ID": b.TenantID, "AZURE_CONSENT_STATUS": b.ConsentStatus}
+	set := func(k, v string) {
+		if v != "" {
+			vars[k] = v
+		}
+	}
+	set("AZURE_TENANT_DOMAIN", b.PrimaryDomain)
+	set("AZURE_CLIENT_ID", b.ClientID)
+	set("AZURE_CLIENT_SECRET", b.ClientSecret)
+	set("AZURE_REDIRECT_URIS", strings.Join(b.RedirectURIs, " "))
+	set("AZURE_ADMIN_CONSENT_URL", b.ConsentURL)
+	if !b.SecretExpires.IsZero() {
+		vars["AZURE_CLIENT_SECRET_EXPIRES"] = b.SecretExpires.UTC().Format(time.RFC3339)
+	}
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&sb, "%s=%q\n", k, vars[k])
+	}
+	return []byte(sb.String()), nil
+}

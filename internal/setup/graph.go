@@ -1,0 +1,204 @@
+package setup
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/teamsctl/teamsctl/internal/appreg"
+	"github.com/teamsctl/teamsctl/internal/consent"
+	"github.com/teamsctl/teamsctl/internal/doctor"
+	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/permissions"
+	"github.com/teamsctl/teamsctl/internal/plan"
+	"github.com/teamsctl/teamsctl/internal/replicate"
+)
+
+// GraphActions carries the stages out against Microsoft Graph, reading
+// independent facts concurrently so a setup takes few round trips.
+type GraphActions struct {
+	Graph       graph.Client
+	Permissions *permissions.Loader
+	Wait        *replicate.Waiter
+	Now         func() time.Time
+	Warn        func(string)
+	// Token describes the sign-in for doctor's pre-flight.
+	Token doctor.Token
+	// LoginURL and GraphResource build admin-consent links.
+	LoginURL      string
+	GraphResource string
+	// Meeting runs the meeting test; nil means setup names the command
+	// instead.
+	Meeting func(ctx context.Context, r MeetingRequest) (*MeetingResult, error)
+}
+
+// Tenant implements Actions: one wave of concurrent reads.
+func (a *GraphActions) Tenant(ctx context.Context, vendorAppID string) (*Tenant, error) {
+	t := &Tenant{}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		org, err := a.Graph.Organization(gctx)
+		if err != nil {
+			return err
+		}
+		t.ID, t.PrimaryDomain = org.ID, org.DefaultDomain
+		return nil
+	})
+	g.Go(func() error {
+		roles, err := a.Graph.MyDirectoryRoles(gctx)
+		if err == nil {
+			t.Roles, t.RolesKnown = roles, true
+		}
+		return nil // app-only sign-in: no roles to read; Graph decides
+	})
+	g.Go(func() error {
+		cat, err := a.Permissions.Load(gctx, graph.MicrosoftGraphAppID)
+		t.Catalog = cat
+		return err
+	})
+	if vendorAppID != "" {
+		g.Go(func() error {
+			sp, err := a.Graph.ServicePrincipalByAppID(gctx, vendorAppID)
+			if err != nil && !graph.IsNotFound(err) {
+				return err
+			}
+			t.VendorSP = sp
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Register implements Actions with appreg's plan/apply. Roles were
+// checked before (from the first wave), so appreg does not read them again.
+func (a *GraphActions) Register(ctx context.Context, d appreg.Desired, dryRun bool) (*appreg.Result, error) {
+	reg := &appreg.Registrar{Graph: a.Graph, Wait: a.Wait, Now: a.Now, DryRun: dryRun, Warn: a.Warn,
+		ConsentURL: func(appID string) string { return a.ConsentURL("", appID, nil) }}
+	return reg.Apply(ctx, d)
+}
+
+// EnableVendorApp implements Actions: the enterprise app first (read in
+// the first wave when it exists), then consent, application permissions,
+// sign-in and assignment concurrently.
+func (a *GraphActions) EnableVendorApp(ctx context.Context, r VendorRequest) (*VendorResult, error) {
+	eng := &consent.Engine{Graph: a.Graph, Wait: a.Wait, DryRun: r.DryRun}
+	sp := r.Known
+	if sp == nil {
+		var err error
+		sp, _, err = eng.EnsureServicePrincipal(ctx, r.AppID, r.Name)
+		if err != nil {
+			return &VendorResult{Plan: eng.Steps}, err
+		}
+	} else {
+		eng.Steps.Add("create-service-principal", fmt.Sprintf("%s (%s)", sp.DisplayName, sp.AppID), plan.Unchanged)
+	}
+	if sp.DisplayName == "" {
+		sp.DisplayName = r.Name
+	}
+	res := &VendorResult{ServicePrincipalID: sp.ID, DisplayName: sp.DisplayName}
+	// Each concurrent part writes its own steps; they are joined in a
+	// fixed order.
+	parts := make([]plan.Steps, 4)
+	var mu sync.Mutex
+	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	var wg sync.WaitGroup
+	run := func(i int, fn func(e *consent.Engine) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := &consent.Engine{Graph: a.Graph, Wait: a.Wait, DryRun: r.DryRun}
+			if err := fn(e); err != nil {
+				fail(err)
+			}
+			parts[i] = e.Steps
+		}()
+	}
+	if len(r.Delegated) > 0 {
+		run(0, func(e *consent.Engine) error {
+			_, err := e.GrantDelegated(ctx, consent.DelegatedRequest{Client: sp, Resource: r.Resource, Scopes: values(r.Delegated)})
+			return consent.ExplainForbidden(err, consent.OpDelegatedTenantWide, "")
+		})
+	}
+	if len(r.Application) > 0 {
+		run(1, func(e *consent.Engine) error {
+			_, err := e.AssignAppRoles(ctx, sp, r.Resource, r.Application)
+			return consent.ExplainForbidden(err, consent.OpGraphAppRoles, "")
+		})
+	}
+	run(2, func(e *consent.Engine) error {
+		on := true
+		s := consent.AccessSettings{SignInEnabled: &on}
+		if r.AssignmentRequired {
+			s.AssignmentRequired = &on
+		}
+		if sp.ID == "" { // dry run, the enterprise app is still to be created
+			sp := *sp
+			return e.SetAccess(ctx, &sp, s)
+		}
+		return consent.ExplainForbidden(e.SetAccess(ctx, sp, s), consent.OpManageApps, "")
+	})
+	if r.Group != "" {
+		run(3, func(e *consent.Engine) error { return a.assignGroup(ctx, e, sp, r.Group) })
+	}
+	wg.Wait()
+	res.Plan = eng.Steps
+	for _, p := range parts {
+		res.Plan = append(res.Plan, p...)
+	}
+	return res, firstErr
+}
+
+func (a *GraphActions) assignGroup(ctx context.Context, e *consent.Engine, sp *graph.ServicePrincipal, name string) error {
+	groups, err := a.Graph.GroupsByName(ctx, name)
+	if err != nil {
+		return err
+	}
+	switch len(groups) {
+	case 0:
+		return &UsageError{Msg: fmt.Sprintf("--group: no group named %q in this tenant", name)}
+	case 1:
+	default:
+		return &UsageError{Msg: fmt.Sprintf("--group: %d groups are named %q; give the group's object id", len(groups), name)}
+	}
+	p := consent.Principal{ID: groups[0].ID, Type: "Group", Name: groups[0].DisplayName}
+	if sp.ID == "" {
+		e.Steps.Add("assign", p.Name+" -> "+sp.DisplayName, plan.Planned, "group")
+		return nil
+	}
+	return e.Assign(ctx, sp, p)
+}
+
+// Doctor implements Actions.
+func (a *GraphActions) Doctor(ctx context.Context, exp doctor.Expectations, users []string) (*doctor.Report, error) {
+	return doctor.Run(ctx, doctor.Options{Graph: a.Graph, Token: a.Token, Now: a.Now, Users: users}, exp)
+}
+
+// MeetingTest implements Actions.
+func (a *GraphActions) MeetingTest(ctx context.Context, r MeetingRequest) (*MeetingResult, error) {
+	if a.Meeting == nil {
+		return nil, nil
+	}
+	return a.Meeting(ctx, r)
+}
+
+// ConsentURL implements Actions.
+func (a *GraphActions) ConsentURL(tenant, appID string, scopes []string) string {
+	if a.LoginURL == "" || tenant == "" {
+		return ""
+	}
+	return consent.AdminConsentURL(consent.URLRequest{LoginURL: a.LoginURL, Tenant: tenant, ClientID: appID,
+		Scopes: scopes, Resource: a.GraphResource})
+}

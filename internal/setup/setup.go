@@ -1,0 +1,761 @@
+// Package setup performs a vendor's whole help page in one pipeline
+// (issue 9): for a customer-registered integration it registers the app
+// with its enterprise app, secret and consent; for a vendor-hosted one it
+// creates the enterprise app of the vendor's appId, grants consent and
+// enables sign-in. Then it asks doctor whether users can connect, runs a
+// meeting test when a test user is given, and builds the hand-off bundle
+// and one summary: what changed, what the vendor needs, what is still
+// manual and how to undo it.
+//
+// The pipeline is plain Go over the Actions interface: the order of the
+// stages, the preset's mapping onto them, the role check and its "ask an
+// admin" ending, dry runs and the summary are decided here and tested over
+// a fake; GraphActions carries the stages out against Microsoft Graph.
+// Every stage is idempotent, so a second run changes nothing and a run
+// after an interruption continues where the first one stopped.
+package setup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/teamsctl/teamsctl/internal/appreg"
+	"github.com/teamsctl/teamsctl/internal/consent"
+	"github.com/teamsctl/teamsctl/internal/doctor"
+	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/permissions"
+	"github.com/teamsctl/teamsctl/internal/plan"
+	"github.com/teamsctl/teamsctl/internal/presets"
+)
+
+// SchemaVersion is the version of the Result's JSON.
+const SchemaVersion = 1
+
+// Options are what the operator asked for.
+type Options struct {
+	Preset *presets.Preset
+	// Instance fills {instance} in the preset's redirect URIs.
+	Instance string
+	// AppID is the vendor's appId (vendor-hosted; required when the preset
+	// does not publish one) or an existing registration to complete
+	// (customer-registered).
+	AppID string
+	// Name overrides the preset's app name (customer-registered).
+	Name string
+	// TestUser is checked by doctor and, unless SkipTest, creates a test
+	// meeting.
+	TestUser string
+	// Group is assigned to the enterprise app (needed when the preset
+	// requires assignment).
+	Group    string
+	DryRun   bool
+	SkipTest bool
+	// SecretHandled: the secret value goes to the hand-off file, so the
+	// summary must not carry it. The command sets it with --handoff.
+	SecretHandled bool
+}
+
+// Tenant are the facts every stage needs, read once and concurrently.
+type Tenant struct {
+	ID            string
+	PrimaryDomain string
+	// Roles are the signed-in user's directory roles; RolesKnown is false
+	// for an app-only sign-in (Graph then decides by the app's
+	// permissions).
+	Roles      []graph.DirectoryRole
+	RolesKnown bool
+	Catalog    *permissions.Catalog
+	// VendorSP is the vendor app's enterprise app when it exists already
+	// (vendor-hosted; read in the same wave).
+	VendorSP *graph.ServicePrincipal
+}
+
+// VendorRequest is the vendor-hosted stage's input.
+type VendorRequest struct {
+	AppID              string
+	Name               string
+	Known              *graph.ServicePrincipal // from Tenant.VendorSP, nil when missing
+	Resource           *graph.ServicePrincipal // Microsoft Graph's service principal
+	Delegated          []permissions.Permission
+	Application        []permissions.Permission
+	AssignmentRequired bool
+	Group              string
+	DryRun             bool
+}
+
+// VendorResult is what the vendor-hosted stage did.
+type VendorResult struct {
+	ServicePrincipalID string
+	DisplayName        string
+	Plan               plan.Steps
+}
+
+// MeetingRequest asks for a test meeting the way the integration makes one.
+type MeetingRequest struct {
+	AppID       string
+	User        string
+	Kind        string // presets.MeetingOnline or presets.MeetingEvent
+	Secret      string // the client secret made by this run, if any
+	AppOnly     bool
+	VendorApp   bool
+	Application []string
+}
+
+// MeetingResult is the outcome of the meeting test.
+type MeetingResult struct {
+	Passed  bool
+	Detail  string
+	JoinURL string
+}
+
+// Actions are the stages as they touch the tenant. GraphActions
+// implements them over Microsoft Graph.
+type Actions interface {
+	// Tenant reads the tenant, the operator's roles, the permission
+	// catalog of Microsoft Graph and (for vendorAppID) the vendor's
+	// enterprise app, concurrently.
+	Tenant(ctx context.Context, vendorAppID string) (*Tenant, error)
+	// Register is appreg's idempotent plan/apply.
+	Register(ctx context.Context, d appreg.Desired, dryRun bool) (*appreg.Result, error)
+	// EnableVendorApp ensures the vendor's enterprise app, consent,
+	// sign-in and assignment.
+	EnableVendorApp(ctx context.Context, r VendorRequest) (*VendorResult, error)
+	// Doctor diagnoses the app against the expectations.
+	Doctor(ctx context.Context, exp doctor.Expectations, users []string) (*doctor.Report, error)
+	// MeetingTest creates and deletes a test meeting; nil result and nil
+	// error mean it cannot run here (the summary then names the command).
+	MeetingTest(ctx context.Context, r MeetingRequest) (*MeetingResult, error)
+	// ConsentURL is the admin-consent link for appID in the tenant.
+	ConsentURL(tenant, appID string, scopes []string) string
+}
+
+// Stage ids, in order.
+const (
+	StageTenant  = "tenant"
+	StageApp     = "app"
+	StageVendor  = "enterprise-app"
+	StageDoctor  = "doctor"
+	StageMeeting = "meeting-test"
+	StageHandoff = "handoff"
+)
+
+// Status of a stage.
+type Status string
+
+const (
+	Running   Status = "running"
+	OK        Status = "ok"        // read or checked, nothing to change
+	Done      Status = "done"      // changed something
+	Unchanged Status = "unchanged" // already as needed
+	Planned   Status = "planned"   // dry run: would change something
+	Skipped   Status = "skipped"
+	Failed    Status = "failed"
+	Warned    Status = "warnings" // doctor: passed with warnings
+)
+
+// Stage is one line of the step list.
+type Stage struct {
+	ID      string     `json:"id"`
+	Title   string     `json:"title"`
+	Status  Status     `json:"status"`
+	Detail  string     `json:"detail,omitempty"`
+	Changes plan.Steps `json:"changes,omitempty"`
+}
+
+// Bundle is what the vendor needs back. The secret value is set only in
+// the run that created it.
+type Bundle struct {
+	Vendor         string    `json:"vendor"`
+	TenantID       string    `json:"tenantId"`
+	PrimaryDomain  string    `json:"primaryDomain,omitempty"`
+	ClientID       string    `json:"clientId,omitempty"`
+	ClientSecret   string    `json:"clientSecret,omitempty"`
+	SecretExpires  time.Time `json:"clientSecretExpires,omitzero"`
+	RedirectURIs   []string  `json:"redirectUris,omitempty"`
+	ConsentStatus  string    `json:"consentStatus"`
+	ConsentURL     string    `json:"consentUrl,omitempty"`
+	SecretNote     string    `json:"secretNote,omitempty"`
+	Delegated      []string  `json:"delegatedPermissions,omitempty"`
+	Application    []string  `json:"applicationPermissions,omitempty"`
+	HandoffWritten string    `json:"handoffFile,omitempty"`
+}
+
+// Summary is the one summary at the end.
+type Summary struct {
+	// Changes counts what this run wrote (or would write, in a dry run).
+	Changes int    `json:"changes"`
+	Message string `json:"message"`
+	// Bundle is what the vendor needs.
+	Bundle Bundle `json:"bundle"`
+	// Manual lists what teamsctl cannot do (Teams policies, the vendor's
+	// own steps).
+	Manual []string `json:"manual"`
+	// Undo lists the commands that take it back.
+	Undo []string `json:"undo"`
+	// Notes are the vendor's caveats.
+	Notes []string `json:"notes,omitempty"`
+	// Doctor is doctor's result: ok, warnings or failed ("" when skipped).
+	Doctor       string   `json:"doctor,omitempty"`
+	DoctorFailed []string `json:"doctorFailed,omitempty"`
+	// NeedsAdmin is set when the operator lacks a role: who to ask and the
+	// link to give them.
+	NeedsAdmin string `json:"needsAdmin,omitempty"`
+}
+
+// Result is setup's outcome; its JSON is the -o json contract.
+type Result struct {
+	SchemaVersion int     `json:"schemaVersion"`
+	Preset        string  `json:"preset"`
+	Vendor        string  `json:"vendor"`
+	Shape         string  `json:"shape"`
+	DryRun        bool    `json:"dryRun"`
+	AppID         string  `json:"appId,omitempty"`
+	Stages        []Stage `json:"steps"`
+	Summary       Summary `json:"summary"`
+
+	secret string
+}
+
+// NewSecret is the client secret value this run created ("" when none
+// was): for the hand-off file, when the summary leaves it out.
+func (r *Result) NewSecret() string { return r.secret }
+
+// Pipeline runs setup.
+type Pipeline struct {
+	Actions Actions
+	Now     func() time.Time
+	// Observe, when set, is told every stage change (live status).
+	Observe func(Stage)
+}
+
+// NeedsAdminError ends a setup the operator's roles cannot finish: nothing
+// was written; the summary names the roles and the link for an admin.
+type NeedsAdminError struct {
+	Missing    *consent.MissingRoleError
+	ConsentURL string
+	Command    string
+}
+
+func (e *NeedsAdminError) Error() string {
+	return "an administrator must finish this setup: " + e.Missing.Error()
+}
+
+// Hint implements the hint convention.
+func (e *NeedsAdminError) Hint() string {
+	if e.ConsentURL != "" {
+		return "Ask an administrator to open this admin-consent link, or to run '" + e.Command + "': " + e.ConsentURL
+	}
+	return "Ask an administrator to run '" + e.Command + "'."
+}
+
+// DoctorFailedError: setup ran, but doctor still finds a failure.
+type DoctorFailedError struct{ Failed []string }
+
+func (e *DoctorFailedError) Error() string {
+	return "setup finished, but doctor still finds failures: " + strings.Join(e.Failed, ", ")
+}
+
+type run struct {
+	p      *Pipeline
+	o      Options
+	pre    *presets.Preset
+	res    *Result
+	tenant *Tenant
+}
+
+func (p *Pipeline) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+func (r *run) stage(id, title string) *Stage {
+	r.res.Stages = append(r.res.Stages, Stage{ID: id, Title: title, Status: Running})
+	s := &r.res.Stages[len(r.res.Stages)-1]
+	r.notify(s)
+	return s
+}
+
+func (r *run) finish(s *Stage, st Status, detail string) {
+	s.Status, s.Detail = st, detail
+	r.notify(s)
+}
+
+func (r *run) notify(s *Stage) {
+	if r.p.Observe != nil {
+		r.p.Observe(*s)
+	}
+}
+
+// Run performs the setup. It returns the result also on error, with the
+// stages so far; a *NeedsAdminError means nothing was written.
+func (p *Pipeline) Run(ctx context.Context, o Options) (*Result, error) {
+	pre := o.Preset
+	r := &run{p: p, o: o, pre: pre, res: &Result{SchemaVersion: SchemaVersion, Preset: pre.Name, Vendor: pre.Vendor, Shape: pre.Shape,
+		DryRun: o.DryRun, Stages: []Stage{}, Summary: Summary{Manual: []string{}, Undo: []string{}}}}
+	if err := validate(o); err != nil {
+		return r.res, err
+	}
+	appID := o.AppID
+	if pre.Shape == presets.VendorHosted && appID == "" {
+		appID = pre.AppID
+	}
+	r.res.AppID = appID
+
+	s := r.stage(StageTenant, "Read the tenant and your roles")
+	vendorApp := ""
+	if pre.Shape == presets.VendorHosted {
+		vendorApp = appID
+	}
+	t, err := p.Actions.Tenant(ctx, vendorApp)
+	if err != nil {
+		r.finish(s, Failed, err.Error())
+		return r.res, err
+	}
+	r.tenant = t
+	del, app, err := resolve(pre, t.Catalog)
+	if err != nil {
+		r.finish(s, Failed, err.Error())
+		return r.res, err
+	}
+	r.finish(s, OK, fmt.Sprintf("%s (%s)", t.PrimaryDomain, t.ID))
+	b := &r.res.Summary.Bundle
+	b.Vendor, b.TenantID, b.PrimaryDomain = pre.Vendor, t.ID, t.PrimaryDomain
+	b.Delegated, b.Application = values(del), values(app)
+
+	if err := r.checkRoles(appID, del, app); err != nil {
+		return r.res, err
+	}
+
+	var secretValue string
+	if pre.Shape == presets.CustomerRegistered {
+		secretValue, err = r.register(ctx, del, app)
+	} else {
+		err = r.vendor(ctx, appID, del, app)
+	}
+	if err != nil {
+		if secretValue != "" {
+			r.summarize(secretValue)
+		}
+		return r.res, err
+	}
+	r.res.AppID = cmpOr(r.res.AppID, b.ClientID)
+
+	var failed []string
+	var merr error
+	if !o.DryRun {
+		failed, err = r.doctor(ctx, del, app)
+		if err != nil {
+			r.summarize(secretValue)
+			return r.res, err
+		}
+		merr = r.meeting(ctx, secretValue)
+	}
+	r.summarize(secretValue)
+	if merr != nil {
+		return r.res, merr
+	}
+	if len(failed) > 0 {
+		return r.res, &DoctorFailedError{Failed: failed}
+	}
+	return r.res, nil
+}
+
+func validate(o Options) error {
+	pre := o.Preset
+	if pre == nil {
+		return errors.New("no preset")
+	}
+	if pre.Shape == presets.VendorHosted {
+		if o.AppID == "" && pre.AppID == "" {
+			return &MissingAppIDError{Preset: pre.Name, Vendor: pre.Vendor}
+		}
+		if o.Instance != "" {
+			return &UsageError{Msg: fmt.Sprintf("--instance: %s is vendor-hosted; its redirect URIs are the vendor's", pre.Name)}
+		}
+		if o.Name != "" {
+			return &UsageError{Msg: fmt.Sprintf("--name: %s is vendor-hosted; the enterprise app takes the vendor's name", pre.Name)}
+		}
+	}
+	if pre.Shape == presets.CustomerRegistered {
+		uris, err := pre.RedirectURIsFor(o.Instance)
+		if err != nil {
+			return &UsageError{Msg: err.Error()}
+		}
+		if err := appreg.ValidateRedirectURIs(uris, cmpOr(pre.Platform, appreg.PlatformWeb), 0); err != nil {
+			return &UsageError{Msg: "--instance: " + err.Error()}
+		}
+	}
+	return nil
+}
+
+// UsageError is a bad flag value (the command maps it to exit 2).
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// MissingAppIDError: the vendor does not publish its appId.
+type MissingAppIDError struct{ Preset, Vendor string }
+
+func (e *MissingAppIDError) Error() string {
+	return fmt.Sprintf("%s does not publish the appId of its app: give it with --app-id", e.Vendor)
+}
+
+// Hint implements the hint convention.
+func (e *MissingAppIDError) Hint() string {
+	return fmt.Sprintf("The appId is the client_id in the admin-consent link %s sends, or ask its support: teamsctl setup %s --app-id APPID", e.Vendor, e.Preset)
+}
+
+// resolve checks the preset's permission names against Microsoft Graph;
+// an unknown one is an error naming the preset's field (delegated[1]).
+func resolve(pre *presets.Preset, cat *permissions.Catalog) (del, app []permissions.Permission, err error) {
+	one := func(kind permissions.Kind, field string, names []string) ([]permissions.Permission, error) {
+		out := make([]permissions.Permission, 0, len(names))
+		for i, n := range names {
+			ps, err := cat.Resolve(kind, []string{n})
+			if err != nil {
+				msg := err.Error()
+				var h interface{ Hint() string }
+				if errors.As(err, &h) && h.Hint() != "" {
+					msg += " (" + strings.TrimSuffix(h.Hint(), ".") + ")"
+				}
+				return nil, pre.FieldErr(fmt.Sprintf("%s[%d]", field, i), msg)
+			}
+			out = append(out, ps...)
+		}
+		return out, nil
+	}
+	if del, err = one(permissions.Delegated, "delegated", pre.Delegated); err != nil {
+		return nil, nil, err
+	}
+	if app, err = one(permissions.Application, "application", pre.Application); err != nil {
+		return nil, nil, err
+	}
+	return del, app, nil
+}
+
+// staticRoles answers consent.CheckRoles from the roles read in the first
+// wave.
+type staticRoles []graph.DirectoryRole
+
+func (s staticRoles) MyDirectoryRoles(context.Context) ([]graph.DirectoryRole, error) { return s, nil }
+
+// checkRoles stops before anything is written when the operator lacks a
+// role the setup needs: the "ask an admin" ending.
+func (r *run) checkRoles(appID string, del, app []permissions.Permission) error {
+	if !r.tenant.RolesKnown {
+		return nil
+	}
+	ops := []consent.Operation{consent.OpManageApps}
+	if len(del) > 0 {
+		ops = append(ops, consent.OpDelegatedTenantWide)
+	}
+	if len(app) > 0 {
+		ops = append(ops, consent.OpGraphAppRoles)
+	}
+	err := consent.CheckRoles(context.Background(), staticRoles(r.tenant.Roles), "", ops...)
+	var missing *consent.MissingRoleError
+	if !errors.As(err, &missing) {
+		return err
+	}
+	url := ""
+	if appID != "" {
+		var scopes []string
+		if len(app) == 0 {
+			scopes = values(del)
+		}
+		url = r.p.Actions.ConsentURL(r.tenant.ID, appID, scopes)
+	}
+	missing.ConsentURL = url
+	cmd := "teamsctl setup " + r.pre.Name
+	if r.o.AppID != "" {
+		cmd += " --app-id " + r.o.AppID
+	}
+	if r.o.Instance != "" {
+		cmd += " --instance " + r.o.Instance
+	}
+	s := r.stage(StageVendor, "Check your administrator roles")
+	if r.pre.Shape == presets.CustomerRegistered {
+		s.ID = StageApp
+	}
+	r.finish(s, Failed, missing.Error())
+	b := &r.res.Summary.Bundle
+	b.ConsentStatus, b.ConsentURL = "not granted: an administrator must consent", url
+	r.res.Summary.Message = "Nothing was changed: your account cannot finish this setup. Ask an administrator."
+	r.res.Summary.NeedsAdmin = missing.Error()
+	if url != "" {
+		r.res.Summary.NeedsAdmin += ". Ask someone with one of these roles to open the admin-consent link, or to run: " + cmd
+	} else {
+		r.res.Summary.NeedsAdmin += ". Ask someone with one of these roles to run: " + cmd
+	}
+	r.res.Summary.Manual = r.manual()
+	r.res.Summary.Notes = notes(r.pre)
+	return &NeedsAdminError{Missing: missing, ConsentURL: url, Command: cmd}
+}
+
+func (r *run) register(ctx context.Context, del, app []permissions.Permission) (string, error) {
+	pre, o := r.pre, r.o
+	s := r.stage(StageApp, "Register the app, its enterprise app, secret and consent")
+	uris, _ := pre.RedirectURIsFor(o.Instance)
+	d := appreg.Desired{Name: cmpOr(o.Name, cmpOr(pre.AppName, pre.Vendor)), AppID: o.AppID, RedirectURIs: uris,
+		Platform: cmpOr(pre.Platform, appreg.PlatformWeb), Delegated: del, Application: app, GrantConsent: true}
+	if pre.Secret != nil && pre.Secret.Required {
+		d.Secret, d.SecretName = true, cmpOr(pre.Secret.Name, "teamsctl")
+		if pre.Secret.Expires != "" {
+			life, _ := presets.ParseLifetime(pre.Secret.Expires)
+			d.SecretEnd = r.p.now().Add(life).UTC().Truncate(time.Second)
+		}
+	}
+	res, err := r.p.Actions.Register(ctx, d, o.DryRun)
+	if res != nil {
+		s.Changes = res.Plan
+	}
+	if err != nil {
+		r.finish(s, Failed, err.Error())
+		// A secret made before the failure is shown now or never.
+		if res != nil && res.Secret != nil && res.Secret.Value != "" {
+			b := &r.res.Summary.Bundle
+			b.ClientID, b.SecretExpires = res.AppID, res.Secret.EndDateTime
+			return res.Secret.Value, err
+		}
+		return "", err
+	}
+	b := &r.res.Summary.Bundle
+	b.ClientID, b.RedirectURIs, b.ConsentStatus = res.AppID, res.RedirectURIs, res.ConsentStatus
+	secretValue := ""
+	if res.Secret != nil {
+		b.SecretExpires = res.Secret.EndDateTime
+		secretValue = res.Secret.Value
+		switch {
+		case secretValue != "":
+		case res.Secret.Existing:
+			b.SecretNote = fmt.Sprintf("the secret %q was made in an earlier run (%s...) and cannot be shown again; if the vendor lost it, make a new one in the portal (Certificates & secrets) and hand that over", res.Secret.Name, res.Secret.Hint)
+		case o.DryRun:
+			b.SecretNote = "a new secret will be shown once"
+		}
+	}
+	r.finish(s, statusOf(res.Plan, o.DryRun), fmt.Sprintf("%s (%s)", res.DisplayName, cmpOr(res.AppID, "to be created")))
+	return secretValue, nil
+}
+
+func (r *run) vendor(ctx context.Context, appID string, del, app []permissions.Permission) error {
+	pre, o := r.pre, r.o
+	s := r.stage(StageVendor, "Enable the vendor's enterprise app, consent and sign-in")
+	cat := r.tenant.Catalog
+	req := VendorRequest{AppID: appID, Name: pre.Vendor, Known: r.tenant.VendorSP, Delegated: del, Application: app,
+		Resource:           &graph.ServicePrincipal{ID: cat.ResourceSPID, AppID: cat.ResourceAppID, DisplayName: cat.DisplayName},
+		AssignmentRequired: pre.AssignmentRequired, Group: o.Group, DryRun: o.DryRun}
+	res, err := r.p.Actions.EnableVendorApp(ctx, req)
+	if res != nil {
+		s.Changes = res.Plan
+	}
+	if err != nil {
+		r.finish(s, Failed, err.Error())
+		return err
+	}
+	b := &r.res.Summary.Bundle
+	b.ClientID = appID
+	b.ConsentStatus = "granted for all users"
+	if o.DryRun {
+		b.ConsentStatus = "to be granted"
+	}
+	var scopes []string
+	if len(app) == 0 {
+		scopes = values(del)
+	}
+	b.ConsentURL = r.p.Actions.ConsentURL(r.tenant.ID, appID, scopes)
+	r.finish(s, statusOf(res.Plan, o.DryRun), fmt.Sprintf("%s (%s)", cmpOr(res.DisplayName, pre.Vendor), appID))
+	return nil
+}
+
+func (r *run) doctor(ctx context.Context, del, app []permissions.Permission) ([]string, error) {
+	pre, o := r.pre, r.o
+	s := r.stage(StageDoctor, "Check that users can connect (doctor)")
+	exp := Expectations(pre, o.Instance)
+	exp.App = r.res.Summary.Bundle.ClientID
+	var users []string
+	if o.TestUser != "" {
+		users = []string{o.TestUser}
+	}
+	rep, err := r.p.Actions.Doctor(ctx, exp, users)
+	if err != nil {
+		r.finish(s, Failed, err.Error())
+		return nil, err
+	}
+	r.res.Summary.Doctor = rep.Summary.Result
+	failed := rep.Failed(false)
+	r.res.Summary.DoctorFailed = failed
+	detail := fmt.Sprintf("%d passed, %d warnings, %d failed", rep.Summary.Pass, rep.Summary.Warn, rep.Summary.Fail)
+	switch {
+	case len(failed) > 0:
+		r.finish(s, Failed, detail+": "+strings.Join(failed, ", "))
+	case rep.Summary.Warn > 0:
+		r.finish(s, Warned, detail)
+	default:
+		r.finish(s, OK, detail)
+	}
+	return failed, nil
+}
+
+func (r *run) meeting(ctx context.Context, secret string) error {
+	pre, o := r.pre, r.o
+	if pre.Teams.Meeting == presets.MeetingNone {
+		return nil
+	}
+	s := r.stage(StageMeeting, "Create and delete a test meeting")
+	if o.TestUser == "" || o.SkipTest {
+		why := "no --test-user"
+		if o.SkipTest {
+			why = "--skip-test"
+		}
+		r.finish(s, Skipped, why)
+		return nil
+	}
+	req := MeetingRequest{AppID: r.res.Summary.Bundle.ClientID, User: o.TestUser, Kind: pre.Teams.Meeting, Secret: secret,
+		AppOnly: len(pre.Delegated) == 0, VendorApp: pre.Shape == presets.VendorHosted, Application: pre.Application}
+	res, err := r.p.Actions.MeetingTest(ctx, req)
+	switch {
+	case err != nil:
+		r.finish(s, Failed, err.Error())
+		return err
+	case res == nil:
+		r.finish(s, Skipped, "run: "+meetingCommand(req))
+	case !res.Passed:
+		r.finish(s, Failed, res.Detail)
+		return &DoctorFailedError{Failed: []string{"meeting test: " + res.Detail}}
+	default:
+		r.finish(s, OK, res.Detail)
+	}
+	return nil
+}
+
+func meetingCommand(r MeetingRequest) string {
+	c := "teamsctl meeting test " + r.AppID + " --user " + r.User
+	if r.Kind == presets.MeetingEvent {
+		c += " --kind event"
+	}
+	return c
+}
+
+// Expectations are what doctor checks for a preset.
+func Expectations(pre *presets.Preset, instance string) doctor.Expectations {
+	exp := doctor.Expectations{App: pre.AppID, DelegatedScopes: pre.Delegated, ApplicationRoles: pre.Application}
+	if pre.Shape == presets.CustomerRegistered {
+		exp.RedirectURIs, _ = pre.RedirectURIsFor(instance)
+		need := pre.Secret != nil && pre.Secret.Required
+		exp.NeedsSecret = &need
+	}
+	switch pre.Teams.Meeting {
+	case presets.MeetingOnline:
+		exp.MeetingKind = "onlineMeeting"
+	case presets.MeetingEvent:
+		exp.MeetingKind = "event"
+	}
+	return exp
+}
+
+func (r *run) summarize(secretValue string) {
+	sum := &r.res.Summary
+	pre, o := r.pre, r.o
+	for _, st := range r.res.Stages {
+		sum.Changes += st.Changes.Changes()
+	}
+	b := &sum.Bundle
+	r.res.secret = secretValue
+	if secretValue != "" && !o.SecretHandled {
+		b.ClientSecret = secretValue
+	}
+	switch {
+	case o.DryRun && sum.Changes == 0:
+		sum.Message = fmt.Sprintf("Dry run: nothing to change; %s is already set up.", pre.Vendor)
+	case o.DryRun:
+		sum.Message = fmt.Sprintf("Dry run: %d change(s) planned, nothing was changed.", sum.Changes)
+	case sum.Changes == 0:
+		sum.Message = fmt.Sprintf("Nothing changed: %s was already set up.", pre.Vendor)
+	default:
+		sum.Message = fmt.Sprintf("Set up %s: %d change(s).", pre.Vendor, sum.Changes)
+	}
+	sum.Manual = r.manual()
+	sum.Undo = undo(pre, b.ClientID)
+	sum.Notes = notes(pre)
+}
+
+func (r *run) manual() []string {
+	pre := r.pre
+	var out []string
+	app := cmpOr(r.res.Summary.Bundle.ClientID, cmpOr(r.o.AppID, "APPID"))
+	if pre.Teams.ApplicationAccessPolicy {
+		out = append(out, "Teams application access policy (Teams PowerShell; takes up to 30 minutes): "+AccessPolicyPowerShell(pre, app))
+	}
+	if pre.Teams.LobbyNotes != "" {
+		out = append(out, "Teams meeting policy (Teams admin center > Meetings > Meeting policies): "+pre.Teams.LobbyNotes)
+	}
+	if pre.Shape == presets.CustomerRegistered {
+		out = append(out, fmt.Sprintf("Send %s the hand-off bundle (tenant, client id, secret) over a secure channel.", pre.Vendor))
+	} else {
+		out = append(out, fmt.Sprintf("Turn the integration on in %s; each recruiter then connects their own Microsoft account.", pre.Vendor))
+	}
+	if pre.AssignmentRequired && r.o.Group == "" {
+		out = append(out, "Assign the recruiters: teamsctl setup "+pre.Name+" --group GROUP (assignment is required).")
+	}
+	return out
+}
+
+// AccessPolicyPowerShell is the Teams PowerShell an app-only meeting
+// integration needs.
+func AccessPolicyPowerShell(pre *presets.Preset, appID string) string {
+	id := pre.Name + "-meetings"
+	return fmt.Sprintf(`New-CsApplicationAccessPolicy -Identity %s -AppIds "%s" -Description "%s"; Grant-CsApplicationAccessPolicy -PolicyName %s -Global`,
+		id, appID, pre.Vendor+" online meetings", id)
+}
+
+func undo(pre *presets.Preset, appID string) []string {
+	app := cmpOr(appID, "APPID")
+	if pre.Shape == presets.CustomerRegistered {
+		return []string{
+			"teamsctl consent revoke " + app + " --all --delete-enterprise-app",
+			"teamsctl app delete " + app,
+		}
+	}
+	return []string{"teamsctl consent revoke " + app + " --all --delete-enterprise-app"}
+}
+
+func notes(pre *presets.Preset) []string {
+	out := make([]string, 0, len(pre.Notes))
+	for _, n := range pre.Notes {
+		out = append(out, n.Text)
+	}
+	return out
+}
+
+func statusOf(steps plan.Steps, dryRun bool) Status {
+	switch {
+	case slices.ContainsFunc(steps, func(s plan.Step) bool { return s.Status == plan.Failed }):
+		return Failed
+	case steps.Changes() == 0:
+		return Unchanged
+	case dryRun:
+		return Planned
+	}
+	return Done
+}
+
+func values(ps []permissions.Permission) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Value
+	}
+	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
