@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/teamsctl/teamsctl/internal/consent"
@@ -179,21 +180,30 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 		}
 	}
 
+	// The service principal and the secret depend only on the app: one
+	// round trip for both.
 	eng := &consent.Engine{Graph: r.Graph, Wait: r.Wait, DryRun: r.DryRun || app.ID == ""}
+	var (
+		secSteps plan.Steps
+		sec      *Secret
+		secErr   error
+		wg       sync.WaitGroup
+	)
+	if d.Secret {
+		wg.Go(func() { sec, secErr = r.secret(ctx, app, d, &secSteps) })
+	}
 	sp, _, err := eng.EnsureOwnServicePrincipal(ctx, app.AppID, d.Name)
+	wg.Wait()
 	steps = append(steps, eng.Steps...)
 	eng.Steps = nil
+	steps = append(steps, secSteps...)
+	res.Secret = sec
 	if err != nil {
 		return res, err
 	}
 	res.ServicePrincipal = sp.ID
-
-	if d.Secret {
-		sec, err := r.secret(ctx, app, d, &steps)
-		if err != nil {
-			return res, err
-		}
-		res.Secret = sec
+	if secErr != nil {
+		return res, secErr
 	}
 
 	res.ConsentStatus = "not granted"

@@ -139,6 +139,11 @@ type Graph interface {
 	AppRoleAssignmentsOf(ctx context.Context, principalSPID string) ([]graph.AppRoleAssignment, error)
 }
 
+// DefaultConcurrency bounds doctor's parallel reads: enough for one wave
+// of a run with a few users (a run reads at most about 25 objects), well
+// under the concurrency at which Graph starts throttling one client.
+const DefaultConcurrency = 16
+
 // Options configure Run.
 type Options struct {
 	Graph Graph
@@ -146,7 +151,7 @@ type Options struct {
 	Now   func() time.Time
 	// Users are the --user UPNs (or object ids), in the order given.
 	Users []string
-	// Concurrency bounds parallel reads (default 4).
+	// Concurrency bounds parallel reads (default DefaultConcurrency).
 	Concurrency int
 }
 
@@ -215,7 +220,7 @@ func Run(ctx context.Context, o Options, exp Expectations) (*Report, error) {
 		o.Now = time.Now
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 4
+		o.Concurrency = DefaultConcurrency
 	}
 	f, err := gather(ctx, o, exp)
 	if err != nil {

@@ -138,7 +138,6 @@ func gather(ctx context.Context, o Options, exp Expectations) (*facts, error) {
 	fetch(w, wctx, tok, readAuthzPolicy, &f.authz, g.AuthorizationPolicy)
 	fetch(w, wctx, tok, readConsentPolicy, &f.consentPolicy, g.AdminConsentRequestPolicy)
 	fetch(w, wctx, tok, readAppPolicy, &f.appPolicy, g.DefaultAppManagementPolicy)
-	fetch(w, wctx, tok, readCA, &f.caPolicies, g.ConditionalAccessPolicies)
 	fetch(w, wctx, tok, readGraphSP, &f.graphSP, func(ctx context.Context) (*graph.ServicePrincipal, error) {
 		return g.ServicePrincipalByAppID(ctx, graph.MicrosoftGraphAppID)
 	})
@@ -208,6 +207,22 @@ func gather(ctx context.Context, o Options, exp Expectations) (*facts, error) {
 	}
 	if err := w.g.Wait(); err != nil {
 		return nil, err
+	}
+
+	// Wave 3, only when What If could not evaluate a user's Conditional
+	// Access: list the policies to evaluate them locally. Listing is what
+	// costs on a large tenant (hundreds of policies, several pages), so it
+	// is not done when What If answered (issue 10).
+	needCA := false
+	for _, u := range f.users {
+		needCA = needCA || !u.whatIf.ok()
+	}
+	if needCA {
+		w, wctx = newWave(ctx, o.Concurrency)
+		fetch(w, wctx, tok, readCA, &f.caPolicies, g.ConditionalAccessPolicies)
+		if err := w.g.Wait(); err != nil {
+			return nil, err
+		}
 	}
 	return f, nil
 }

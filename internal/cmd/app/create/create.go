@@ -152,6 +152,11 @@ func createRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	// The independent reads go out together: one round trip (issue 10).
+	reads := appreg.NewReads(ctx, g)
+	reads.Start(ctx, appreg.Prefetch{Name: cmpName(opts), Roles: opts.GrantConsent, Policy: opts.Secret && !opts.DryRun,
+		GraphSP: opts.GrantConsent || len(opts.Delegated)+len(opts.Application) > 0})
+	g = reads
 	org, err := g.Organization(ctx)
 	if err != nil {
 		return err
@@ -215,6 +220,14 @@ func createRun(ctx context.Context, opts *Options) error {
 		}
 	}
 	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) })
+}
+
+// cmpName is the name to look the app up by, unless --app-id picks it.
+func cmpName(opts *Options) string {
+	if opts.AppID != "" {
+		return ""
+	}
+	return opts.Name
 }
 
 // Render draws an app create result: the plan, then the hand-off.
