@@ -1,0 +1,90 @@
+package teamsctl
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBadInputs runs bad flags, arguments, files and environment through
+// the real command tree: each gets its message and exit code, and none
+// reaches the network (issue 10).
+func TestBadInputs(t *testing.T) {
+	base, hits := offlineEnv(t)
+	dir := t.TempDir()
+	base["TEAMSCTL_CONFIG_DIR"] = dir // a valid (absent) config, unlike offlineEnv's
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	exists := write("exists.txt", "x")
+	badPreset := write("bad-preset.yaml", "name: [unclosed\n")
+	malformedDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(malformedDir, "config.yaml"), []byte("profiles:\n  a:\n    tenant: [x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		code int
+		want string
+	}{
+		{"unknown flag", []string{"--bogus"}, nil, 2, "unknown flag: --bogus"},
+		{"unknown command", []string{"nosuchcommand"}, nil, 2, "unknown command"},
+		{"name missing", []string{"app", "create"}, nil, 2, "--name is required"},
+		{"name too long", []string{"app", "create", "--name", strings.Repeat("x", 121)}, nil, 2, "Entra allows at most 120"},
+		{"http redirect", []string{"app", "create", "--name", "x", "--redirect-uri", "http://example.com/cb"}, nil, 2, "--redirect-uri"},
+		{"redirect fragment", []string{"app", "create", "--name", "x", "--redirect-uri", "https://x.example/cb#frag"}, nil, 2, "Entra does not allow fragments"},
+		{"platform", []string{"app", "create", "--name", "x", "--platform", "bogus"}, nil, 2, "valid values are {web|spa|public}"},
+		{"delegated name", []string{"app", "create", "--name", "x", "--delegated", "!!!"}, nil, 2, `"!!!" is not a permission name`},
+		{"application name", []string{"app", "create", "--name", "x", "--application", "a b,,@"}, nil, 2, `"@" is not a permission name`},
+		{"expiry past", []string{"app", "create", "--name", "x", "--secret-expires", "2001-01-01"}, nil, 2, "is in the past"},
+		{"expiry zero", []string{"app", "create", "--name", "x", "--secret-expires", "0d"}, nil, 2, "is not a positive lifetime"},
+		{"expiry words", []string{"app", "create", "--name", "x", "--secret-expires", "soon"}, nil, 2, "--secret-expires"},
+		{"same files", []string{"app", "create", "--name", "x", "--secret-file", "a.txt", "--handoff", "a.txt"}, nil, 2, "must be different files"},
+		{"app id", []string{"app", "create", "--name", "x", "--app-id", "nope"}, nil, 2, `"nope" is not a GUID`},
+		{"extra argument", []string{"app", "create", "--name", "x", "extra"}, nil, 2, `unexpected argument "extra"`},
+		{"secret file exists", []string{"app", "create", "--name", "x", "--secret-file", exists}, nil, 2, "refusing to overwrite it without --force"},
+		{"output", []string{"app", "create", "--name", "x", "-o", "xml"}, nil, 2, "valid values are {text|json}"},
+		{"duration", []string{"app", "create", "--name", "x", "--replication-timeout", "abc"}, nil, 2, `invalid duration "abc"`},
+		{"doctor output", []string{"doctor", "-o", "yaml"}, nil, 2, `invalid argument "yaml"`},
+		{"doctor user value", []string{"doctor", "--user"}, nil, 2, "flag needs an argument: --user"},
+		{"consent app", []string{"consent", "grant"}, nil, 2, "missing APP"},
+		{"secret as flag", []string{"login", "--client-secret", "x"}, nil, 2, "unknown flag: --client-secret"},
+		{"sp client id", []string{"login", "--service-principal", "--scopes", "User.Read"}, nil, 2, "--service-principal needs --client-id"},
+		{"empty scopes", []string{"login", "--scopes", ""}, nil, 2, "--scopes: no permissions given"},
+		{"meeting flag", []string{"meeting", "test", "--bogus"}, nil, 2, "unknown flag: --bogus"},
+		{"setup vendor missing", []string{"setup"}, nil, 2, "give a VENDOR or --preset-file FILE"},
+		{"setup vendor unknown", []string{"setup", "nosuchvendor"}, nil, 2, `no preset "nosuchvendor"`},
+		{"setup preset file", []string{"setup", "--preset-file", badPreset}, nil, 2, "bad-preset.yaml"},
+		{"config key", []string{"config", "get", "nosuchkey"}, nil, 2, `unknown config key "nosuchkey"`},
+		{"presets show", []string{"presets", "show", "nosuch"}, nil, 1, `no preset "nosuch"`},
+		{"whoami argument", []string{"whoami", "extra"}, nil, 2, `unexpected argument "extra"`},
+		{"env output", []string{"whoami"}, map[string]string{"TEAMSCTL_OUTPUT": "xml"}, 1, `TEAMSCTL_OUTPUT: output: "xml" is not one of text, json`},
+		{"env cloud", []string{"whoami"}, map[string]string{"TEAMSCTL_CLOUD": "mars"}, 1, `"mars" is not one of global`},
+		{"env ca file", []string{"whoami"}, map[string]string{"TEAMSCTL_CA_FILE": "/nonexistent/ca.pem"}, 1, "reading --ca-file"},
+		{"malformed config", []string{"config", "view"}, map[string]string{"TEAMSCTL_CONFIG_DIR": malformedDir}, 1, "config.yaml, line 3"},
+		{"not signed in", []string{"whoami"}, nil, 4, "sign-in required"},
+	}
+	if len(cases) < 30 {
+		t.Fatalf("%d cases, want at least 30", len(cases))
+	}
+	for _, c := range cases {
+		env := maps.Clone(base)
+		maps.Copy(env, c.env)
+		code, out, errOut := runWith(env, c.args...)
+		if code != c.code || !strings.Contains(errOut, c.want) {
+			t.Errorf("%s: teamsctl %s: exit %d, want %d with %q on stderr\nstdout:\n%s\nstderr:\n%s",
+				c.name, strings.Join(c.args, " "), code, c.code, c.want, out, errOut)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("bad input reached the network: %d requests", n)
+	}
+}
