@@ -34,6 +34,8 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits": cmdExits,
 			"emu":   cmdEmu,
+			// vendorseed FILE: Contoso plus test vendor apps (setup_test.go)
+			"vendorseed": cmdVendorSeed,
 		},
 	})
 }

@@ -428,3 +428,15 @@ func (p *Preset) line(field string) int {
 	}
 	return 0
 }
+
+// Lookup returns the built-in preset name, or the preset in file when
+// file is set (the --preset and --preset-file flags).
+func Lookup(name, file string) (*Preset, error) {
+	switch {
+	case name != "" && file != "":
+		return nil, errors.New("--preset and --preset-file cannot be used together")
+	case file != "":
+		return Load(file)
+	}
+	return Get(name)
+}

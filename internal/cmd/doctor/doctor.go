@@ -16,6 +16,8 @@ import (
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 	"github.com/teamsctl/teamsctl/internal/permissions"
+	"github.com/teamsctl/teamsctl/internal/presets"
+	"github.com/teamsctl/teamsctl/internal/setup"
 )
 
 // readScopes is what doctor asks the sign-in for. Tokens carry every
@@ -33,10 +35,15 @@ type Options struct {
 	Deps   shared.Deps
 
 	Expectations doctor.Expectations
-	Users        []string
-	Fix          bool
-	Yes          bool
-	Strict       bool
+	// Preset, PresetFile and Instance fill the expectations the flags
+	// leave empty.
+	Preset     string
+	PresetFile string
+	Instance   string
+	Users      []string
+	Fix        bool
+	Yes        bool
+	Strict     bool
 }
 
 // NewCmdDoctor builds the command; runF replaces the run step in tests.
@@ -62,10 +69,11 @@ APP is an application (client) id, or the display name of an app
 registered in this tenant; a vendor app is found by its appId. Without
 APP only the tenant and user checks run.
 
-Tell doctor what the vendor needs with --scopes, --application and
---redirect-uri (vendor presets with --preset arrive with 'teamsctl setup').
-Without them, an app registered here is compared with its own API
-permissions.
+Tell doctor what the vendor needs with --preset (a built-in vendor preset,
+'teamsctl presets list') or --preset-file, or with --scopes, --application
+and --redirect-uri; explicit flags win over the preset. With a preset, APP
+defaults to the vendor's appId or the preset's app name. Without any of
+them, an app registered here is compared with its own API permissions.
 
 Checks the sign-in lacks a permission for are skipped, naming the
 permission; the others still run. --fix applies only safe fixes scoped to
@@ -99,6 +107,9 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 			if opts.Expectations.ApplicationRoles, err = permissions.ParseLists(application); err != nil {
 				return cmdutil.FlagErrorf("--application: %v", err)
 			}
+			if err := applyPreset(opts); err != nil {
+				return err
+			}
 			for _, u := range opts.Expectations.RedirectURIs {
 				if u == "" {
 					return cmdutil.FlagErrorf("--redirect-uri: empty value")
@@ -124,6 +135,9 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 	fs.StringArrayVar(&scopes, "scopes", nil, "Delegated Microsoft Graph permissions the integration needs, comma or space separated")
 	fs.StringArrayVar(&application, "application", nil, "Application Microsoft Graph permissions the integration needs")
 	fs.StringArrayVar(&opts.Expectations.RedirectURIs, "redirect-uri", nil, "Web redirect URI the vendor needs (repeatable)")
+	fs.StringVar(&opts.Preset, "preset", "", "Expect what this vendor preset needs (flags given explicitly win)")
+	fs.StringVar(&opts.PresetFile, "preset-file", "", "Expect what the preset in this file needs")
+	fs.StringVar(&opts.Instance, "instance", "", "Your vendor instance URL, filling {instance} in the preset's redirect URIs")
 	fs.BoolVar(&opts.Fix, "fix", false, "Apply the safe fixes (this app and users only) after confirmation, then check again")
 	fs.BoolVar(&opts.Yes, "yes", false, "Confirm --fix without asking (needed when not in a terminal)")
 	fs.BoolVar(&opts.Strict, "strict", false, "Treat warnings as failures (exit 6)")
@@ -212,4 +226,50 @@ func fix(ctx context.Context, opts *Options, do doctor.Options, report *doctor.R
 	}
 	again.MarkFixed(results)
 	return again, nil
+}
+
+// applyPreset fills the expectations the flags left empty from --preset
+// or --preset-file.
+func applyPreset(opts *Options) error {
+	if opts.Preset == "" && opts.PresetFile == "" {
+		if opts.Instance != "" {
+			return cmdutil.FlagErrorf("--instance needs --preset or --preset-file")
+		}
+		return nil
+	}
+	pre, err := presets.Lookup(opts.Preset, opts.PresetFile)
+	if err != nil {
+		return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
+	}
+	if _, err := pre.RedirectURIsFor(opts.Instance); err != nil {
+		return cmdutil.FlagErrorf("%v", err)
+	}
+	want := setup.Expectations(pre, opts.Instance)
+	e := &opts.Expectations
+	if e.App == "" {
+		e.App = cmpOr(want.App, pre.AppName)
+	}
+	if e.App == "" {
+		return cmdutil.FlagErrorf("preset %s has no appId: give the APP (the vendor's appId)", pre.Name)
+	}
+	if len(e.DelegatedScopes)+len(e.ApplicationRoles) == 0 {
+		e.DelegatedScopes, e.ApplicationRoles = want.DelegatedScopes, want.ApplicationRoles
+	}
+	if len(e.RedirectURIs) == 0 {
+		e.RedirectURIs = want.RedirectURIs
+	}
+	if e.NeedsSecret == nil {
+		e.NeedsSecret = want.NeedsSecret
+	}
+	if e.MeetingKind == "" {
+		e.MeetingKind = want.MeetingKind
+	}
+	return nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -328,6 +328,9 @@ func Render(w io.Writer, s *ui.Styles, r *setup.Result) error {
 		}
 	}
 	sum := r.Summary
+	if sum.Message == "" {
+		return nil // stopped before the summary; the error says why
+	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, sum.Message)
 	if sum.NeedsAdmin != "" {

@@ -1,0 +1,51 @@
+package setup_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/teamsctl/teamsctl/internal/bench"
+)
+
+// The request budget of issue 10: setup VENDOR without the meeting test in
+// at most 8 sequential round trips at 100 ms latency (virtual clock, so
+// nothing sleeps); a re-run only reads.
+func TestSetupWaves(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"elevato", []string{"setup", "elevato", "--instance", "https://acme.elevato.net", "-o", "json"}},
+		{"ebms", []string{"setup", "ebms", "-o", "json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := bench.Start(t, bench.Options{})
+			for run := 1; run <= 2; run++ {
+				r := e.MustRun(tc.args...)
+				t.Logf("run %d: %s", run, r)
+				if r.Waves > 8 {
+					t.Errorf("run %d: %d waves, want at most 8\n%s", run, r.Waves, logOf(r))
+				}
+				if run == 2 {
+					for _, l := range r.Log {
+						if l.Method != "GET" {
+							t.Errorf("re-run wrote: %s %s", l.Method, l.Path)
+						}
+					}
+					if !strings.Contains(r.Stdout, `"changes": 0`) {
+						t.Errorf("re-run changed something:\n%s", r.Stdout)
+					}
+				}
+			}
+		})
+	}
+}
+
+func logOf(r bench.Result) string {
+	var b strings.Builder
+	for _, l := range r.Log {
+		fmt.Fprintf(&b, "  %s-%s %s %s %d\n", l.Time.Format("05.000"), l.End.Format("05.000"), l.Method, l.Path, l.Status)
+	}
+	return b.String()
+}
