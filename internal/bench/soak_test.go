@@ -1,0 +1,153 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/teamsctl/teamsctl/internal/emulator"
+)
+
+var soak = flag.Bool("soak", false, "run the full soak: 100 runs, Retry-After 0-1 s, 3 s replication lag")
+
+// TestSoak runs setup-like journeys (app create with consent, then consent
+// grant, new and repeated) under random throttling and replication lag on
+// the virtual clock: every run succeeds, no object is duplicated, and no
+// request came back before its Retry-After. In CI it is reduced; -soak
+// runs the full form of issue 10.
+func TestSoak(t *testing.T) {
+	runs, retryMax, lag := 12, time.Duration(0), 500*time.Millisecond
+	if *soak {
+		runs, retryMax, lag = 100, time.Second, 3*time.Second
+	}
+	e := Start(t, Options{Faults: emulator.FaultOptions{Rate429: 0.20, Rate503: 0.05, RetryAfterMin: 0, RetryAfterMax: retryMax,
+		RandomSeed: 10, ReplicationLag: lag}})
+	e.Setenv("TEAMSCTL_REPLICATION_BASE_DELAY_SECONDS", "0.5")
+	for i := range runs {
+		// New apps and repeated ones: every third run repeats the previous.
+		name := fmt.Sprintf("soak app %d", i-i%3)
+		r := e.Run(t.Context(), "app", "create", "--name", name, "--redirect-uri", "https://vendor.example/cb",
+			"--delegated", "User.Read,OnlineMeetings.ReadWrite", "--secret", "--grant-consent", "-o", "json")
+		if r.Code != 0 {
+			t.Fatalf("run %d: app create exited %d\n%s", i, r.Code, r.Stderr)
+		}
+		var out struct{ AppID string }
+		if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+		if g := e.Run(t.Context(), "consent", "grant", out.AppID, "--delegated", "Calendars.ReadWrite"); g.Code != 0 {
+			t.Fatalf("run %d: consent grant exited %d\n%s", i, g.Code, g.Stderr)
+		}
+	}
+	st, err := e.Emu.Server.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant := st.HomeTenant()
+	apps, sps, grants := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, a := range tenant.Applications {
+		apps[a.DisplayName]++
+	}
+	for _, sp := range tenant.ServicePrincipals {
+		sps[sp.AppID]++
+	}
+	for _, g := range tenant.Grants {
+		grants[g.ClientID+"/"+g.ResourceID+"/"+g.PrincipalID]++
+	}
+	for what, m := range map[string]map[string]int{"application": apps, "service principal": sps, "grant": grants} {
+		for k, n := range m {
+			if n > 1 {
+				t.Errorf("%d copies of the %s %s", n, what, k)
+			}
+		}
+	}
+	var injected, early atomic.Int32
+	for _, rec := range e.Emu.Server.RequestLog() {
+		if rec.Injected {
+			injected.Add(1)
+		}
+		if rec.EarlyRetry {
+			early.Add(1)
+			t.Errorf("request ignored a Retry-After: %s %s", rec.Method, rec.Path)
+		}
+	}
+	t.Logf("%d runs, %d requests, %d injected faults, %d early retries, virtual %s", runs, len(e.Emu.Server.RequestLog()),
+		injected.Load(), early.Load(), e.Clock.Now().Sub(Epoch))
+	if injected.Load() == 0 {
+		t.Error("no fault was injected: the soak tested nothing")
+	}
+}
+
+// cancelAfter cancels ctx when the emulator has logged n more requests.
+func cancelAfter(e *Env, n int) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	start := len(e.Emu.Server.RequestLog())
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(time.Millisecond):
+			}
+			if len(e.Emu.Server.RequestLog())-start >= n {
+				cancel()
+				return
+			}
+		}
+	}()
+	return ctx, func() { close(done); cancel() }
+}
+
+// TestInterruptedAppCreateConverges interrupts app create after each of
+// its requests (Ctrl-C cancels the context), re-runs it, and compares the
+// tenant with an uninterrupted run's.
+func TestInterruptedAppCreateConverges(t *testing.T) {
+	args := []string{"app", "create", "--name", "elevato - MS Teams integration", "--redirect-uri", "https://elevato.net/cb",
+		"--delegated", "User.Read,OnlineMeetings.ReadWrite", "--grant-consent", "-o", "json"}
+	ref := Start(t, Options{})
+	ref.MustRun(args...)
+	want := normalisedDump(t, ref)
+	total := len(ref.Emu.Server.RequestLog())
+	for n := 1; n < total; n++ {
+		e := Start(t, Options{})
+		ctx, stop := cancelAfter(e, n)
+		r := e.Run(ctx, args...)
+		stop()
+		if r.Code == 0 {
+			continue // finished before the interruption
+		}
+		if r.Code != 130 && !strings.Contains(r.Stderr, "cancelled") {
+			t.Errorf("interrupted after %d requests: exit %d\n%s", n, r.Code, r.Stderr)
+		}
+		e.MustRun(args...)
+		if got := normalisedDump(t, e); got != want {
+			t.Errorf("interrupted after %d requests, then re-run: the tenant differs from an uninterrupted run\n got: %s\nwant: %s", n, got, want)
+		}
+	}
+}
+
+// normalisedDump is the stable dump without the ids and times that
+// differ between runs.
+func normalisedDump(t *testing.T, e *Env) string {
+	t.Helper()
+	st, err := e.Emu.Server.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ten := st.HomeTenant()
+	var b strings.Builder
+	for _, a := range ten.Applications {
+		fmt.Fprintf(&b, "app %s uris=%v secrets=%d; ", a.DisplayName, a.WebRedirectURIs, len(a.PasswordCredentials))
+	}
+	fmt.Fprintf(&b, "sps=%d grants=%d", len(ten.ServicePrincipals), len(ten.Grants))
+	for _, g := range ten.Grants {
+		fmt.Fprintf(&b, " [%s %s]", g.ConsentType, g.Scope)
+	}
+	return b.String()
+}
