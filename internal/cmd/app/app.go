@@ -6,7 +6,13 @@ import (
 
 	"github.com/teamsctl/teamsctl/internal/cmd/app/access"
 	"github.com/teamsctl/teamsctl/internal/cmd/app/assign"
+	"github.com/teamsctl/teamsctl/internal/cmd/app/cert"
 	"github.com/teamsctl/teamsctl/internal/cmd/app/create"
+	deletecmd "github.com/teamsctl/teamsctl/internal/cmd/app/delete"
+	"github.com/teamsctl/teamsctl/internal/cmd/app/list"
+	"github.com/teamsctl/teamsctl/internal/cmd/app/redirect"
+	"github.com/teamsctl/teamsctl/internal/cmd/app/secret"
+	"github.com/teamsctl/teamsctl/internal/cmd/app/show"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 )
 
@@ -22,6 +28,8 @@ arguments accept an appId, an object id or a display name.`,
 		RunE: cmdutil.RunGroup,
 	}
 	cmd.AddCommand(create.NewCmdCreate(f, nil),
+		show.NewCmdShow(f, nil), list.NewCmdList(f, nil), deletecmd.NewCmdDelete(f, nil),
+		redirect.NewCmdRedirect(f), secret.NewCmdSecret(f), cert.NewCmdCert(f),
 		access.NewCmdAccess(f, nil),
 		assign.NewCmdAssign(f, nil), assign.NewCmdUnassign(f, nil), assign.NewCmdAssignments(f, nil))
 	return cmd
