@@ -26,6 +26,8 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/presets"
+	"github.com/teamsctl/teamsctl/internal/setup"
 )
 
 func main() {
@@ -44,6 +46,9 @@ func run(docsDir, manDir string) error {
 		return err
 	}
 	if err := writeExitCodes(filepath.Join(docsDir, "exit-codes.md")); err != nil {
+		return err
+	}
+	if err := writeVendorPages(filepath.Join(docsDir, "vendors")); err != nil {
 		return err
 	}
 	if manDir == "" {
@@ -93,4 +98,22 @@ func writeExitCodes(path string) error {
 		return err
 	}
 	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+// writeVendorPages writes docs/vendors: one page per preset (the vendor's
+// portal steps beside the teamsctl commands) and an index.
+func writeVendorPages(dir string) error {
+	all, err := presets.List()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, p := range all {
+		if err := os.WriteFile(filepath.Join(dir, p.Name+".md"), []byte(setup.VendorPage(p)), 0o644); err != nil {
+			return err
+		}
+	}
+	return os.WriteFile(filepath.Join(dir, "README.md"), []byte(setup.VendorIndex(all)), 0o644)
 }
