@@ -198,8 +198,11 @@ func (s *Server) SetInteractiveUser(upn string, mfa bool) error {
 // started from (the built-in Contoso tenant when it was restored from a
 // saved state). The signing key is kept, so tokens a client cached stay
 // verifiable.
-func (s *Server) Reset() error {
-	seed := s.seed
+func (s *Server) Reset() error { return s.ResetTo(s.seed) }
+
+// ResetTo replaces the state with seed (nil: the built-in Contoso) and
+// keeps the signing key, so tokens clients cached stay verifiable.
+func (s *Server) ResetTo(seed *Seed) error {
 	if seed == nil {
 		var err error
 		if seed, err = DefaultSeed(); err != nil {

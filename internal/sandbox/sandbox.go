@@ -222,8 +222,33 @@ func (sb *Sandbox) currentGeneration() string {
 	return string(raw)
 }
 
-// Reset deletes the sandbox state so the next Open starts from the seed.
-func Reset(ctx context.Context, dir string) error {
+// Reset starts the sandbox over from the built-in tenant or seedFile. The
+// token signing key survives, so sign-ins cached by teamsctl stay valid
+// (the seed's users keep their deterministic ids).
+func Reset(ctx context.Context, dir, seedFile string) error {
+	var seed *emulator.Seed
+	if seedFile != "" {
+		var err error
+		if seed, err = emulator.LoadSeed(seedFile); err != nil {
+			return err
+		}
+	}
+	sb, err := Open(ctx, dir, Options{SeedFile: seedFile})
+	if err != nil {
+		// A corrupt state file cannot give its key back: start afresh.
+		if err := removeState(ctx, dir); err != nil {
+			return err
+		}
+		_, err = Open(ctx, dir, Options{SeedFile: seedFile})
+		return err
+	}
+	return sb.Do(ctx, func(s *emulator.Server) error {
+		s.SetFaults(emulator.FaultOptions{})
+		return s.ResetTo(seed)
+	})
+}
+
+func removeState(ctx context.Context, dir string) error {
 	sb := &Sandbox{dir: dir}
 	return sb.withFileLock(ctx, func() error {
 		for _, name := range []string{stateFile, genFile} {

@@ -79,7 +79,7 @@ func TestResetStartsFromTheSeed(t *testing.T) {
 	ctx := context.Background()
 	sb, _ := Open(ctx, dir, Options{})
 	_ = sb.Do(ctx, rename("changed"))
-	if err := Reset(ctx, dir); err != nil {
+	if err := Reset(ctx, dir, ""); err != nil {
 		t.Fatal(err)
 	}
 	sb, _ = Open(ctx, dir, Options{})
@@ -96,6 +96,12 @@ func TestCorruptStateSaysHowToRecover(t *testing.T) {
 	_, err := Open(context.Background(), dir, Options{})
 	if err == nil || !strings.Contains(err.Error(), "teamsctl sandbox reset") {
 		t.Fatalf("err = %v, want a hint to reset", err)
+	}
+	if err := Reset(context.Background(), dir, ""); err != nil {
+		t.Fatalf("reset of a corrupt sandbox: %v", err)
+	}
+	if _, err := Open(context.Background(), dir, Options{}); err != nil {
+		t.Fatalf("after reset: %v", err)
 	}
 }
 
@@ -118,5 +124,25 @@ func TestTransportServesSandboxHostsOnly(t *testing.T) {
 
 	if _, err := client.Get("https://graph.microsoft.com/v1.0/me"); err == nil || !strings.Contains(err.Error(), "refusing") {
 		t.Fatalf("err = %v, want the real Graph host refused", err)
+	}
+}
+
+func TestResetKeepsTheSigningKey(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	key := func() string {
+		sb, err := Open(ctx, dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := sb.Server.Snapshot()
+		return st.SigningKey
+	}
+	before := key()
+	if err := Reset(ctx, dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	if key() != before {
+		t.Fatal("reset replaced the signing key: cached sandbox sign-ins would stop working")
 	}
 }

@@ -35,7 +35,8 @@ func NewCmdReset(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 		Use:   "reset",
 		Short: "Start the sandbox tenant over from its seed",
 		Long: `Throw away everything done in the sandbox tenant (apps, consent, sign-ins,
-meetings) and start again from the built-in Contoso fixture or --seed.`,
+meetings, faults) and start again from the built-in Contoso fixture or --seed.
+Your sandbox sign-in stays valid.`,
 		Example: `  teamsctl sandbox reset
   teamsctl sandbox reset --seed ./hardened-tenant.yaml`,
 		Args: cmdutil.NoArgs,
@@ -56,10 +57,10 @@ func resetRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	dir := sandbox.Dir(cfg.Dir())
-	if err := sandbox.Reset(ctx, dir); err != nil {
+	if err := sandbox.Reset(ctx, dir, opts.SeedFile); err != nil {
 		return err
 	}
-	sb, err := sandbox.Open(ctx, dir, sandbox.Options{SeedFile: opts.SeedFile})
+	sb, err := sandbox.Open(ctx, dir, sandbox.Options{})
 	if err != nil {
 		return err
 	}
