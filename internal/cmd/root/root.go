@@ -15,6 +15,7 @@ import (
 	consentcmd "github.com/teamsctl/teamsctl/internal/cmd/consent"
 	doctorcmd "github.com/teamsctl/teamsctl/internal/cmd/doctor"
 	meetingcmd "github.com/teamsctl/teamsctl/internal/cmd/meeting"
+	presetscmd "github.com/teamsctl/teamsctl/internal/cmd/presets"
 	sandboxcmd "github.com/teamsctl/teamsctl/internal/cmd/sandbox"
 	setupcmd "github.com/teamsctl/teamsctl/internal/cmd/setup"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
@@ -72,9 +73,9 @@ Run 'teamsctl help exit-codes' for the exit codes scripts can rely on.`,
 	addGlobalFlags(cmd)
 
 	addToGroup(cmd, GroupAuth, login.NewCmdLogin(f, nil), logout.NewCmdLogout(f, nil), whoami.NewCmdWhoami(f, nil))
-	addToGroup(cmd, GroupDiagnose, doctorcmd.NewCmdDoctor(f, nil), meetingcmd.NewCmdMeeting(f))
 	addToGroup(cmd, GroupSetup, setupcmd.NewCmdSetup(f, nil))
-	addToGroup(cmd, GroupSetup, appcmd.NewCmdApp(f), consentcmd.NewCmdConsent(f))
+	addToGroup(cmd, GroupSetup, appcmd.NewCmdApp(f), consentcmd.NewCmdConsent(f), presetscmd.NewCmdPresets(f))
+	addToGroup(cmd, GroupDiagnose, doctorcmd.NewCmdDoctor(f, nil), meetingcmd.NewCmdMeeting(f))
 	addToGroup(cmd, GroupSandbox, sandboxcmd.NewCmdSandbox(f))
 	addToGroup(cmd, GroupConfig, configcmd.NewCmdConfig(f))
 	cmd.AddCommand(newHelpTopicExitCodes())
