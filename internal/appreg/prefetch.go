@@ -28,6 +28,10 @@ type Reads struct {
 	roles   func() ([]graph.DirectoryRole, error)
 	policy  func() (*graph.AppManagementPolicy, error)
 
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
 	mu      sync.Mutex
 	byName  map[string]func() ([]graph.Application, error)
 	newApps map[string]bool // appIds created in this run
@@ -47,9 +51,11 @@ type Prefetch struct {
 	Policy bool
 }
 
-// NewReads wraps g; the memoized reads run with ctx.
+// NewReads wraps g; the memoized reads run with ctx. Close it when the
+// command ends: a prefetched read nobody needed is cancelled then.
 func NewReads(ctx context.Context, g graph.Client) *Reads {
-	r := &Reads{Client: g, byName: map[string]func() ([]graph.Application, error){},
+	ctx, cancel := context.WithCancel(ctx)
+	r := &Reads{Client: g, ctx: ctx, cancel: cancel, byName: map[string]func() ([]graph.Application, error){},
 		newApps: map[string]bool{}, newSPs: map[string]bool{}}
 	r.graphSP = sync.OnceValues(func() (*graph.ServicePrincipal, error) {
 		return g.ServicePrincipalByAppID(ctx, graph.MicrosoftGraphAppID)
@@ -61,24 +67,32 @@ func NewReads(ctx context.Context, g graph.Client) *Reads {
 
 // Start sends the reads p asks for, concurrently, without waiting: the
 // calls that need them wait for their answers.
-func (r *Reads) Start(ctx context.Context, p Prefetch) {
+func (r *Reads) Start(p Prefetch) {
+	ctx := r.ctx
 	if p.Name != "" {
 		name := p.Name
 		f := sync.OnceValues(func() ([]graph.Application, error) { return r.Client.ApplicationsByName(ctx, name) })
 		r.mu.Lock()
 		r.byName[name] = f
 		r.mu.Unlock()
-		go f()
+		r.wg.Go(func() { _, _ = f() })
 	}
 	if p.GraphSP {
-		go r.graphSP()
+		r.wg.Go(func() { _, _ = r.graphSP() })
 	}
 	if p.Roles {
-		go r.roles()
+		r.wg.Go(func() { _, _ = r.roles() })
 	}
 	if p.Policy {
-		go r.policy()
+		r.wg.Go(func() { _, _ = r.policy() })
 	}
+}
+
+// Close cancels the prefetched reads nobody waited for and waits for
+// them, so no request outlives the command.
+func (r *Reads) Close() {
+	r.cancel()
+	r.wg.Wait()
 }
 
 // ApplicationsByName answers the prefetched lookup once, then asks Graph.

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 	"time"
 
 	"github.com/teamsctl/teamsctl/internal/graph"
@@ -28,6 +29,10 @@ type Waiter struct {
 	// Retryable decides which errors are worth waiting for; nil means
 	// graph.IsReplicationError.
 	Retryable func(error) bool
+
+	// progressMu serialises Progress: independent writes wait
+	// concurrently (app create's service principal and secret).
+	progressMu sync.Mutex
 }
 
 // Default returns a Waiter with the default retry policy: backoff from 1 s
@@ -64,7 +69,9 @@ func (w *Waiter) Do(ctx context.Context, what string, fn func(ctx context.Contex
 			return &TimeoutError{What: what, Waited: waited, Err: err}
 		}
 		if w.Progress != nil {
+			w.progressMu.Lock()
 			w.Progress(fmt.Sprintf("Waiting for Entra to replicate (%s): retrying in %s", what, wait.Round(time.Second)))
+			w.progressMu.Unlock()
 		}
 		sleep := w.Policy.Sleep
 		if sleep == nil {

@@ -154,7 +154,8 @@ func createRun(ctx context.Context, opts *Options) error {
 	}
 	// The independent reads go out together: one round trip (issue 10).
 	reads := appreg.NewReads(ctx, g)
-	reads.Start(ctx, appreg.Prefetch{Name: cmpName(opts), Roles: opts.GrantConsent, Policy: opts.Secret && !opts.DryRun,
+	defer reads.Close()
+	reads.Start(appreg.Prefetch{Name: cmpName(opts), Roles: opts.GrantConsent, Policy: opts.Secret && !opts.DryRun,
 		GraphSP: opts.GrantConsent || len(opts.Delegated)+len(opts.Application) > 0})
 	g = reads
 	org, err := g.Organization(ctx)
