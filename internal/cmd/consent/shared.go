@@ -6,6 +6,8 @@ import (
 
 	"github.com/teamsctl/teamsctl/internal/cmd/consent/grant"
 	"github.com/teamsctl/teamsctl/internal/cmd/consent/revoke"
+	"github.com/teamsctl/teamsctl/internal/cmd/consent/show"
+	urlcmd "github.com/teamsctl/teamsctl/internal/cmd/consent/url"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 )
 
@@ -20,6 +22,7 @@ and for a vendor's multi-tenant appId, whose enterprise app is created first.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: cmdutil.RunGroup,
 	}
-	cmd.AddCommand(grant.NewCmdGrant(f, nil), revoke.NewCmdRevoke(f, nil))
+	cmd.AddCommand(grant.NewCmdGrant(f, nil), revoke.NewCmdRevoke(f, nil),
+		show.NewCmdShow(f, nil), urlcmd.NewCmdURL(f, nil))
 	return cmd
 }

@@ -138,7 +138,7 @@ func grantRun(ctx context.Context, opts *Options) error {
 			return cmdutil.FlagErrorWithHint(fmt.Errorf("%s is not an app of this tenant, so teamsctl cannot read what it requires; give the permissions to grant", t.AppID),
 				"Add --delegated with the scopes the vendor documents, e.g. --delegated User.Read,OnlineMeetings.ReadWrite.")
 		}
-		delNames, appNames = required(t.Registration, cat)
+		delNames, appNames = consent.Required(t.Registration, cat)
 		if len(delNames)+len(appNames) == 0 {
 			return fmt.Errorf("%s requires no permissions of %s; give --delegated or --application", t.Name, cat.DisplayName)
 		}
@@ -224,25 +224,6 @@ func consentLink(opts *Options, tenant, appID string, scopes []string) string {
 	}
 	return consent.AdminConsentURL(consent.URLRequest{LoginURL: ep.LoginURL, Tenant: tenant, ClientID: appID,
 		Scopes: scopes, Resource: ep.GraphResource})
-}
-
-// required lists what a registration requires of the catalog's API.
-func required(app *graph.Application, cat *permissions.Catalog) (del, roles []string) {
-	for _, r := range app.RequiredResourceAccess {
-		if !strings.EqualFold(r.ResourceAppID, cat.ResourceAppID) {
-			continue
-		}
-		for _, a := range r.ResourceAccess {
-			if a.Type == graph.PermissionTypeRole {
-				if p, ok := cat.ByID(permissions.Application, a.ID); ok {
-					roles = append(roles, p.Value)
-				}
-			} else if p, ok := cat.ByID(permissions.Delegated, a.ID); ok {
-				del = append(del, p.Value)
-			}
-		}
-	}
-	return del, roles
 }
 
 func values(ps []permissions.Permission) []string {

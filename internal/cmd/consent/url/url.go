@@ -1,0 +1,132 @@
+// Package url implements `teamsctl consent url`.
+package url
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/appreg"
+	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
+	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/consent"
+	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/permissions"
+	"github.com/teamsctl/teamsctl/internal/ui"
+)
+
+// Options are the inputs of consent url.
+type Options struct {
+	shared.Deps
+	App         string
+	Delegated   []string
+	RedirectURI string
+}
+
+// Result is the admin-consent link.
+type Result struct {
+	URL         string `json:"url"`
+	AppID       string `json:"appId"`
+	DisplayName string `json:"displayName"`
+	TenantID    string `json:"tenantId"`
+	// Scopes are the delegated permissions the link asks for; empty means
+	// everything the app's registration requires (the v1 form).
+	Scopes      []string `json:"scopes"`
+	RedirectURI string   `json:"redirectUri,omitempty"`
+}
+
+// NewCmdURL builds the command; runF replaces the run step in tests.
+func NewCmdURL(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{Deps: shared.FromFactory(f)}
+	var delegated []string
+	cmd := &cobra.Command{
+		Use:   "url APP",
+		Short: "Print the admin-consent link to hand to an administrator",
+		Long: `Print the link an administrator opens to consent for this tenant, for when
+the one running teamsctl may not consent (see the roles 'consent grant'
+names). The link is for the current cloud and the signed-in tenant.
+
+With --delegated the link asks for exactly those Microsoft Graph
+permissions (the v2.0 admin-consent endpoint); without it, for everything
+the app's registration requires (the v1 form). APP is an app of this tenant
+(name, appId or object id) or a vendor's appId. Entra returns the admin to
+--redirect-uri, which must be registered on the app.`,
+		Example: `  teamsctl consent url "elevato - MS Teams integration"
+  teamsctl consent url c0ec60b5-60a8-4768-8053-870f11315492 --delegated User.Read,OnlineMeetings.ReadWrite`,
+		Args: cmdutil.ExactArgs("APP"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.App = args[0]
+			var err error
+			if opts.Delegated, err = permissions.ParseLists(delegated); err != nil {
+				return cmdutil.FlagErrorf("--delegated: %v", err)
+			}
+			if opts.RedirectURI != "" {
+				if err := appreg.ValidateRedirectURI(opts.RedirectURI, appreg.PlatformWeb); err != nil {
+					return cmdutil.FlagErrorf("--redirect-uri: %v", err)
+				}
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return urlRun(cmd.Context(), opts)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringArrayVar(&delegated, "delegated", nil, "Ask for exactly these delegated permissions, comma or space separated")
+	fs.StringVar(&opts.RedirectURI, "redirect-uri", "", "Where Entra sends the administrator afterwards (registered on the app)")
+	return cmd
+}
+
+func urlRun(ctx context.Context, opts *Options) error {
+	ep, err := opts.Endpoints()
+	if err != nil {
+		return err
+	}
+	g, err := opts.Graph(ctx, shared.ReadScopes...)
+	if err != nil {
+		return err
+	}
+	org, err := g.Organization(ctx)
+	if err != nil {
+		return err
+	}
+	t, err := shared.ResolveTarget(ctx, g, opts.App)
+	if err != nil {
+		return err
+	}
+	res := &Result{AppID: t.AppID, DisplayName: t.Name, TenantID: org.ID, Scopes: []string{}, RedirectURI: opts.RedirectURI}
+	if len(opts.Delegated) > 0 {
+		cat, err := opts.Permissions(g, org.ID).Load(ctx, graph.MicrosoftGraphAppID)
+		if err != nil {
+			return err
+		}
+		del, err := cat.Resolve(permissions.Delegated, opts.Delegated)
+		if err != nil {
+			return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
+		}
+		for _, p := range del {
+			res.Scopes = append(res.Scopes, p.Value)
+		}
+	}
+	if opts.RedirectURI != "" && t.Registration != nil && !registered(t.Registration, opts.RedirectURI) {
+		opts.Warn(fmt.Sprintf("%s is not a redirect URI of %s; Entra will refuse to send the administrator back to it", opts.RedirectURI, t.Name))
+	}
+	res.URL = consent.AdminConsentURL(consent.URLRequest{LoginURL: ep.LoginURL, Tenant: org.ID, ClientID: t.AppID,
+		Scopes: res.Scopes, Resource: ep.GraphResource, RedirectURI: opts.RedirectURI})
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, _ *ui.Styles) error {
+		_, err := fmt.Fprintln(w, res.URL)
+		return err
+	})
+}
+
+func registered(app *graph.Application, uri string) bool {
+	for _, p := range appreg.Platforms {
+		if slices.Contains(appreg.RedirectURIs(app, p), uri) {
+			return true
+		}
+	}
+	return false
+}
