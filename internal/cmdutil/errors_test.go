@@ -20,6 +20,7 @@ func TestExitCode(t *testing.T) {
 		{"wrapped flag error", fmt.Errorf("parsing: %w", FlagErrorf("bad")), 2},
 		{"auth required", &AuthRequiredError{Scopes: []string{"User.Read"}}, 4},
 		{"auth required with hint", WithHint(&AuthRequiredError{}, "sign in"), 4},
+		{"admin required", &AdminRequiredError{Err: errors.New("ask an administrator")}, 5},
 		{"check failed", &CheckFailedError{Failed: []string{"consent"}}, 6},
 		{"cancel", &CancelError{}, 130},
 		{"context cancelled", fmt.Errorf("calling Graph: %w", context.Canceled), 130},
@@ -36,7 +37,7 @@ func TestExitCode(t *testing.T) {
 
 func TestExitCodesAreSortedAndUnique(t *testing.T) {
 	docs := ExitCodes()
-	want := []int{0, 1, 2, 4, 6, 130}
+	want := []int{0, 1, 2, 4, 5, 6, 130}
 	if len(docs) != len(want) {
 		t.Fatalf("got %d codes, want %d", len(docs), len(want))
 	}
