@@ -52,3 +52,15 @@ func RunGroup(cmd *cobra.Command, args []string) error {
 	}
 	return FlagErrorWithHint(err, fmt.Sprintf("Run '%s --help' to see its commands.", cmd.CommandPath()))
 }
+
+// MinimumArgs requires at least the named positional arguments, e.g.
+// MinimumArgs("APP", "URI...") where the last one may repeat. The usage
+// error names what is missing.
+func MinimumArgs(names ...string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < len(names) {
+			return ExactArgs(names...)(cmd, args)
+		}
+		return nil
+	}
+}

@@ -80,3 +80,12 @@ func Execute(cmd *cobra.Command, argLine string) error {
 	_, err := cmd.ExecuteC()
 	return err
 }
+
+// WantUsageError fails the test unless err is a usage error (exit code 2)
+// whose message contains want.
+func WantUsageError(t *testing.T, err error, want string) {
+	t.Helper()
+	if code := cmdutil.ExitCode(err); code != cmdutil.ExitUsage || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v (exit %d), want a usage error containing %q", err, code, want)
+	}
+}

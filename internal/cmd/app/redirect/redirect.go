@@ -61,7 +61,7 @@ func NewCmdRedirect(f *cmdutil.Factory) *cobra.Command {
 // NewCmdAction builds one redirect command; runF replaces the run step in tests.
 func NewCmdAction(f *cmdutil.Factory, action string, runF func(*Options) error) *cobra.Command {
 	opts := &Options{Deps: shared.FromFactory(f), Action: action}
-	cmd := &cobra.Command{Args: cobra.MinimumNArgs(2)}
+	cmd := &cobra.Command{Args: cmdutil.MinimumArgs("APP", "URI...")}
 	switch action {
 	case ActionAdd:
 		cmd.Use = "add APP URI..."
