@@ -16,7 +16,6 @@ import (
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 	"github.com/teamsctl/teamsctl/internal/permissions"
-	"github.com/teamsctl/teamsctl/internal/presets"
 	"github.com/teamsctl/teamsctl/internal/setup"
 )
 
@@ -35,15 +34,12 @@ type Options struct {
 	Deps   shared.Deps
 
 	Expectations doctor.Expectations
-	// Preset, PresetFile and Instance fill the expectations the flags
-	// leave empty.
-	Preset     string
-	PresetFile string
-	Instance   string
-	Users      []string
-	Fix        bool
-	Yes        bool
-	Strict     bool
+	// Preset fills the expectations the flags leave empty.
+	Preset cmdutil.PresetFlags
+	Users  []string
+	Fix    bool
+	Yes    bool
+	Strict bool
 }
 
 // NewCmdDoctor builds the command; runF replaces the run step in tests.
@@ -135,9 +131,7 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 	fs.StringArrayVar(&scopes, "scopes", nil, "Delegated Microsoft Graph permissions the integration needs, comma or space separated")
 	fs.StringArrayVar(&application, "application", nil, "Application Microsoft Graph permissions the integration needs")
 	fs.StringArrayVar(&opts.Expectations.RedirectURIs, "redirect-uri", nil, "Web redirect URI the vendor needs (repeatable)")
-	fs.StringVar(&opts.Preset, "preset", "", "Expect what this vendor preset needs (flags given explicitly win)")
-	fs.StringVar(&opts.PresetFile, "preset-file", "", "Expect what the preset in this file needs")
-	fs.StringVar(&opts.Instance, "instance", "", "Your vendor instance URL, filling {instance} in the preset's redirect URIs")
+	cmdutil.AddPresetFlags(cmd, &opts.Preset, "the expectations", true)
 	fs.BoolVar(&opts.Fix, "fix", false, "Apply the safe fixes (this app and users only) after confirmation, then check again")
 	fs.BoolVar(&opts.Yes, "yes", false, "Confirm --fix without asking (needed when not in a terminal)")
 	fs.BoolVar(&opts.Strict, "strict", false, "Treat warnings as failures (exit 6)")
@@ -231,26 +225,19 @@ func fix(ctx context.Context, opts *Options, do doctor.Options, report *doctor.R
 // applyPreset fills the expectations the flags left empty from --preset
 // or --preset-file.
 func applyPreset(opts *Options) error {
-	if opts.Preset == "" && opts.PresetFile == "" {
-		if opts.Instance != "" {
-			return cmdutil.FlagErrorf("--instance needs --preset or --preset-file")
-		}
-		return nil
+	pre, err := opts.Preset.Load()
+	if err != nil || pre == nil {
+		return err
 	}
-	pre, err := presets.Lookup(opts.Preset, opts.PresetFile)
-	if err != nil {
-		return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
+	if _, err := opts.Preset.RedirectURIs(pre); err != nil {
+		return err
 	}
-	if _, err := pre.RedirectURIsFor(opts.Instance); err != nil {
-		return cmdutil.FlagErrorf("%v", err)
-	}
-	want := setup.Expectations(pre, opts.Instance)
+	want := setup.Expectations(pre, opts.Preset.Instance)
 	e := &opts.Expectations
 	if e.App == "" {
-		e.App = cmpOr(want.App, pre.AppName)
-	}
-	if e.App == "" {
-		return cmdutil.FlagErrorf("preset %s has no appId: give the APP (the vendor's appId)", pre.Name)
+		if e.App, err = cmdutil.PresetApp(pre); err != nil {
+			return err
+		}
 	}
 	if len(e.DelegatedScopes)+len(e.ApplicationRoles) == 0 {
 		e.DelegatedScopes, e.ApplicationRoles = want.DelegatedScopes, want.ApplicationRoles
@@ -265,11 +252,4 @@ func applyPreset(opts *Options) error {
 		e.MeetingKind = want.MeetingKind
 	}
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -126,21 +126,6 @@ must finish; 6 set up, but doctor or the meeting test still fails.`,
 	return cmd
 }
 
-// LoadPreset returns the built-in preset name, or the preset in file.
-func LoadPreset(name, file string) (*presets.Preset, error) {
-	var p *presets.Preset
-	var err error
-	if file != "" {
-		p, err = presets.Load(file)
-	} else {
-		p, err = presets.Get(name)
-	}
-	if err != nil {
-		return nil, usage(err)
-	}
-	return p, nil
-}
-
 // usage makes a bad preset or flag value exit 2 with its own hint.
 func usage(err error) error {
 	var fe *cmdutil.FlagError
@@ -152,7 +137,7 @@ func usage(err error) error {
 
 // Run runs the setup pipeline and prints the result.
 func Run(ctx context.Context, opts *Options) error {
-	pre, err := LoadPreset(opts.Vendor, opts.PresetFile)
+	pre, err := (&cmdutil.PresetFlags{Name: opts.Vendor, File: opts.PresetFile}).Load()
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/consent"
 	"github.com/teamsctl/teamsctl/internal/permissions"
+	"github.com/teamsctl/teamsctl/internal/presets"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
@@ -41,6 +42,8 @@ type Options struct {
 	DryRun        bool
 	Prune         bool
 	Timeout       time.Duration
+	// Preset fills what the flags leave out.
+	Preset cmdutil.PresetFlags
 }
 
 // NewCmdCreate builds the command; runF replaces the run step in tests.
@@ -66,17 +69,29 @@ replicates it (up to --replication-timeout), with progress on stderr.
 
 The secret value is printed once, or written to --secret-file (mode 0600).
 --handoff writes what the vendor needs (tenant id, client id, redirect URIs,
-secret, consent status) as JSON, or as a .env file by extension.`,
+secret, consent status) as JSON, or as a .env file by extension.
+
+--preset (a customer-registered vendor preset, 'teamsctl presets list') or
+--preset-file fills the name, redirect URIs (on --instance) and platform,
+the permissions, and the secret (name, lifetime) from the preset. Flags
+given explicitly win: --delegated or --application replace both preset
+lists, --redirect-uri replaces its URIs, --secret=false adds no secret.`,
 		Example: `  # elevato: single-tenant app, Web redirect URI, delegated permissions, secret, consent
   teamsctl app create --name "elevato - MS Teams integration" \
     --redirect-uri https://elevato.net/Integrations/BusinessIntegration/Microsoft/OAuth2.aspx \
     --delegated User.Read,OnlineMeetings.ReadWrite --secret --secret-expires 180d \
     --grant-consent --handoff elevato.env
 
+  # the same from the elevato preset, on your instance
+  teamsctl app create --preset elevato --instance https://acme.elevato.net --grant-consent --handoff elevato.env
+
   # see what would be done
   teamsctl app create --name "elevato - MS Teams integration" --delegated Calendars.ReadWrite --dry-run`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := applyPreset(cmd, opts, &delegated, &application); err != nil {
+				return err
+			}
 			if strings.TrimSpace(opts.Name) == "" && opts.AppID == "" {
 				return cmdutil.FlagErrorf("--name is required")
 			}
@@ -144,7 +159,55 @@ secret, consent status) as JSON, or as a .env file by extension.`,
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
 	fs.BoolVar(&opts.Prune, "prune", false, "Remove redirect URIs and Graph permissions not given here")
 	fs.DurationVar(&opts.Timeout, "replication-timeout", 0, "How long to wait for Entra to replicate new objects (default 2m)")
+	cmdutil.AddPresetFlags(cmd, &opts.Preset, "name, redirect URIs, platform, permissions and secret", true)
 	return cmd
+}
+
+// applyPreset fills what the flags left out from --preset or
+// --preset-file; flags given explicitly win.
+func applyPreset(cmd *cobra.Command, opts *Options, delegated, application *[]string) error {
+	pre, err := opts.Preset.Load()
+	if err != nil || pre == nil {
+		return err
+	}
+	if pre.Shape != presets.CustomerRegistered {
+		return cmdutil.FlagErrorWithHint(fmt.Errorf("preset %s is %s: the vendor registers the app, there is nothing to create here", pre.Name, pre.Shape),
+			fmt.Sprintf("Run 'teamsctl setup %s', or 'teamsctl consent grant --preset %s'.", pre.Name, pre.Name))
+	}
+	changed := cmd.Flags().Changed
+	if opts.Name == "" && opts.AppID == "" {
+		opts.Name = cmpOr(pre.AppName, pre.Vendor)
+	}
+	if !changed("redirect-uri") {
+		if opts.RedirectURIs, err = opts.Preset.RedirectURIs(pre); err != nil {
+			return err
+		}
+	}
+	if !changed("platform") && pre.Platform != "" {
+		opts.Platform = pre.Platform
+	}
+	if len(*delegated)+len(*application) == 0 {
+		*delegated, *application = pre.Delegated, pre.Application
+	}
+	if sec := pre.Secret; sec != nil && sec.Required {
+		if !changed("secret") {
+			opts.Secret = true
+		}
+		if !changed("secret-name") && sec.Name != "" {
+			opts.SecretName = sec.Name
+		}
+		if !changed("secret-expires") && sec.Expires != "" {
+			opts.SecretExpires = sec.Expires
+		}
+	}
+	return nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func createRun(ctx context.Context, opts *Options) error {
