@@ -29,6 +29,8 @@ type Options struct {
 	Resource    string
 	User        string
 	DryRun      bool
+	// Preset fills APP and the permissions the flags leave out.
+	Preset cmdutil.PresetFlags
 }
 
 // Result is what consent grant did.
@@ -48,7 +50,7 @@ func NewCmdGrant(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{Deps: shared.FromFactory(f)}
 	var delegated, application []string
 	cmd := &cobra.Command{
-		Use:   "grant APP",
+		Use:   "grant [APP]",
 		Short: "Grant admin consent, merging into existing grants",
 		Long: `Grant consent for APP: an app of this tenant (name, appId or object id) or a
 vendor's multi-tenant appId. A missing enterprise app (service principal) is
@@ -60,14 +62,31 @@ only when none exists. Application permissions are assigned only where
 missing. Nothing that was granted before is removed.
 
 Without --delegated or --application, an app of this tenant is granted what
-its registration requires; a vendor's app needs the permissions given.`,
+its registration requires; a vendor's app needs the permissions given.
+
+--preset (a vendor preset, 'teamsctl presets list') or --preset-file fills
+the permissions, and APP: the vendor's appId, or the name of the app
+registered for a customer-registered preset. Flags given explicitly win:
+APP, and --delegated or --application (which replace both preset lists).`,
 		Example: `  # eRecruiter (vendor-hosted)
   teamsctl consent grant 11111111-2222-3333-4444-555555555555 --delegated User.Read,OnlineMeetings.ReadWrite,offline_access
   # an app registered here: everything its registration requires
-  teamsctl consent grant "elevato - MS Teams integration"`,
-		Args: cmdutil.ExactArgs("APP"),
+  teamsctl consent grant "elevato - MS Teams integration"
+  # EBMS (vendor-hosted): its appId and permissions from the preset
+  teamsctl consent grant --preset ebms`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && (opts.Preset.Name != "" || opts.Preset.File != "") {
+				return nil // APP from the preset
+			}
+			return cmdutil.ExactArgs("APP")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.App = args[0]
+			if len(args) == 1 {
+				opts.App = args[0]
+			}
+			if err := applyPreset(opts, &delegated, &application); err != nil {
+				return err
+			}
 			var err error
 			if opts.Delegated, err = permissions.ParseLists(delegated); err != nil {
 				return cmdutil.FlagErrorf("--delegated: %v", err)
@@ -95,7 +114,26 @@ its registration requires; a vendor's app needs the permissions given.`,
 	fs.StringVar(&opts.Resource, "resource", "", "The API whose permissions are granted: graph (default) or its appId")
 	fs.StringVar(&opts.User, "user", "", "Grant delegated permissions for this user (UPN) only")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
+	cmdutil.AddPresetFlags(cmd, &opts.Preset, "APP and the permissions", false)
 	return cmd
+}
+
+// applyPreset fills APP and the permissions the flags left out from
+// --preset or --preset-file.
+func applyPreset(opts *Options, delegated, application *[]string) error {
+	pre, err := opts.Preset.Load()
+	if err != nil || pre == nil {
+		return err
+	}
+	if opts.App == "" {
+		if opts.App, err = cmdutil.PresetApp(pre); err != nil {
+			return err
+		}
+	}
+	if len(*delegated)+len(*application) == 0 {
+		*delegated, *application = pre.Delegated, pre.Application
+	}
+	return nil
 }
 
 func resourceAppID(r string) string {
