@@ -43,36 +43,63 @@ type Definition struct {
 	Needs []string
 	// AutoFix says what --fix does, if anything.
 	AutoFix string
+	// Statuses are every status the check can report, in the order pass,
+	// warn, fail, skip, info. The end-to-end matrix in
+	// cmd/teamsctl/doctor_matrix_test.go triggers each of them; a status
+	// left out is unreachable by design, and the comment on the catalog
+	// entry says why.
+	Statuses []Status
 }
+
+func statuses(s ...Status) []Status { return s }
 
 // Catalog lists every check in report order (docs/doctor.md's table is
 // generated from it).
 func Catalog() []Definition {
 	return []Definition{
-		{IDUserConsent, GroupTenant, "User consent setting allows what the app needs", []string{readAuthzPolicy.name, readGraphSP.name}, ""},
-		{IDConsentWorkflow, GroupTenant, "Admin consent workflow", []string{readConsentPolicy.name}, ""},
-		{IDAppRegistration, GroupTenant, "Who may register applications", []string{readAuthzPolicy.name}, ""},
-		{IDSecretPolicy, GroupTenant, "App management policy allows the client secret", []string{readAppPolicy.name}, ""},
-		{IDAppExists, GroupApp, "App registration exists in this tenant", []string{readApp.name}, ""},
-		{IDAppAudience, GroupApp, "Sign-in audience", []string{readApp.name}, ""},
-		{IDAppRedirectURIs, GroupApp, "Redirect URIs present, exact and https", []string{readApp.name}, "adds the missing redirect URIs"},
-		{IDAppPermissions, GroupApp, "Required permissions configured", []string{readApp.name, readGraphSP.name}, "adds the missing permissions"},
-		{IDAppCredentials, GroupApp, "Client secrets and certificates valid", []string{readApp.name}, ""},
-		{IDAppPublicClient, GroupApp, "Public client flows", []string{readApp.name}, ""},
-		{IDSPExists, GroupEnterpriseApp, "Enterprise app exists", []string{readSP.name}, "creates it with the consent (grant)"},
-		{IDSPEnabled, GroupEnterpriseApp, "Enabled for users to sign in", []string{readSP.name}, "enables sign-in"},
-		{IDSPAssignment, GroupEnterpriseApp, "Assignment required, and who is assigned", []string{readSP.name, readAssignments.name}, ""},
-		{IDSPConsent, GroupEnterpriseApp, "Admin consent covers the required delegated permissions", []string{readSP.name, readGrants.name, readGraphSP.name}, "grants the missing permissions for this app"},
-		{IDSPAppPermissions, GroupEnterpriseApp, "Application permissions granted", []string{readSP.name, readAppRoles.name}, "assigns the missing application permissions"},
-		{IDUserAccount, GroupUser, "User exists and is enabled", []string{readUser.name}, ""},
-		{IDUserAssignment, GroupUser, "User assigned to the app (directly or through a group)", []string{readSP.name, readMemberships.name, readAssignments.name}, "assigns the user"},
-		{IDUserToken, GroupUser, "User can get a token without admin help", []string{readGrants.name, readAuthzPolicy.name, readGraphSP.name}, "grants the missing permissions for this app"},
-		{IDUserTeamsLicence, GroupUser, "Microsoft Teams licence", []string{readLicences.name}, ""},
-		{IDUserMailbox, GroupUser, "Exchange Online mailbox licence", []string{readLicences.name}, ""},
-		{IDUserCA, GroupUser, "Conditional Access policies for this user and app", []string{evaluateCA.name + " or " + readCA.name}, ""},
-		{IDUserSignIns, GroupUser, "Recent failed sign-ins to this app", []string{readSignIns.name}, ""},
-		{IDTeamsAccessPolicy, GroupTeams, "Teams application access policy (app-only meetings)", nil, ""},
-		{IDTeamsMeetingPolicy, GroupTeams, "Meeting policy: lobby and anonymous join", nil, ""},
+		// never warn: either the users or an admin can consent, or nobody can.
+		{IDUserConsent, GroupTenant, "User consent setting allows what the app needs", []string{readAuthzPolicy.name, readGraphSP.name}, "", statuses(Pass, Fail, Skip, Info)},
+		// never fail: without the workflow users can still be helped by an admin.
+		{IDConsentWorkflow, GroupTenant, "Admin consent workflow", []string{readConsentPolicy.name}, "", statuses(Pass, Warn, Skip)},
+		// only ever informs: who may register apps is deliberate tenant policy, not a fault.
+		{IDAppRegistration, GroupTenant, "Who may register applications", []string{readAuthzPolicy.name}, "", statuses(Skip, Info)},
+		// never warn: a lifetime cap is information (info), a block is a failure.
+		{IDSecretPolicy, GroupTenant, "App management policy allows the client secret", []string{readAppPolicy.name}, "", statuses(Pass, Fail, Skip, Info)},
+		// never warn; info for a vendor-hosted app registered elsewhere.
+		{IDAppExists, GroupApp, "App registration exists in this tenant", []string{readApp.name}, "", statuses(Pass, Fail, Skip, Info)},
+		// never warn or fail: a wider audience still works.
+		{IDAppAudience, GroupApp, "Sign-in audience", []string{readApp.name}, "", statuses(Pass, Skip, Info)},
+		{IDAppRedirectURIs, GroupApp, "Redirect URIs present, exact and https", []string{readApp.name}, "adds the missing redirect URIs", statuses(Pass, Warn, Fail, Skip, Info)},
+		// never warn: a permission is requested or not.
+		{IDAppPermissions, GroupApp, "Required permissions configured", []string{readApp.name, readGraphSP.name}, "adds the missing permissions", statuses(Pass, Fail, Skip, Info)},
+		{IDAppCredentials, GroupApp, "Client secrets and certificates valid", []string{readApp.name}, "", statuses(Pass, Warn, Fail, Skip)},
+		// never warn.
+		{IDAppPublicClient, GroupApp, "Public client flows", []string{readApp.name}, "", statuses(Pass, Fail, Skip, Info)},
+		// never warn.
+		{IDSPExists, GroupEnterpriseApp, "Enterprise app exists", []string{readSP.name}, "creates it with the consent (grant)", statuses(Pass, Fail, Skip)},
+		// never warn.
+		{IDSPEnabled, GroupEnterpriseApp, "Enabled for users to sign in", []string{readSP.name}, "enables sign-in", statuses(Pass, Fail, Skip)},
+		// never fail: whether a given user is assigned is user.assignment.
+		{IDSPAssignment, GroupEnterpriseApp, "Assignment required, and who is assigned", []string{readSP.name, readAssignments.name}, "", statuses(Pass, Warn, Skip, Info)},
+		// never warn.
+		{IDSPConsent, GroupEnterpriseApp, "Admin consent covers the required delegated permissions", []string{readSP.name, readGrants.name, readGraphSP.name}, "grants the missing permissions for this app", statuses(Pass, Fail, Skip, Info)},
+		// never warn.
+		{IDSPAppPermissions, GroupEnterpriseApp, "Application permissions granted", []string{readSP.name, readAppRoles.name}, "assigns the missing application permissions", statuses(Pass, Fail, Skip)},
+		// never warn.
+		{IDUserAccount, GroupUser, "User exists and is enabled", []string{readUser.name}, "", statuses(Pass, Fail, Skip)},
+		// never warn.
+		{IDUserAssignment, GroupUser, "User assigned to the app (directly or through a group)", []string{readSP.name, readMemberships.name, readAssignments.name}, "assigns the user", statuses(Pass, Fail, Skip)},
+		{IDUserToken, GroupUser, "User can get a token without admin help", []string{readGrants.name, readAuthzPolicy.name, readGraphSP.name}, "grants the missing permissions for this app", statuses(Pass, Warn, Fail, Skip)},
+		// never warn: without Teams no meeting can be created.
+		{IDUserTeamsLicence, GroupUser, "Microsoft Teams licence", []string{readLicences.name}, "", statuses(Pass, Fail, Skip)},
+		{IDUserMailbox, GroupUser, "Exchange Online mailbox licence", []string{readLicences.name}, "", statuses(Pass, Warn, Fail, Skip)},
+		{IDUserCA, GroupUser, "Conditional Access policies for this user and app", []string{evaluateCA.name + " or " + readCA.name}, "", statuses(Pass, Warn, Fail, Skip)},
+		// never fail: past failures are history; the other checks say whether the cause remains.
+		{IDUserSignIns, GroupUser, "Recent failed sign-ins to this app", []string{readSignIns.name}, "", statuses(Pass, Warn, Skip)},
+		// never warn or fail: Graph cannot read the policy.
+		{IDTeamsAccessPolicy, GroupTeams, "Teams application access policy (app-only meetings)", nil, "", statuses(Pass, Skip, Info)},
+		// only ever informs: Graph cannot read meeting policies, and the check reads nothing, so it never skips.
+		{IDTeamsMeetingPolicy, GroupTeams, "Meeting policy: lobby and anonymous join", nil, "", statuses(Info)},
 	}
 }
 
@@ -124,7 +151,7 @@ const (
 // ChecksMarkdown renders the catalog as the markdown table of docs/doctor.md.
 func ChecksMarkdown() string {
 	var b strings.Builder
-	b.WriteString("| id | group | check | reads | --fix |\n| --- | --- | --- | --- | --- |\n")
+	b.WriteString("| id | group | check | statuses | reads | --fix |\n| --- | --- | --- | --- | --- | --- |\n")
 	for _, d := range Catalog() {
 		reads := strings.Join(d.Needs, ", ")
 		if reads == "" {
@@ -134,7 +161,11 @@ func ChecksMarkdown() string {
 		if fix == "" {
 			fix = "-"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", d.ID, d.Group, d.Title, reads, fix)
+		var sts []string
+		for _, st := range d.Statuses {
+			sts = append(sts, string(st))
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", d.ID, d.Group, d.Title, strings.Join(sts, ", "), reads, fix)
 	}
 	b.WriteString("\nPermissions per read (any one suffices; skips name the first):\n\n| read | permissions |\n| --- | --- |\n")
 	for _, r := range []read{readAuthzPolicy, readConsentPolicy, readAppPolicy, readCA, evaluateCA, readApp, readGrants, readAssignments, readUser, readLicences, readMemberships, readSignIns} {

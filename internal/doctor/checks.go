@@ -682,6 +682,8 @@ func (e *evaluator) enterpriseApp() {
 
 	// Application permissions.
 	switch {
+	case len(e.roles) == 0 && e.source == "":
+		e.add(IDSPAppPermissions, "", Skip, "skipped: the application permissions the integration needs are unknown (pass --application, or --scopes when it needs none)", "", nil)
 	case len(e.roles) == 0:
 		e.add(IDSPAppPermissions, "", Pass, "The integration needs no application permissions.", "", nil)
 	case !f.appRoles.ok():
@@ -911,11 +913,12 @@ func (e *evaluator) licences(u *userFacts) {
 	}
 	cause, _ := causes.Lookup(causes.MailboxMissing)
 	cause = cause.With(subject)
-	status := Warn
+	obs := "No licence with Exchange Online enabled (licences: " + joinOr(skus(u.licences.v), "none") + ")."
 	if e.needsMailbox() {
-		status = Fail
+		e.add(IDUserMailbox, subj, Fail, obs, cause.Why, causeFix(cause))
+		return
 	}
-	e.add(IDUserMailbox, subj, status, "No licence with Exchange Online enabled (licences: "+joinOr(skus(u.licences.v), "none")+").", cause.Why, causeFix(cause))
+	e.add(IDUserMailbox, subj, Warn, obs, cause.Why, causeFix(cause))
 }
 
 func (e *evaluator) needsMailbox() bool {
@@ -1125,12 +1128,15 @@ func (e *evaluator) teams() {
 			appOnlyMeetings = true
 		}
 	}
-	if appOnlyMeetings {
+	switch {
+	case e.source == "":
+		e.add(IDTeamsAccessPolicy, "", Skip, "skipped: the integration's permissions are unknown (give the APP, and --scopes or --application for a vendor app)", "", nil)
+	case appOnlyMeetings:
 		cause, _ := causes.Lookup(causes.TeamsAccessPolicyAbsent)
 		cause = cause.With(subject)
 		e.add(IDTeamsAccessPolicy, "", Info, "The integration creates meetings with application permissions ("+strings.Join(e.roles, ", ")+"): Teams also needs an application access policy naming the app, which Graph cannot read. Verify with: teamsctl meeting test --as app",
 			cause.Why, causeFix(cause))
-	} else {
+	default:
 		e.add(IDTeamsAccessPolicy, "", Pass, "Not needed: the integration uses delegated permissions (meetings are created as the signed-in recruiter).", "", nil)
 	}
 	cause, _ := causes.Lookup(causes.MeetingPolicyLobby)

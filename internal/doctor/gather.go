@@ -179,7 +179,9 @@ func gather(ctx context.Context, o Options, exp Expectations) (*facts, error) {
 		fetch(w, wctx, tok, readAssignments, &f.groupAssigned, func(ctx context.Context) ([]graph.AppRoleAssignment, error) {
 			return g.AssignmentsTo(ctx, spID, graph.AssignmentFilter{PrincipalType: "Group", Top: 100})
 		})
-		if len(f.exp.ApplicationRoles) > 0 {
+		// The roles are expected, or asked for by the app registration
+		// (known once wave 1 read it).
+		if _, roles, _ := f.required(); len(roles) > 0 {
 			fetch(w, wctx, tok, readAppRoles, &f.appRoles, func(ctx context.Context) ([]graph.AppRoleAssignment, error) {
 				return g.AppRoleAssignmentsOf(ctx, spID)
 			})
