@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 
@@ -36,6 +37,7 @@ func TestScripts(t *testing.T) {
 			"emu":   cmdEmu,
 			// vendorseed FILE: Contoso plus test vendor apps (setup_test.go)
 			"vendorseed": cmdVendorSeed,
+			"stdout2env": cmdStdout2env,
 		},
 	})
 }
@@ -62,6 +64,21 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 	}
+}
+
+// cmdStdout2env sets NAME to the first group of REGEXP in the last
+// command's stdout, to pass an id on: `stdout2env KEY '"keyId": "(.+)"'`.
+func cmdStdout2env(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: stdout2env NAME REGEXP")
+	}
+	re, err := regexp.Compile("(?m)" + args[1])
+	ts.Check(err)
+	m := re.FindStringSubmatch(ts.ReadFile("stdout"))
+	if len(m) < 2 {
+		ts.Fatalf("stdout2env: %q does not match stdout (or has no group)", args[1])
+	}
+	ts.Setenv(args[0], m[1])
 }
 
 // setupScript gives each script a private home and config directory and
