@@ -1,78 +1,102 @@
-package test
+package meetingtest
 
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/teamsctl/teamsctl/internal/graph"
 )
 
-// tempRedirect is the loopback redirect URI --temp-redirect adds to the
-// app for the test and removes afterwards.
-type tempRedirect struct {
-	objectID string
-	platform string
-	uri      string
+// Redirect platforms for the temporary loopback redirect.
+const (
+	PlatformWeb    = "web"
+	PlatformPublic = "publicClient"
+	// LoopbackRedirect is what Entra matches any loopback port against.
+	LoopbackRedirect = "http://localhost"
+)
+
+// HasLoopback reports whether uris hold a loopback redirect URI, on which
+// teamsctl can receive a browser sign-in.
+func HasLoopback(uris []string) bool {
+	return slices.ContainsFunc(uris, func(u string) bool {
+		return strings.HasPrefix(u, "http://localhost") || strings.HasPrefix(u, "http://127.0.0.1")
+	})
+}
+
+// AppEditor reads and updates an app registration.
+type AppEditor interface {
+	Application(ctx context.Context, objectID string) (*graph.Application, error)
+	UpdateApplication(ctx context.Context, objectID string, u graph.ApplicationUpdate) error
+}
+
+// TempRedirect is the loopback redirect URI a test adds to the app (when
+// the app has none) and removes afterwards.
+type TempRedirect struct {
+	Graph    AppEditor
+	ObjectID string
+	AppName  string // for messages
+	Platform string // PlatformWeb or PlatformPublic
+	URI      string
+	// Log receives one line when the URI is added and when it is removed.
+	Log io.Writer
 	// added is set once the URI was added by this test (it was not there).
 	added bool
 }
 
-// addTempRedirect adds the redirect URI, if the plan needs one.
-func (p *plan) addTempRedirect(ctx context.Context) error {
-	r := p.redirect
-	if r == nil {
-		return nil
-	}
-	app, err := p.admin.Application(ctx, r.objectID)
+// Add adds the redirect URI unless the app has it.
+func (r *TempRedirect) Add(ctx context.Context) error {
+	app, err := r.Graph.Application(ctx, r.ObjectID)
 	if err != nil {
 		return err
 	}
-	uris := redirectURIs(app, r.platform)
-	if slices.Contains(uris, r.uri) {
+	uris := redirectURIs(app, r.Platform)
+	if slices.Contains(uris, r.URI) {
 		return nil
 	}
-	if err := p.admin.UpdateApplication(ctx, r.objectID, redirectUpdate(app, r.platform, append(slices.Clone(uris), r.uri))); err != nil {
-		return fmt.Errorf("adding the temporary redirect URI %s: %w", r.uri, err)
+	if err := r.Graph.UpdateApplication(ctx, r.ObjectID, redirectUpdate(app, r.Platform, append(slices.Clone(uris), r.URI))); err != nil {
+		return fmt.Errorf("adding the temporary redirect URI %s: %w", r.URI, err)
 	}
 	r.added = true
-	fmt.Fprintf(p.o.IO.ErrOut, "Added the temporary redirect URI %s to %s; it is removed when the test ends.\n", r.uri, p.app.DisplayName)
+	fmt.Fprintf(r.Log, "Added the temporary redirect URI %s to %s; it is removed when the test ends.\n", r.URI, r.AppName)
 	return nil
 }
 
-// restore removes the temporary redirect URI. It runs after the test,
+// Restore removes the redirect URI Add added. It runs after the test,
 // whether it passed, failed or was cancelled, with a context of its own:
-// the command's may already be cancelled by Ctrl-C.
-func (p *plan) restore(ctx context.Context) {
-	r := p.redirect
+// the command's may already be cancelled by Ctrl-C. A nil TempRedirect
+// does nothing.
+func (r *TempRedirect) Restore(ctx context.Context) {
 	if r == nil || !r.added {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	err := func() error {
-		app, err := p.admin.Application(ctx, r.objectID)
+		app, err := r.Graph.Application(ctx, r.ObjectID)
 		if err != nil {
 			return err
 		}
-		uris := redirectURIs(app, r.platform)
-		kept := slices.DeleteFunc(slices.Clone(uris), func(u string) bool { return u == r.uri })
+		uris := redirectURIs(app, r.Platform)
+		kept := slices.DeleteFunc(slices.Clone(uris), func(u string) bool { return u == r.URI })
 		if len(kept) == len(uris) {
 			return nil
 		}
-		return p.admin.UpdateApplication(ctx, r.objectID, redirectUpdate(app, r.platform, kept))
+		return r.Graph.UpdateApplication(ctx, r.ObjectID, redirectUpdate(app, r.Platform, kept))
 	}()
 	if err != nil {
-		fmt.Fprintf(p.o.IO.ErrOut, "Could not remove the temporary redirect URI %s from %s: %v\nRemove it in Entra admin center > App registrations > the app > Authentication.\n", r.uri, p.app.DisplayName, err)
+		fmt.Fprintf(r.Log, "Could not remove the temporary redirect URI %s from %s: %v\nRemove it in Entra admin center > App registrations > the app > Authentication.\n", r.URI, r.AppName, err)
 		return
 	}
 	r.added = false
-	fmt.Fprintf(p.o.IO.ErrOut, "Removed the temporary redirect URI %s.\n", r.uri)
+	fmt.Fprintf(r.Log, "Removed the temporary redirect URI %s.\n", r.URI)
 }
 
 func redirectURIs(app *graph.Application, platform string) []string {
-	if platform == platformPublic {
+	if platform == PlatformPublic {
 		return app.PublicClientRedirectURIs
 	}
 	return app.Web.RedirectURIs
@@ -84,7 +108,7 @@ func redirectUpdate(app *graph.Application, platform string, uris []string) grap
 	if uris == nil {
 		uris = []string{}
 	}
-	if platform == platformPublic {
+	if platform == PlatformPublic {
 		return graph.ApplicationUpdate{PublicClientRedirectURIs: &uris}
 	}
 	web := app.Web

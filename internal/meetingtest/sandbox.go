@@ -1,4 +1,4 @@
-package test
+package meetingtest
 
 import (
 	"bytes"
@@ -16,12 +16,12 @@ import (
 // The sandbox has no sign-in page: the sandbox plays the test user, as it
 // plays the admin for teamsctl's own sign-in. These use the emulator's
 // control API through the sandbox's in-process transport; they are only
-// wired in --sandbox mode.
+// wired in --sandbox mode (meeting test, setup --test-user).
 
-// sandboxApprover approves a device code as upn. A sign-in the emulator
+// SandboxApprover approves a device code as upn. A sign-in the emulator
 // refuses (consent, assignment, Conditional Access) is recorded on the code
 // and reaches MSAL's next poll as Entra's error.
-func sandboxApprover(client *http.Client, loginURL, upn string) func(string) error {
+func SandboxApprover(client *http.Client, loginURL, upn string) func(string) error {
 	return func(userCode string) error {
 		body, _ := json.Marshal(map[string]string{"user": upn})
 		u := strings.TrimRight(loginURL, "/") + "/_emulator/devicecodes/" + url.PathEscape(userCode) + "/approve"
@@ -43,16 +43,17 @@ var (
 	formInput  = regexp.MustCompile(`<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"`)
 )
 
-// sandboxBrowser completes a browser sign-in against the sandbox: it loads
+// SandboxBrowser completes a browser sign-in against the sandbox: it loads
 // the authorize URL (the sandbox signs in the login_hint user) and delivers
 // the answer to the loopback listener, as a browser would: a redirect is
 // followed, a form_post page is submitted.
-type sandboxBrowser struct {
-	client *http.Client
+type SandboxBrowser struct {
+	Client *http.Client
 }
 
-func (b sandboxBrowser) Open(authorizeURL string) error {
-	c := *b.client
+// Open implements auth.Browser.
+func (b SandboxBrowser) Open(authorizeURL string) error {
+	c := *b.Client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := c.Get(authorizeURL)
 	if err != nil {

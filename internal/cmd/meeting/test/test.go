@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 	"github.com/teamsctl/teamsctl/internal/meetingtest"
+	"github.com/teamsctl/teamsctl/internal/presets"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
@@ -48,6 +48,8 @@ type Options struct {
 	TempRedirect      bool
 	ClientSecretStdin bool
 	Certificate       string
+	// Preset fills APP, --kind and --as the flags leave out.
+	Preset cmdutil.PresetFlags
 }
 
 // NewCmdTest returns `teamsctl meeting test`.
@@ -83,7 +85,12 @@ consent path works; doctor checks that.
 
 Everything created is deleted unless --keep, also when a later step fails or
 you press Ctrl-C. In the sandbox, which has no sign-in page, --user is the
-test user the sandbox signs in.`,
+test user the sandbox signs in.
+
+--preset (a vendor preset, 'teamsctl presets list') or --preset-file fills
+APP (the vendor's appId, or the name of the app registered for it), --kind
+(the meeting the vendor creates) and --as (app for a preset with
+application permissions). Flags given explicitly win.`,
 		Example: `  # Delegated, as a recruiter, with the app's own sign-in
   teamsctl meeting test "Interview Scheduler" --user rita@contoso.com
 
@@ -94,7 +101,10 @@ test user the sandbox signs in.`,
   TEAMSCTL_CLIENT_SECRET=... teamsctl meeting test onlyfy --as app --user rita@contoso.com
 
   # A web app without a loopback redirect URI, secret from stdin
-  printf '%s' "$SECRET" | teamsctl meeting test elevato --client-secret-stdin --temp-redirect -o json`,
+  printf '%s' "$SECRET" | teamsctl meeting test elevato --client-secret-stdin --temp-redirect -o json
+
+  # EBMS from its preset: a calendar event, the user side with teamsctl's sign-in
+  teamsctl meeting test --preset ebms --user rita@contoso.com`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return cmdutil.FlagErrorf("%s: unexpected argument %q (expects at most APP)", cmd.CommandPath(), args[1])
@@ -104,6 +114,9 @@ test user the sandbox signs in.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.App = args[0]
+			}
+			if err := opts.applyPreset(cmd); err != nil {
+				return err
 			}
 			if err := opts.validate(); err != nil {
 				return err
@@ -127,7 +140,38 @@ test user the sandbox signs in.`,
 	fl.BoolVar(&opts.ClientSecretStdin, "client-secret-stdin", false, "Read the app's client secret from stdin (or set "+auth.EnvClientSecret+")")
 	fl.StringVar(&opts.Certificate, "certificate", "", "PEM file with the app's certificate and private key (key password from "+auth.EnvCertificatePassword+")")
 	_ = cmd.MarkFlagFilename("certificate", "pem")
+	cmdutil.AddPresetFlags(cmd, &opts.Preset, "APP, --kind and --as", false)
 	return cmd
+}
+
+// applyPreset fills APP, --kind and --as the flags left out from
+// --preset or --preset-file.
+func (o *Options) applyPreset(cmd *cobra.Command) error {
+	pre, err := o.Preset.Load()
+	if err != nil || pre == nil {
+		return err
+	}
+	changed := cmd.Flags().Changed
+	if !changed("kind") {
+		switch pre.Teams.Meeting {
+		case presets.MeetingOnline:
+			o.Kind = string(meetingtest.KindOnlineMeeting)
+		case presets.MeetingEvent:
+			o.Kind = string(meetingtest.KindEvent)
+		default:
+			return cmdutil.FlagErrorWithHint(fmt.Errorf("preset %s creates no Teams meetings (teams.meeting: %s)", pre.Name, pre.Teams.Meeting),
+				"Run 'teamsctl doctor --preset "+pre.Name+" --user UPN' to check the integration instead, or pass --kind.")
+		}
+	}
+	if !changed("as") && len(pre.Application) > 0 {
+		o.As = string(meetingtest.AsApp)
+	}
+	if o.App == "" {
+		if o.App, err = cmdutil.PresetApp(pre); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (o *Options) validate() error {
@@ -180,9 +224,11 @@ func run(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	defer p.restore(ctx)
-	if err := p.addTempRedirect(ctx); err != nil {
-		return err
+	if p.redirect != nil {
+		defer p.redirect.Restore(ctx)
+		if err := p.redirect.Add(ctx); err != nil {
+			return err
+		}
 	}
 
 	start, _ := parseStart(o.Start, o.Now())
@@ -217,7 +263,7 @@ type plan struct {
 	organizerID  string
 	organizerUPN string
 	notes        []string
-	redirect     *tempRedirect
+	redirect     *meetingtest.TempRedirect
 }
 
 // prepare resolves APP and decides how to sign in.
@@ -241,8 +287,8 @@ func (o *Options) prepare(ctx context.Context, cfg *config.Config) (*plan, error
 		if err != nil {
 			return nil, err
 		}
-		in.ApproveDeviceCode = sandboxApprover(hc, a.Endpoints().LoginURL, o.User)
-		in.Browser = sandboxBrowser{client: hc}
+		in.ApproveDeviceCode = meetingtest.SandboxApprover(hc, a.Endpoints().LoginURL, o.User)
+		in.Browser = meetingtest.SandboxBrowser{Client: hc}
 	}
 
 	var vendorHosted bool
@@ -299,24 +345,18 @@ func (o *Options) prepare(ctx context.Context, cfg *config.Config) (*plan, error
 	if p.organizerUPN == "" {
 		p.organizerUPN = o.User
 	}
-	p.signIn = func(ctx context.Context) (*meetingtest.Session, error) { return p.session(ctx, in) }
+	p.signIn = meetingtest.SignIn(a, o.GraphWithToken, in, meetingtest.Kind(o.Kind))
 	return p, nil
 }
 
 // ownSignIn falls back to teamsctl's own client: the user side only.
 func (p *plan) ownSignIn(in *auth.AppSignIn, vendorHosted bool) {
 	p.as = meetingtest.AsTeamsctl
-	in.ClientID, in.Flow = p.cfg.ClientID, auth.AppFlowDeviceCode
-	if in.ClientID == "" {
-		in.ClientID = auth.DefaultClientID
-	}
-	in.Secret, in.CertificatePath = "", ""
-	what := "No APP was given"
+	vendorApp := ""
 	if vendorHosted {
-		what = fmt.Sprintf("%s is hosted by its vendor, so teamsctl cannot sign in as it", p.app.DisplayName)
+		vendorApp = p.app.DisplayName
 	}
-	p.notes = append(p.notes, what+": the user signed in with teamsctl's own client. This shows whether the user can create Teams meetings and calendar events at all (Teams licence, mailbox); the app's own consent path (consent, user assignment, Conditional Access for the app) was not exercised.",
-		"doctor covers the app's side: its consent, assignment and Conditional Access checks for the app and this user (teamsctl doctor APP --user UPN).")
+	p.notes = append(p.notes, meetingtest.OwnSignIn(in, p.cfg.ClientID, vendorApp)...)
 }
 
 // chooseUserFlow picks the delegated flow the app allows and notes the
@@ -331,20 +371,20 @@ func (p *plan) chooseUserFlow(app *graph.Application, in *auth.AppSignIn) error 
 		return nil
 	case in.Secret != "" || in.CertificatePath != "":
 		in.Flow = auth.AppFlowBrowser
-		if hasLoopback(app.Web.RedirectURIs) {
+		if meetingtest.HasLoopback(app.Web.RedirectURIs) {
 			return nil
 		}
-		return p.needRedirect(app, platformWeb)
+		return p.needRedirect(app, meetingtest.PlatformWeb)
 	default:
 		in.Flow = auth.AppFlowBrowser
-		if hasLoopback(app.PublicClientRedirectURIs) {
+		if meetingtest.HasLoopback(app.PublicClientRedirectURIs) {
 			return nil
 		}
 		if len(app.Web.RedirectURIs) > 0 && !p.o.TempRedirect {
 			return cmdutil.FlagErrorWithHint(fmt.Errorf("%s is a web app: the test signs in with its secret", app.DisplayName),
 				fmt.Sprintf("Pass --client-secret-stdin, set %s, or pass --certificate.", auth.EnvClientSecret))
 		}
-		return p.needRedirect(app, platformPublic)
+		return p.needRedirect(app, meetingtest.PlatformPublic)
 	}
 }
 
@@ -353,7 +393,8 @@ func (p *plan) needRedirect(app *graph.Application, platform string) error {
 		return cmdutil.FlagErrorWithHint(fmt.Errorf("%s has no redirect URI teamsctl can receive a sign-in on (http://localhost)", app.DisplayName),
 			"Pass --temp-redirect to add http://localhost for the test and remove it afterwards.")
 	}
-	p.redirect = &tempRedirect{objectID: app.ID, platform: platform, uri: loopbackRedirect}
+	p.redirect = &meetingtest.TempRedirect{Graph: p.admin, ObjectID: app.ID, AppName: app.DisplayName, Platform: platform,
+		URI: meetingtest.LoopbackRedirect, Log: p.o.IO.ErrOut}
 	return nil
 }
 
@@ -375,33 +416,6 @@ func (o *Options) organizer(ctx context.Context, p *plan) (string, string, error
 		return "", "", err
 	}
 	return u.ID, u.UserPrincipalName, nil
-}
-
-// session is the token step: sign in, then a Graph client on that token.
-func (p *plan) session(ctx context.Context, in auth.AppSignIn) (*meetingtest.Session, error) {
-	switch in.Flow {
-	case auth.AppFlowClientCredentials:
-	case auth.AppFlowDeviceCode, auth.AppFlowBrowser:
-		in.Scopes = auth.Scopes{"User.Read", "OnlineMeetings.ReadWrite", "Calendars.ReadWrite"}
-		if p.o.Kind == string(meetingtest.KindOnlineMeeting) {
-			in.Scopes = auth.Scopes{"User.Read", "OnlineMeetings.ReadWrite"}
-		} else if p.o.Kind == string(meetingtest.KindEvent) {
-			in.Scopes = auth.Scopes{"User.Read", "Calendars.ReadWrite"}
-		}
-	}
-	tok, err := p.a.SignInApp(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	g, err := p.o.GraphWithToken(func(context.Context) (auth.Token, error) { return tok.Token, nil })
-	if err != nil {
-		return nil, err
-	}
-	s := &meetingtest.Session{AppID: in.ClientID, Graph: g}
-	if tok.Claims != nil {
-		s.Account, s.AppID, s.Permissions = tok.Claims.Account(), tok.Claims.AppID, tok.Claims.Permissions()
-	}
-	return s, nil
 }
 
 func (o *Options) secret() (string, error) {
@@ -451,20 +465,4 @@ func shellQuote(s string) string {
 		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 	}
 	return s
-}
-
-// Redirect platforms for the temporary loopback redirect.
-const (
-	platformWeb    = "web"
-	platformPublic = "publicClient"
-	// loopbackRedirect is what Entra matches any loopback port against.
-	loopbackRedirect = "http://localhost"
-)
-
-func hasLoopback(uris []string) bool {
-	return slices.ContainsFunc(uris, isLoopback)
-}
-
-func isLoopback(u string) bool {
-	return strings.HasPrefix(u, "http://localhost") || strings.HasPrefix(u, "http://127.0.0.1")
 }
