@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -397,6 +398,8 @@ func TestDoctorStatusMatrix(t *testing.T) {
 	}
 }
 
+var runMu sync.Mutex
+
 // runMatrix runs doctor -o json with its own config directory and token,
 // so scenarios sharing an emulator run in parallel.
 func runMatrix(t *testing.T, d *doctorEnv, scopes []string, wantCode int, args []string) *doctor.Report {
@@ -408,7 +411,14 @@ func runMatrix(t *testing.T, d *doctorEnv, scopes []string, wantCode int, args [
 	ios, _, out, errOut := iostreams.Test()
 	deps := teamsctl.Deps{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return doctorNow }}
 	full := append([]string{"doctor", "-o", "json"}, args...)
-	if code := teamsctl.Run(context.Background(), full, deps); code != wantCode {
+	// The Graph SDK registers its serializers in package globals when a
+	// client is built, racily; a CLI builds one per process, so commands
+	// run one at a time here while emulators start and reports are checked
+	// in parallel.
+	runMu.Lock()
+	code := teamsctl.Run(context.Background(), full, deps)
+	runMu.Unlock()
+	if code != wantCode {
 		t.Fatalf("%v exited %d, want %d\nstdout:\n%s\nstderr:\n%s", full, code, wantCode, out, errOut)
 	}
 	var r doctor.Report
