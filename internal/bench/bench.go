@@ -83,7 +83,11 @@ func Start(tb testing.TB, o Options) *Env {
 		e.Clock = NewWaveClock(Epoch)
 		eo.Now, eo.Sleep = e.Clock.Now, e.Clock.Sleep
 	}
-	e.Emu = emutest.Start(tb, eo)
+	if e.Clock != nil {
+		e.Emu = emutest.StartWrapped(tb, eo, e.Clock.Track)
+	} else {
+		e.Emu = emutest.Start(tb, eo)
+	}
 	e.Dir = tb.TempDir()
 	ca := filepath.Join(e.Dir, "ca.pem")
 	if err := os.WriteFile(ca, e.Emu.CACertPEM, 0o600); err != nil {

@@ -40,6 +40,14 @@ func Start(t testing.TB, opts ...emulator.Options) *Env {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
+	return StartWrapped(t, o, nil)
+}
+
+// StartWrapped is Start with the emulator's handler wrapped by wrap (nil:
+// unwrapped), for harnesses that observe every request, such as the
+// benchmark's virtual clock.
+func StartWrapped(t testing.TB, o emulator.Options, wrap func(http.Handler) http.Handler) *Env {
+	t.Helper()
 	srv, err := emulator.New(o)
 	if err != nil {
 		t.Fatalf("emutest: start emulator: %v", err)
@@ -48,7 +56,11 @@ func Start(t testing.TB, opts ...emulator.Options) *Env {
 	if err != nil {
 		t.Fatalf("emutest: %v", err)
 	}
-	ts := httptest.NewTLSServer(srv)
+	var handler http.Handler = srv
+	if wrap != nil {
+		handler = wrap(srv)
+	}
+	ts := httptest.NewTLSServer(handler)
 	t.Cleanup(ts.Close)
 	pool := x509.NewCertPool()
 	pool.AddCert(ts.Certificate())
