@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/doctor"
+	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/plan"
 	"github.com/teamsctl/teamsctl/internal/presets"
 	"github.com/teamsctl/teamsctl/internal/setup"
@@ -28,6 +30,10 @@ import (
 type Options struct {
 	shared.Deps
 	Auth func() (*auth.Authenticator, error)
+	// HTTPClient and GraphWithToken serve the meeting test's sign-in as
+	// the test user.
+	HTTPClient     func() (*http.Client, error)
+	GraphWithToken func(source func(ctx context.Context) (auth.Token, error)) (graph.Client, error)
 
 	Vendor     string
 	PresetFile string
@@ -44,7 +50,7 @@ type Options struct {
 
 // NewCmdSetup builds the command; runF replaces the run step in tests.
 func NewCmdSetup(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{Deps: shared.FromFactory(f), Auth: f.Auth}
+	opts := &Options{Deps: shared.FromFactory(f), Auth: f.Auth, HTTPClient: f.HTTPClient, GraphWithToken: f.GraphWithToken}
 	cmd := &cobra.Command{
 		Use:   "setup [VENDOR]",
 		Short: "Do a vendor's whole Entra help page in one command",
@@ -59,6 +65,14 @@ page asks, from a preset ('teamsctl presets list'; your own with
   vendor-hosted (eRecruiter, EBMS, onlyfy, Recruitee): create the enterprise
     app of the vendor's appId, grant admin consent, enable sign-in (and
     assign --group); then doctor.
+
+With --test-user (unless --skip-test), a test meeting is created and
+deleted as that user the way the integration does: a customer-registered
+app signs them in with its client id and the secret this run made (a
+http://localhost redirect URI is added for the test and removed after); a
+vendor's app cannot be signed in as, so the user signs in with teamsctl's
+own client, which shows the user side only (licence, mailbox), not the
+app's consent path. In the sandbox the sandbox approves the sign-in.
 
 Every step is idempotent: a second run changes nothing and says so, and a
 run after an interruption continues where the first stopped. When your
@@ -117,7 +131,7 @@ must finish; 6 set up, but doctor or the meeting test still fails.`,
 	fs.StringVar(&opts.Instance, "instance", "", "Your instance of the vendor's service, filling {instance} in redirect URIs (e.g. https://acme.elevato.net)")
 	fs.StringVar(&opts.AppID, "app-id", "", "The vendor's appId (vendor-hosted, when the preset has none), or the existing app to complete")
 	fs.StringVar(&opts.Name, "name", "", "Display name of the app registration (customer-registered; default from the preset)")
-	fs.StringVar(&opts.TestUser, "test-user", "", "Check this user with doctor and create a test meeting as them (UPN)")
+	fs.StringVar(&opts.TestUser, "test-user", "", "Check this user with doctor and create and delete a test meeting as them (UPN)")
 	fs.StringVar(&opts.Group, "group", "", "Assign this group to the enterprise app (by display name)")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
 	fs.BoolVar(&opts.SkipTest, "skip-test", false, "Do not create a test meeting")
@@ -149,7 +163,11 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	tok, err := token(ctx, opts)
+	a, err := opts.Auth()
+	if err != nil {
+		return err
+	}
+	tok, err := token(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -158,7 +176,8 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	acts := &setup.GraphActions{Graph: g, Permissions: opts.Permissions(g, tok.TenantID), Wait: opts.Waiter(opts.Timeout),
-		Now: opts.Now, Warn: opts.Warn, Token: tok, LoginURL: ep.LoginURL, GraphResource: ep.GraphResource}
+		Now: opts.Now, Warn: opts.Warn, Token: tok, LoginURL: ep.LoginURL, GraphResource: ep.GraphResource,
+		Meeting: meeting(opts, cfg, a, g, tok.TenantID)}
 	p := &setup.Pipeline{Actions: acts, Now: opts.Now, Observe: observer(opts, cfg.Output)}
 	o := setup.Options{Preset: pre, Instance: opts.Instance, AppID: opts.AppID, Name: opts.Name, TestUser: opts.TestUser,
 		Group: opts.Group, DryRun: opts.DryRun, SkipTest: opts.SkipTest, SecretHandled: opts.Handoff != ""}
@@ -237,11 +256,7 @@ func writeHandoff(opts *Options, res *setup.Result) error {
 // of the summary when --handoff is given.
 func secretOf(res *setup.Result) string { return res.NewSecret() }
 
-func token(ctx context.Context, opts *Options) (doctor.Token, error) {
-	a, err := opts.Auth()
-	if err != nil {
-		return doctor.Token{}, err
-	}
+func token(ctx context.Context, a *auth.Authenticator) (doctor.Token, error) {
 	t, err := a.TokenFor(ctx, auth.Scopes(shared.WriteScopes))
 	if err != nil {
 		return doctor.Token{}, err
