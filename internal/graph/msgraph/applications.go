@@ -51,27 +51,15 @@ func (c *Client) ListApplications(ctx context.Context, q graph.ApplicationQuery)
 }
 
 func (c *Client) ApplicationsByName(ctx context.Context, name string) ([]graph.Application, error) {
-	var out []graph.Application
-	b := c.sdk.Applications()
-	params := &applications.ApplicationsRequestBuilderGetQueryParameters{
+	cfg := &applications.ApplicationsRequestBuilderGetRequestConfiguration{QueryParameters: &applications.ApplicationsRequestBuilderGetQueryParameters{
 		Select: appSelect, Filter: ptr("displayName eq " + odataString(name)),
-	}
-	for {
-		resp, err := call(ctx, func(ctx context.Context) (models.ApplicationCollectionResponseable, error) {
-			return b.Get(ctx, &applications.ApplicationsRequestBuilderGetRequestConfiguration{QueryParameters: params})
-		})
-		if err != nil {
-			return nil, err
+	}}
+	return allPages(ctx, func(ctx context.Context, next string) (models.ApplicationCollectionResponseable, error) {
+		if next != "" {
+			return c.sdk.Applications().WithUrl(next).Get(ctx, nil)
 		}
-		for _, a := range resp.GetValue() {
-			out = append(out, toApplication(a))
-		}
-		next := deref(resp.GetOdataNextLink())
-		if next == "" {
-			return out, nil
-		}
-		b, params = c.sdk.Applications().WithUrl(next), nil
-	}
+		return c.sdk.Applications().Get(ctx, cfg)
+	}, toApplication)
 }
 
 func (c *Client) Application(ctx context.Context, objectID string) (*graph.Application, error) {

@@ -80,3 +80,30 @@ func (c *Client) eachPage(ctx context.Context, first models.DirectoryObjectColle
 	})
 	return err
 }
+
+// collectionPage is one page of a Graph collection response.
+type collectionPage[V any] interface {
+	GetValue() []V
+	GetOdataNextLink() *string
+}
+
+// allPages reads a whole collection: get(ctx, "") reads the first page and
+// get(ctx, link) the page an @odata.nextLink points to; convert turns each
+// value into its domain type. Callers bound the collection with a filter,
+// so this never lists a whole tenant.
+func allPages[P collectionPage[V], V, T any](ctx context.Context, get func(ctx context.Context, next string) (P, error), convert func(V) T) ([]T, error) {
+	out := []T{}
+	next := ""
+	for {
+		resp, err := call(ctx, func(ctx context.Context) (P, error) { return get(ctx, next) })
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range resp.GetValue() {
+			out = append(out, convert(v))
+		}
+		if next = deref(resp.GetOdataNextLink()); next == "" {
+			return out, nil
+		}
+	}
+}

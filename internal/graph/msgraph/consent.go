@@ -85,26 +85,14 @@ func (c *Client) DelegatedGrants(ctx context.Context, clientID, resourceID strin
 	if resourceID != "" {
 		filter += " and resourceId eq " + odataString(resourceID)
 	}
-	b := c.sdk.Oauth2PermissionGrants()
 	cfg := &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetRequestConfiguration{
 		QueryParameters: &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetQueryParameters{Filter: &filter}}
-	var out []graph.DelegatedGrant
-	for {
-		resp, err := call(ctx, func(ctx context.Context) (models.OAuth2PermissionGrantCollectionResponseable, error) {
-			return b.Get(ctx, cfg)
-		})
-		if err != nil {
-			return nil, err
+	return allPages(ctx, func(ctx context.Context, next string) (models.OAuth2PermissionGrantCollectionResponseable, error) {
+		if next != "" {
+			return c.sdk.Oauth2PermissionGrants().WithUrl(next).Get(ctx, nil)
 		}
-		for _, g := range resp.GetValue() {
-			out = append(out, toGrant(g))
-		}
-		next := deref(resp.GetOdataNextLink())
-		if next == "" {
-			return out, nil
-		}
-		b, cfg = c.sdk.Oauth2PermissionGrants().WithUrl(next), nil
-	}
+		return c.sdk.Oauth2PermissionGrants().Get(ctx, cfg)
+	}, toGrant)
 }
 
 func (c *Client) CreateDelegatedGrant(ctx context.Context, g graph.DelegatedGrant) (*graph.DelegatedGrant, error) {
@@ -144,44 +132,22 @@ func (c *Client) DeleteDelegatedGrant(ctx context.Context, id string) error {
 
 func (c *Client) AppRoleAssignedTo(ctx context.Context, resourceID string) ([]graph.AppRoleAssignment, error) {
 	b := c.sdk.ServicePrincipals().ByServicePrincipalId(resourceID).AppRoleAssignedTo()
-	var out []graph.AppRoleAssignment
-	for {
-		resp, err := call(ctx, func(ctx context.Context) (models.AppRoleAssignmentCollectionResponseable, error) {
-			return b.Get(ctx, nil)
-		})
-		if err != nil {
-			return nil, err
+	return allPages(ctx, func(ctx context.Context, next string) (models.AppRoleAssignmentCollectionResponseable, error) {
+		if next != "" {
+			return b.WithUrl(next).Get(ctx, nil)
 		}
-		for _, a := range resp.GetValue() {
-			out = append(out, toAssignment(a))
-		}
-		next := deref(resp.GetOdataNextLink())
-		if next == "" {
-			return out, nil
-		}
-		b = b.WithUrl(next)
-	}
+		return b.Get(ctx, nil)
+	}, toAssignment)
 }
 
 func (c *Client) AppRoleAssignmentsOf(ctx context.Context, principalSPID string) ([]graph.AppRoleAssignment, error) {
 	b := c.sdk.ServicePrincipals().ByServicePrincipalId(principalSPID).AppRoleAssignments()
-	var out []graph.AppRoleAssignment
-	for {
-		resp, err := call(ctx, func(ctx context.Context) (models.AppRoleAssignmentCollectionResponseable, error) {
-			return b.Get(ctx, nil)
-		})
-		if err != nil {
-			return nil, err
+	return allPages(ctx, func(ctx context.Context, next string) (models.AppRoleAssignmentCollectionResponseable, error) {
+		if next != "" {
+			return b.WithUrl(next).Get(ctx, nil)
 		}
-		for _, a := range resp.GetValue() {
-			out = append(out, toAssignment(a))
-		}
-		next := deref(resp.GetOdataNextLink())
-		if next == "" {
-			return out, nil
-		}
-		b = b.WithUrl(next)
-	}
+		return b.Get(ctx, nil)
+	}, toAssignment)
 }
 
 func (c *Client) AssignAppRole(ctx context.Context, a graph.AppRoleAssignment) (*graph.AppRoleAssignment, error) {

@@ -61,23 +61,12 @@ func (c *Client) AdminConsentRequestPolicy(ctx context.Context) (*graph.AdminCon
 
 func (c *Client) ConditionalAccessPolicies(ctx context.Context) ([]graph.ConditionalAccessPolicy, error) {
 	b := c.sdk.Identity().ConditionalAccess().Policies()
-	out := []graph.ConditionalAccessPolicy{}
-	for {
-		resp, err := call(ctx, func(ctx context.Context) (models.ConditionalAccessPolicyCollectionResponseable, error) {
-			return b.Get(ctx, nil)
-		})
-		if err != nil {
-			return nil, err
+	return allPages(ctx, func(ctx context.Context, next string) (models.ConditionalAccessPolicyCollectionResponseable, error) {
+		if next != "" {
+			return b.WithUrl(next).Get(ctx, nil)
 		}
-		for _, p := range resp.GetValue() {
-			out = append(out, toCAPolicy(p))
-		}
-		next := deref(resp.GetOdataNextLink())
-		if next == "" {
-			return out, nil
-		}
-		b = b.WithUrl(next)
-	}
+		return b.Get(ctx, nil)
+	}, toCAPolicy)
 }
 
 func (c *Client) EvaluateConditionalAccess(ctx context.Context, userID, appID string) ([]graph.WhatIfResult, error) {
