@@ -112,6 +112,9 @@ type Registrar struct {
 	ConsentURL func(appID string) string
 	// Warn reports non-fatal notes on stderr.
 	Warn func(string)
+	// Pending, when set, journals new secrets until their value is
+	// delivered, and removes the undelivered ones of interrupted runs.
+	Pending *Pending
 }
 
 // Apply makes the tenant match d. It stops at the first failed step; a
@@ -161,6 +164,9 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 			res.Created = true
 		}
 	} else {
+		if err := r.removeOrphans(ctx, app); err != nil {
+			return res, err
+		}
 		if err := r.validateSecretPolicy(ctx, &d, app); err != nil {
 			return res, err
 		}
@@ -437,8 +443,13 @@ func (r *Registrar) secret(ctx context.Context, app *graph.Application, d Desire
 		steps.Add("add-secret", d.SecretName, plan.Planned, "expires "+d.SecretEnd.Format("2006-01-02"))
 		return &Secret{Name: d.SecretName, EndDateTime: d.SecretEnd}, nil
 	}
+	rec, err := r.Pending.Begin(app, d.SecretName, d.SecretEnd, r.Now())
+	if err != nil {
+		*steps = append(*steps, plan.Step{Action: "add-secret", Target: d.SecretName, Status: plan.Failed, Error: err.Error()})
+		return nil, err
+	}
 	var cred *graph.PasswordCredential
-	err := r.Wait.Do(ctx, "adding a secret to "+app.DisplayName, func(ctx context.Context) error {
+	err = r.Wait.Do(ctx, "adding a secret to "+app.DisplayName, func(ctx context.Context) error {
 		var err error
 		cred, err = r.Graph.AddPassword(ctx, app.ID, graph.PasswordCreate{DisplayName: d.SecretName, EndDateTime: d.SecretEnd})
 		return err
@@ -446,6 +457,9 @@ func (r *Registrar) secret(ctx context.Context, app *graph.Application, d Desire
 	if err != nil {
 		*steps = append(*steps, plan.Step{Action: "add-secret", Target: d.SecretName, Status: plan.Failed, Error: err.Error()})
 		return nil, err
+	}
+	if err := r.Pending.Added(rec, cred.KeyID); err != nil && r.Warn != nil {
+		r.Warn("recording the new secret's key id: " + err.Error())
 	}
 	steps.Add("add-secret", d.SecretName, plan.Done, "expires "+cred.EndDateTime.Format("2006-01-02"))
 	return &Secret{KeyID: cred.KeyID, Name: cred.DisplayName, Hint: cred.Hint, EndDateTime: cred.EndDateTime, Value: cred.SecretText}, nil

@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/teamsctl/teamsctl/internal/appreg"
 	"github.com/teamsctl/teamsctl/internal/emulator"
 )
 
@@ -104,16 +106,22 @@ func cancelAfter(e *Env, n int) (context.Context, func()) {
 	return ctx, func() { close(done); cancel() }
 }
 
-// TestInterruptedAppCreateConverges interrupts app create after each of
-// its requests (Ctrl-C cancels the context), re-runs it, and compares the
-// tenant with an uninterrupted run's.
+// TestInterruptedAppCreateConverges interrupts app create --secret after
+// each of its requests (Ctrl-C cancels the context), re-runs it, and
+// compares the tenant with an uninterrupted run's: one app, one secret
+// (an interrupted run's undelivered secret was removed by the re-run),
+// and the re-run showed that secret's value.
 func TestInterruptedAppCreateConverges(t *testing.T) {
 	args := []string{"app", "create", "--name", "elevato - MS Teams integration", "--redirect-uri", "https://elevato.net/cb",
-		"--delegated", "User.Read,OnlineMeetings.ReadWrite", "--grant-consent", "-o", "json"}
+		"--delegated", "User.Read,OnlineMeetings.ReadWrite", "--secret", "--grant-consent", "-o", "json"}
 	ref := Start(t, Options{})
 	ref.MustRun(args...)
 	want := normalisedDump(t, ref)
+	if !strings.Contains(want, "secrets=1;") {
+		t.Fatalf("the uninterrupted run left %s", want)
+	}
 	total := len(ref.Emu.Server.RequestLog())
+	orphans := 0
 	for n := 1; n < total; n++ {
 		e := Start(t, Options{})
 		ctx, stop := cancelAfter(e, n)
@@ -125,10 +133,51 @@ func TestInterruptedAppCreateConverges(t *testing.T) {
 		if r.Code != 130 && !strings.Contains(r.Stderr, "cancelled") {
 			t.Errorf("interrupted after %d requests: exit %d\n%s", n, r.Code, r.Stderr)
 		}
-		e.MustRun(args...)
+		if strings.Contains(r.Stdout, `"value"`) {
+			t.Errorf("interrupted after %d requests: the failed run printed a secret value", n)
+		}
+		rerun := e.MustRun(args...)
+		if strings.Contains(rerun.Stderr, "interrupted run created but never showed") {
+			orphans++
+		}
 		if got := normalisedDump(t, e); got != want {
 			t.Errorf("interrupted after %d requests, then re-run: the tenant differs from an uninterrupted run\n got: %s\nwant: %s", n, got, want)
 		}
+		assertSecretShown(t, e, rerun, fmt.Sprintf("interrupted after %d requests", n))
+	}
+	t.Logf("%d interruption points, %d left an undelivered secret that the re-run removed", total-1, orphans)
+	if orphans == 0 {
+		t.Error("no interruption left an undelivered secret: the orphan removal was not exercised")
+	}
+}
+
+// assertSecretShown checks that a run printed (-o json) the value of the
+// app's one secret, and left no pending-secret record behind.
+func assertSecretShown(t *testing.T, e *Env, r Result, what string) {
+	t.Helper()
+	var out struct {
+		ObjectID string
+		Secret   *struct{ KeyID, Value string }
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &out); err != nil {
+		t.Errorf("%s: re-run output: %v\n%s", what, err, r.Stdout)
+		return
+	}
+	if out.Secret == nil || out.Secret.Value == "" {
+		t.Errorf("%s: the re-run showed no secret value, so nobody has the app's secret\n%s", what, r.Stdout)
+		return
+	}
+	st, err := e.Emu.Server.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range st.HomeTenant().Applications {
+		if a.ID == out.ObjectID && (len(a.PasswordCredentials) != 1 || a.PasswordCredentials[0].KeyID != out.Secret.KeyID) {
+			t.Errorf("%s: the app's secrets are %+v, the shown one is %s", what, a.PasswordCredentials, out.Secret.KeyID)
+		}
+	}
+	if left, _ := filepath.Glob(filepath.Join(e.Dir, appreg.PendingDir, "*")); len(left) > 0 {
+		t.Errorf("%s: pending-secret records left after a delivered secret: %v", what, left)
 	}
 }
 

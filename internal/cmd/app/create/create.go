@@ -13,6 +13,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/appreg"
 	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
+	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/consent"
 	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/presets"
@@ -231,7 +232,7 @@ func createRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	reg := &appreg.Registrar{Graph: g, Wait: opts.Waiter(opts.Timeout), Now: opts.Now, DryRun: opts.DryRun,
-		Roles: g, ConsentURL: opts.ConsentURL(org.ID), Warn: opts.Warn}
+		Roles: g, ConsentURL: opts.ConsentURL(org.ID), Warn: opts.Warn, Pending: pendingJournal(opts, org.ID)}
 	d := appreg.Desired{Name: opts.Name, AppID: opts.AppID, RedirectURIs: opts.RedirectURIs, Platform: opts.Platform,
 		Delegated: del, Application: app, MultiTenant: opts.MultiTenant, Secret: opts.Secret, SecretName: opts.SecretName,
 		SecretEnd: opts.SecretEnd, SecretEndExplicit: !opts.SecretEnd.IsZero(), GrantConsent: opts.GrantConsent,
@@ -283,7 +284,29 @@ func createRun(ctx context.Context, opts *Options) error {
 			res.Secret.Value, res.Secret.WrittenTo = "", opts.Handoff
 		}
 	}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) })
+	if err := cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) }); err != nil {
+		return err
+	}
+	// The value was printed or written: the secret is the user's now.
+	if secretValue != "" {
+		if err := reg.Pending.Delivered(res.ObjectID, res.Secret.KeyID); err != nil {
+			opts.Warn("clearing the pending-secret journal: " + err.Error())
+		}
+	}
+	return nil
+}
+
+// pendingJournal is the pending-secret journal in the configuration
+// directory (disabled when there is none).
+func pendingJournal(opts *Options, tenant string) *appreg.Pending {
+	if opts.Getenv == nil {
+		return appreg.NewPending("", tenant)
+	}
+	dir, err := config.Dir(opts.Getenv)
+	if err != nil {
+		return appreg.NewPending("", tenant)
+	}
+	return appreg.NewPending(dir, tenant)
 }
 
 // cmpName is the name to look the app up by, unless --app-id picks it.
