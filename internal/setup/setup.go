@@ -366,6 +366,22 @@ func (p *Pipeline) Run(ctx context.Context, o Options) (*Result, error) {
 	return r.res, nil
 }
 
+// AppName is the display name of a customer-registered app: --name, else
+// the preset's, else the vendor's name.
+func (o Options) AppName() string { return cmpOr(o.Name, cmpOr(o.Preset.AppName, o.Preset.Vendor)) }
+
+// Prefetch lists the reads of the first wave that later stages repeat:
+// sending them together with the tenant reads, and answering the repeats
+// from memory, saves a round trip each (issue 10's wave budget).
+func (o Options) Prefetch() appreg.Prefetch {
+	p := appreg.Prefetch{GraphSP: true, Roles: true}
+	if o.Preset.Shape == presets.CustomerRegistered {
+		p.Name = o.AppName()
+		p.Policy = o.Preset.Secret != nil && o.Preset.Secret.Required && !o.DryRun
+	}
+	return p
+}
+
 func validate(o Options) error {
 	pre := o.Preset
 	if pre == nil {
@@ -502,7 +518,7 @@ func (r *run) register(ctx context.Context, del, app []permissions.Permission) (
 	pre, o := r.pre, r.o
 	s := r.stage(StageApp, "Register the app, its enterprise app, secret and consent")
 	uris, _ := pre.RedirectURIsFor(o.Instance)
-	d := appreg.Desired{Name: cmpOr(o.Name, cmpOr(pre.AppName, pre.Vendor)), AppID: o.AppID, RedirectURIs: uris,
+	d := appreg.Desired{Name: o.AppName(), AppID: o.AppID, RedirectURIs: uris,
 		Platform: cmpOr(pre.Platform, appreg.PlatformWeb), Delegated: del, Application: app, GrantConsent: true}
 	if pre.Secret != nil && pre.Secret.Required {
 		d.Secret, d.SecretName = true, cmpOr(pre.Secret.Name, "teamsctl")
