@@ -23,9 +23,9 @@ var soak = flag.Bool("soak", false, "run the full soak: 100 runs, Retry-After 0-
 // request came back before its Retry-After. In CI it is reduced; -soak
 // runs the full form of issue 10.
 func TestSoak(t *testing.T) {
-	runs, retryMax, lag := 12, time.Duration(0), 500*time.Millisecond
+	runs, setupRuns, retryMax, lag := 12, 4, time.Duration(0), 500*time.Millisecond
 	if *soak {
-		runs, retryMax, lag = 100, time.Second, 3*time.Second
+		runs, setupRuns, retryMax, lag = 100, 100, time.Second, 3*time.Second
 	}
 	e := Start(t, Options{Faults: emulator.FaultOptions{Rate429: 0.20, Rate503: 0.05, RetryAfterMin: 0, RetryAfterMax: retryMax,
 		RandomSeed: 10, ReplicationLag: lag}})
@@ -46,6 +46,19 @@ func TestSoak(t *testing.T) {
 			t.Fatalf("run %d: consent grant exited %d\n%s", i, g.Code, g.Stderr)
 		}
 	}
+	// setup under throttling (no replication lag: setup's closing doctor
+	// checks still report a grant that is not yet visible, see
+	// docs/performance.md).
+	se := Start(t, Options{Faults: emulator.FaultOptions{Rate429: 0.20, Rate503: 0.05, RetryAfterMin: 0, RetryAfterMax: retryMax, RandomSeed: 11}})
+	soakSetup(t, se, setupRuns)
+	checkSoak(t, se)
+	checkSoak(t, e)
+	t.Logf("%d app create runs, %d setup runs, virtual %s", runs, setupRuns, e.Clock.Now().Sub(Epoch))
+}
+
+// checkSoak: no object duplicated, no early retry, faults were injected.
+func checkSoak(t *testing.T, e *Env) {
+	t.Helper()
 	st, err := e.Emu.Server.Snapshot()
 	if err != nil {
 		t.Fatal(err)
@@ -78,8 +91,7 @@ func TestSoak(t *testing.T) {
 			t.Errorf("request ignored a Retry-After: %s %s", rec.Method, rec.Path)
 		}
 	}
-	t.Logf("%d runs, %d requests, %d injected faults, %d early retries, virtual %s", runs, len(e.Emu.Server.RequestLog()),
-		injected.Load(), early.Load(), e.Clock.Now().Sub(Epoch))
+	t.Logf("%d requests, %d injected faults, %d early retries", len(e.Emu.Server.RequestLog()), injected.Load(), early.Load())
 	if injected.Load() == 0 {
 		t.Error("no fault was injected: the soak tested nothing")
 	}

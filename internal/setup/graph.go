@@ -33,6 +33,20 @@ type GraphActions struct {
 	// Meeting runs the meeting test; nil means setup names the command
 	// instead.
 	Meeting func(ctx context.Context, r MeetingRequest) (*MeetingResult, error)
+	// Pending journals a new secret until SecretDelivered (nil: no journal).
+	Pending *appreg.Pending
+
+	mu        sync.Mutex
+	newSecret [2]string // object id and key id of the secret Register made
+}
+
+// SecretDelivered clears the journal record of the secret this run made,
+// once its value was printed or written to the hand-off file.
+func (a *GraphActions) SecretDelivered() error {
+	a.mu.Lock()
+	obj, key := a.newSecret[0], a.newSecret[1]
+	a.mu.Unlock()
+	return a.Pending.Delivered(obj, key)
 }
 
 // Tenant implements Actions: one wave of concurrent reads.
@@ -78,9 +92,15 @@ func (a *GraphActions) Tenant(ctx context.Context, vendorAppID string) (*Tenant,
 // Register implements Actions with appreg's plan/apply. Roles were
 // checked before (from the first wave), so appreg does not read them again.
 func (a *GraphActions) Register(ctx context.Context, d appreg.Desired, dryRun bool) (*appreg.Result, error) {
-	reg := &appreg.Registrar{Graph: a.Graph, Wait: a.Wait, Now: a.Now, DryRun: dryRun, Warn: a.Warn,
+	reg := &appreg.Registrar{Graph: a.Graph, Wait: a.Wait, Now: a.Now, DryRun: dryRun, Warn: a.Warn, Pending: a.Pending,
 		ConsentURL: func(appID string) string { return a.ConsentURL("", appID, nil) }}
-	return reg.Apply(ctx, d)
+	res, err := reg.Apply(ctx, d)
+	if res != nil && res.Secret != nil && res.Secret.Value != "" {
+		a.mu.Lock()
+		a.newSecret = [2]string{res.ObjectID, res.Secret.KeyID}
+		a.mu.Unlock()
+	}
+	return res, err
 }
 
 // EnableVendorApp implements Actions: the enterprise app first (read in

@@ -183,7 +183,7 @@ func Run(ctx context.Context, opts *Options) error {
 	g = reads
 	acts := &setup.GraphActions{Graph: g, Permissions: opts.Permissions(g, tok.TenantID), Wait: opts.Waiter(opts.Timeout),
 		Now: opts.Now, Warn: opts.Warn, Token: tok, LoginURL: ep.LoginURL, GraphResource: ep.GraphResource,
-		Meeting: meeting(opts, cfg, a, g, tok.TenantID)}
+		Meeting: meeting(opts, cfg, a, g, tok.TenantID), Pending: pendingJournal(opts, tok.TenantID)}
 	p := &setup.Pipeline{Actions: acts, Now: opts.Now, Observe: observer(opts, cfg.Output)}
 	res, runErr := p.Run(ctx, o)
 	opts.IO.StopProgress()
@@ -204,7 +204,21 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := cmdutil.Print(opts.IO, cfg.Output, res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) }); err != nil {
 		return err
 	}
+	// The new secret's value was printed or written to the hand-off file.
+	if err := acts.SecretDelivered(); err != nil {
+		opts.Warn("clearing the pending-secret journal: " + err.Error())
+	}
 	return mapErr(runErr)
+}
+
+// pendingJournal is the pending-secret journal in the configuration
+// directory (disabled when there is none).
+func pendingJournal(opts *Options, tenant string) *appreg.Pending {
+	dir := ""
+	if opts.Getenv != nil {
+		dir, _ = config.Dir(opts.Getenv)
+	}
+	return appreg.NewPending(dir, tenant)
 }
 
 func isAdmin(err error) bool {
