@@ -46,10 +46,10 @@ func TestSoak(t *testing.T) {
 			t.Fatalf("run %d: consent grant exited %d\n%s", i, g.Code, g.Stderr)
 		}
 	}
-	// setup under throttling (no replication lag: setup's closing doctor
-	// checks still report a grant that is not yet visible, see
-	// docs/performance.md).
-	se := Start(t, Options{Faults: emulator.FaultOptions{Rate429: 0.20, Rate503: 0.05, RetryAfterMin: 0, RetryAfterMax: retryMax, RandomSeed: 11}})
+	// setup under the same throttling and replication lag: its closing
+	// doctor waits for what setup just wrote to become visible.
+	se := Start(t, Options{Faults: emulator.FaultOptions{Rate429: 0.20, Rate503: 0.05, RetryAfterMin: 0, RetryAfterMax: retryMax,
+		RandomSeed: 11, ReplicationLag: lag}})
 	soakSetup(t, se, setupRuns)
 	checkSoak(t, se)
 	checkSoak(t, e)

@@ -2,7 +2,9 @@ package setup
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -201,9 +203,55 @@ func (a *GraphActions) assignGroup(ctx context.Context, e *consent.Engine, sp *g
 	return e.Assign(ctx, sp, p)
 }
 
-// Doctor implements Actions.
-func (a *GraphActions) Doctor(ctx context.Context, exp doctor.Expectations, users []string) (*doctor.Report, error) {
-	return doctor.Run(ctx, doctor.Options{Graph: a.Graph, Token: a.Token, Now: a.Now, Users: users}, exp)
+// Doctor implements Actions. Settling re-runs doctor, with the replication
+// backoff, while a check that setup's own writes decide still fails; when
+// the budget is spent the last report stands.
+func (a *GraphActions) Doctor(ctx context.Context, exp doctor.Expectations, users []string, settle bool) (*doctor.Report, error) {
+	run := func(ctx context.Context) (*doctor.Report, error) {
+		return doctor.Run(ctx, doctor.Options{Graph: a.Graph, Token: a.Token, Now: a.Now, Users: users}, exp)
+	}
+	if !settle || a.Wait == nil {
+		return run(ctx)
+	}
+	w := &replicate.Waiter{Policy: a.Wait.Policy, Progress: a.Wait.Progress,
+		Retryable: func(err error) bool { return errors.Is(err, errNotYetVisible) }}
+	var rep *doctor.Report
+	err := w.Do(ctx, "the new consent and enterprise app to show in doctor's checks", func(ctx context.Context) error {
+		r, err := run(ctx)
+		if err != nil {
+			return err
+		}
+		rep = r
+		if failsOnWrittenObjects(r) {
+			return errNotYetVisible
+		}
+		return nil
+	})
+	if errors.Is(err, errNotYetVisible) {
+		return rep, nil // still failing after the budget: the report says why
+	}
+	return rep, err
+}
+
+// errNotYetVisible marks a doctor report whose failures may be
+// replication lag.
+var errNotYetVisible = errors.New("checks of objects written moments ago still fail")
+
+// writtenChecks are the checks whose outcome setup's writes decide: the
+// registration, its enterprise app, consent, assignment, and whether a user
+// can now get a token. Other failures (licences, Conditional Access) are
+// not replication lag, and are reported at once.
+var writtenChecks = []string{"app.registration", "app.redirect-uris", "app.permissions", "app.credentials",
+	"sp.exists", "sp.enabled", "sp.assignment", "sp.consent", "sp.app-permissions",
+	"tenant.user-consent", "user.assignment", "user.token"}
+
+func failsOnWrittenObjects(r *doctor.Report) bool {
+	for _, c := range r.Checks {
+		if c.Status == doctor.Fail && slices.Contains(writtenChecks, c.ID) {
+			return true
+		}
+	}
+	return false
 }
 
 // MeetingTest implements Actions.

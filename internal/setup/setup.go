@@ -124,8 +124,11 @@ type Actions interface {
 	// EnableVendorApp ensures the vendor's enterprise app, consent,
 	// sign-in and assignment.
 	EnableVendorApp(ctx context.Context, r VendorRequest) (*VendorResult, error)
-	// Doctor diagnoses the app against the expectations.
-	Doctor(ctx context.Context, exp doctor.Expectations, users []string) (*doctor.Report, error)
+	// Doctor diagnoses the app against the expectations. With settle, the
+	// run has just written the app's objects, so failures of the checks
+	// those writes decide may only mean Entra has not replicated them yet:
+	// they are checked again within the replication budget.
+	Doctor(ctx context.Context, exp doctor.Expectations, users []string, settle bool) (*doctor.Report, error)
 	// MeetingTest creates and deletes a test meeting; nil result and nil
 	// error mean it cannot run here (the summary then names the command).
 	MeetingTest(ctx context.Context, r MeetingRequest) (*MeetingResult, error)
@@ -598,7 +601,7 @@ func (r *run) doctor(ctx context.Context, del, app []permissions.Permission) ([]
 	if o.TestUser != "" {
 		users = []string{o.TestUser}
 	}
-	rep, err := r.p.Actions.Doctor(ctx, exp, users)
+	rep, err := r.p.Actions.Doctor(ctx, exp, users, r.wrote())
 	if err != nil {
 		r.finish(s, Failed, err.Error())
 		return nil, err
@@ -616,6 +619,16 @@ func (r *run) doctor(ctx context.Context, del, app []permissions.Permission) ([]
 		r.finish(s, OK, detail)
 	}
 	return failed, nil
+}
+
+// wrote reports whether this run changed the tenant.
+func (r *run) wrote() bool {
+	for _, st := range r.res.Stages {
+		if st.Changes.Changes() > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *run) meeting(ctx context.Context, secret string) error {

@@ -55,7 +55,7 @@ func (f *fakeActions) EnableVendorApp(_ context.Context, r VendorRequest) (*Vend
 	return &VendorResult{DisplayName: r.Name, Plan: steps}, nil
 }
 
-func (f *fakeActions) Doctor(_ context.Context, exp doctor.Expectations, users []string) (*doctor.Report, error) {
+func (f *fakeActions) Doctor(_ context.Context, exp doctor.Expectations, users []string, _ bool) (*doctor.Report, error) {
 	f.calls = append(f.calls, "doctor:"+exp.App)
 	r := &doctor.Report{Summary: doctor.Summary{Pass: 3, Result: "ok"}}
 	return r, nil

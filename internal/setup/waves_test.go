@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/teamsctl/teamsctl/internal/bench"
+	"github.com/teamsctl/teamsctl/internal/emulator"
 )
 
 // The request budget of issue 10: setup VENDOR without the meeting test in
@@ -52,4 +54,25 @@ func logOf(r bench.Result) string {
 		fmt.Fprintf(&b, "  %s-%s %s %s %d\n", l.Time.Format("05.000"), l.End.Format("05.000"), l.Method, l.Path, l.Status)
 	}
 	return b.String()
+}
+
+// Under replication lag, setup's closing doctor must not report the
+// consent and enterprise app it has just written as missing: it checks
+// again until Entra shows them (issue 10's soak found this).
+func TestSetupSettlesDoctorUnderReplicationLag(t *testing.T) {
+	for _, args := range [][]string{
+		{"setup", "elevato", "--instance", "https://acme.elevato.net", "-o", "json"},
+		{"setup", "ebms", "--group", "Recruiters", "-o", "json"},
+	} {
+		t.Run(args[1], func(t *testing.T) {
+			e := bench.Start(t, bench.Options{Faults: emulator.FaultOptions{ReplicationLag: 3 * time.Second}})
+			r := e.Run(t.Context(), args...)
+			if r.Code != 0 {
+				t.Fatalf("%s exited %d under 3 s of replication lag:\n%s\n%s", strings.Join(args, " "), r.Code, r.Stdout, r.Stderr)
+			}
+			if !strings.Contains(r.Stderr, "Waiting for Entra to replicate") {
+				t.Errorf("no replication wait was reported on stderr:\n%s", r.Stderr)
+			}
+		})
+	}
 }
