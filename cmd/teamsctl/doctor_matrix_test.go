@@ -163,6 +163,7 @@ var matrixScenarios = map[string]matrixScenario{
 	"own-expiring":     {seed: "own-expiring", args: []string{elevato}},
 	"own-no-secret":    {seed: "own-no-secret", args: []string{elevato, "--redirect-uri", elevatoURI + "/other"}, code: 6},
 	"own-bare":         {seed: "own-bare", args: []string{elevato}},
+	"own-bare-public":  {seed: "own-bare", args: []string{elevato, "--public-client"}, code: 6},
 	// Tokens lacking what a check reads.
 	"no-policy-read": {seed: "healthy", args: ebmsArgs(rita), scopes: scopesWithout("Policy.Read.All", "AuditLog.Read.All")},
 	"no-app-read": {seed: "healthy", args: ebmsArgs(rita), code: 6,
@@ -235,6 +236,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDAppCredentials, "", doctor.Skip, "no-app-read", []string{"Application.Read.All"}},
 	// app.public-client
 	{doctor.IDAppPublicClient, "", doctor.Pass, "own-bare", []string{"Off"}},
+	{doctor.IDAppPublicClient, "", doctor.Fail, "own-bare-public", []string{"AADSTS7000218"}},
 	{doctor.IDAppPublicClient, "", doctor.Skip, "no-app-read", []string{"Application.Read.All"}},
 	{doctor.IDAppPublicClient, "", doctor.Info, "own-odd", []string{"is on"}},
 	// sp.exists
@@ -312,9 +314,7 @@ var doctorMatrix = []matrixRow{
 
 // matrixExempt are declared statuses the command cannot trigger yet, with
 // the reason; each is a known gap, not a design decision.
-var matrixExempt = map[string]string{
-	doctor.IDAppPublicClient + "/" + string(doctor.Fail): "no flag or preset field sets Expectations.NeedsPublicClient yet",
-}
+var matrixExempt = map[string]string{}
 
 func TestDoctorStatusMatrixCoversCatalog(t *testing.T) {
 	covered := map[string]bool{}

@@ -116,8 +116,8 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 					return cmdutil.FlagErrorf("--user: empty value")
 				}
 			}
-			if opts.Expectations.App == "" && (len(scopes)+len(application)+len(opts.Expectations.RedirectURIs) > 0 || opts.Fix) {
-				return cmdutil.FlagErrorWithHint(fmt.Errorf("--scopes, --application, --redirect-uri and --fix need an APP"),
+			if opts.Expectations.App == "" && (len(scopes)+len(application)+len(opts.Expectations.RedirectURIs) > 0 || opts.Fix || opts.Expectations.NeedsPublicClient) {
+				return cmdutil.FlagErrorWithHint(fmt.Errorf("--scopes, --application, --redirect-uri, --public-client and --fix need an APP"),
 					"Run: teamsctl doctor APP ... with the app's application (client) id.")
 			}
 			if runF != nil {
@@ -131,6 +131,7 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 	fs.StringArrayVar(&scopes, "scopes", nil, "Delegated Microsoft Graph permissions the integration needs, comma or space separated")
 	fs.StringArrayVar(&application, "application", nil, "Application Microsoft Graph permissions the integration needs")
 	fs.StringArrayVar(&opts.Expectations.RedirectURIs, "redirect-uri", nil, "Web redirect URI the vendor needs (repeatable)")
+	fs.BoolVar(&opts.Expectations.NeedsPublicClient, "public-client", false, "The integration signs in with a public client flow (device code, desktop): check \"Allow public client flows\"")
 	cmdutil.AddPresetFlags(cmd, &opts.Preset, "the expectations", true)
 	fs.BoolVar(&opts.Fix, "fix", false, "Apply the safe fixes (this app and users only) after confirmation, then check again")
 	fs.BoolVar(&opts.Yes, "yes", false, "Confirm --fix without asking (needed when not in a terminal)")
