@@ -261,7 +261,17 @@ func (e *Engine) GrantDelegated(ctx context.Context, r DelegatedRequest) (*Grant
 			return err
 		})
 		if graph.IsAlreadyExists(err) && attempt < 3 {
-			continue // someone (or an earlier attempt of ours) created it: re-read and merge
+			// Someone, or an earlier attempt of ours, created it, but a
+			// grant written moments ago may not be listed yet: wait until
+			// the re-read shows it, then merge into it.
+			err = e.Wait.Until(ctx, "the existing grant of "+r.Client.DisplayName+" to show", func(ctx context.Context) (bool, error) {
+				grants, err := e.Graph.DelegatedGrants(ctx, r.Client.ID, r.Resource.ID)
+				return findGrant(grants, r.Resource.ID, r.PrincipalID) != nil, err
+			})
+			if err != nil {
+				return nil, e.fail("grant-delegated", target, err)
+			}
+			continue
 		}
 		if err != nil {
 			return nil, e.fail("grant-delegated", target, err)

@@ -8,6 +8,7 @@ package replicate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -82,6 +83,36 @@ func (w *Waiter) Do(ctx context.Context, what string, fn func(ctx context.Contex
 		}
 		waited += wait
 	}
+}
+
+// errNotVisible marks an Until condition that does not hold yet.
+var errNotVisible = errors.New("not visible yet")
+
+// Until waits, with the same backoff and budget as Do, until visible
+// reports true: for a write Graph answered but reads do not show yet (a
+// grant that "already exists" yet is not in the list). A nil Waiter checks
+// once. When the budget is spent the TimeoutError wraps "not visible yet".
+func (w *Waiter) Until(ctx context.Context, what string, visible func(ctx context.Context) (bool, error)) error {
+	check := func(ctx context.Context) error {
+		ok, err := visible(ctx)
+		if err == nil && !ok {
+			return errNotVisible
+		}
+		return err
+	}
+	if w == nil {
+		if err := check(ctx); err != nil && !errors.Is(err, errNotVisible) {
+			return err
+		}
+		return nil
+	}
+	retryable := w.Retryable
+	if retryable == nil {
+		retryable = graph.IsReplicationError
+	}
+	until := &Waiter{Policy: w.Policy, Progress: w.Progress,
+		Retryable: func(err error) bool { return errors.Is(err, errNotVisible) || retryable(err) }}
+	return until.Do(ctx, what, check)
 }
 
 func (w *Waiter) delay(attempt int) time.Duration {
