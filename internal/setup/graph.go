@@ -213,29 +213,21 @@ func (a *GraphActions) Doctor(ctx context.Context, exp doctor.Expectations, user
 	if !settle || a.Wait == nil {
 		return run(ctx)
 	}
-	w := &replicate.Waiter{Policy: a.Wait.Policy, Progress: a.Wait.Progress,
-		Retryable: func(err error) bool { return errors.Is(err, errNotYetVisible) }}
 	var rep *doctor.Report
-	err := w.Do(ctx, "the new consent and enterprise app to show in doctor's checks", func(ctx context.Context) error {
+	err := a.Wait.Until(ctx, "the new consent and enterprise app to show in doctor's checks", func(ctx context.Context) (bool, error) {
 		r, err := run(ctx)
 		if err != nil {
-			return err
+			return false, err
 		}
 		rep = r
-		if failsOnWrittenObjects(r) {
-			return errNotYetVisible
-		}
-		return nil
+		return !failsOnWrittenObjects(r), nil
 	})
-	if errors.Is(err, errNotYetVisible) {
+	var waited *replicate.TimeoutError
+	if errors.As(err, &waited) && rep != nil {
 		return rep, nil // still failing after the budget: the report says why
 	}
 	return rep, err
 }
-
-// errNotYetVisible marks a doctor report whose failures may be
-// replication lag.
-var errNotYetVisible = errors.New("checks of objects written moments ago still fail")
 
 // writtenChecks are the checks whose outcome setup's writes decide: the
 // registration, its enterprise app, consent, assignment, and whether a user
