@@ -25,24 +25,6 @@ import (
 
 const adminUPN = "admin@contoso.onmicrosoft.com"
 
-// clock is the emulator's (and the Authenticator's) adjustable time.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // syncBuffer is a bytes.Buffer safe for the goroutines MSAL writes from.
 // onWrite, when set, sees everything written so far after each write, so
 // a test can act on a prompt as a user would.
@@ -75,7 +57,7 @@ func (s *syncBuffer) String() string {
 type harness struct {
 	t      *testing.T
 	env    *emutest.Env
-	clock  *clock
+	clock  *emutest.Clock
 	dir    string
 	caFile string
 	errOut *syncBuffer
@@ -88,7 +70,7 @@ type harness struct {
 
 func newHarness(t *testing.T, opts ...emulator.Options) *harness {
 	t.Helper()
-	c := &clock{now: time.Now().UTC()}
+	c := emutest.NewClock(time.Now().UTC())
 	o := emulator.Options{}
 	if len(opts) > 0 {
 		o = opts[0]

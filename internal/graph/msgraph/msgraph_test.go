@@ -18,23 +18,6 @@ import (
 
 const adminUPN = "admin@contoso.onmicrosoft.com"
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // recorder keeps the requests the client sent.
 type recorder struct {
 	base http.RoundTripper
@@ -51,14 +34,14 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 
 type fixture struct {
 	env   *emutest.Env
-	clock *clock
+	clock *emutest.Clock
 	rec   *recorder
 	waits []time.Duration
 }
 
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	c := &clock{now: time.Now().UTC()}
+	c := emutest.NewClock(time.Now().UTC())
 	env := emutest.Start(t, emulator.Options{Now: c.Now})
 	return &fixture{env: env, clock: c, rec: &recorder{base: env.HTTPClient().Transport}}
 }
@@ -77,7 +60,7 @@ func (f *fixture) client(t *testing.T, token string) *Client {
 	policy.Jitter = func() float64 { return 0 }
 	policy.Sleep = func(_ context.Context, d time.Duration) error {
 		f.waits = append(f.waits, d)
-		f.clock.advance(d)
+		f.clock.Advance(d)
 		return nil
 	}
 	c, err := New(Options{
