@@ -85,12 +85,12 @@ type faultInjector struct {
 	mu        sync.Mutex
 	opts      FaultOptions
 	rng       *rand.Rand
-	throttles map[string]time.Time // client+workload -> Retry-After deadline
+	throttles map[string]throttle // client+workload -> the Retry-After window
 	log       []RequestRecord
 }
 
 func newFaultInjector(opts FaultOptions) *faultInjector {
-	f := &faultInjector{throttles: map[string]time.Time{}}
+	f := &faultInjector{throttles: map[string]throttle{}}
 	f.configure(opts)
 	return f
 }
@@ -160,6 +160,16 @@ func (s *Server) delay(r *http.Request) bool {
 	return s.sleep(r.Context(), d) == nil
 }
 
+// throttle is a Retry-After window: Graph refuses the client's calls to a
+// workload until until. issued is when the refusal that opened it was
+// sent: only a request sent after that ignored the Retry-After; one sent
+// concurrently with the refused call could not know of it, and is refused
+// too but not counted as an early retry.
+type throttle struct {
+	until  time.Time
+	issued time.Time
+}
+
 // injectGraphFault answers the request with a scripted or random fault, or
 // with a renewed 429 when the client ignored an earlier Retry-After. It
 // reports whether it answered.
@@ -168,9 +178,11 @@ func (s *Server) injectGraphFault(w http.ResponseWriter, r *http.Request, path s
 	key := throttleKey(r, path)
 	f := s.faults
 	f.mu.Lock()
-	status, retryAfter, early := f.decide(r.Method, path, key, now)
-	if status != 0 && retryAfter > 0 {
-		f.throttles[key] = now.Add(retryAfter)
+	status, retryAfter, early := f.decide(r.Method, path, key, now, requestInfo(r).start)
+	if status != 0 && retryAfter > 0 && !early {
+		if _, open := f.throttles[key]; !open {
+			f.throttles[key] = throttle{until: now.Add(retryAfter), issued: now}
+		}
 	}
 	f.mu.Unlock()
 	if status == 0 {
@@ -182,11 +194,11 @@ func (s *Server) injectGraphFault(w http.ResponseWriter, r *http.Request, path s
 }
 
 // decide picks the fault for one request; the caller holds f.mu.
-func (f *faultInjector) decide(method, path, key string, now time.Time) (status int, retryAfter time.Duration, early bool) {
-	if until, ok := f.throttles[key]; ok {
-		if now.Before(until) {
-			// Graph keeps throttling a client that does not wait.
-			return http.StatusTooManyRequests, until.Sub(now), true
+func (f *faultInjector) decide(method, path, key string, now, sent time.Time) (status int, retryAfter time.Duration, early bool) {
+	if t, ok := f.throttles[key]; ok {
+		if now.Before(t.until) {
+			// Graph keeps throttling the client on this workload.
+			return http.StatusTooManyRequests, t.until.Sub(now), !sent.Before(t.issued)
 		}
 		delete(f.throttles, key)
 	}

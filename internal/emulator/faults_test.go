@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -130,5 +131,60 @@ func TestLatencyIsInjectedThroughSleep(t *testing.T) {
 	get(srv, "/v1.0/organization", "t")
 	if len(*slept) != 1 || (*slept)[0] < 100*time.Millisecond || (*slept)[0] > 110*time.Millisecond {
 		t.Fatalf("slept %v, want one wait of 100-110 ms", *slept)
+	}
+}
+
+// A request sent together with the one that was throttled is throttled too
+// (Graph throttles the workload) but did not ignore any Retry-After.
+func TestConcurrentRequestIsThrottledButNotCountedEarly(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	var arrived sync.WaitGroup
+	arrived.Add(2)
+	release := make(chan struct{})
+	var once sync.Once
+	var calls atomic.Int32
+	srv, err := New(Options{
+		Now: clock.Now,
+		Sleep: func(_ context.Context, d time.Duration) error {
+			if calls.Add(1) > 2 { // after the concurrent pair: plain latency
+				clock.Advance(d)
+				return nil
+			}
+			arrived.Done()
+			once.Do(func() {
+				go func() { arrived.Wait(); clock.Advance(d); close(release) }()
+			})
+			<-release
+			return nil
+		},
+		Faults: FaultOptions{Latency: 100 * time.Millisecond, Scripted: []ScriptedFault{
+			{Method: "GET", Path: "/policies*", Nth: 1, Status: 429, RetryAfter: time.Second},
+		}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	codes := make([]int, 2)
+	for i, path := range []string{"/v1.0/policies/authorizationPolicy", "/v1.0/policies/adminConsentRequestPolicy"} {
+		wg.Add(1)
+		go func() { defer wg.Done(); codes[i] = get(srv, path, "client").Code }()
+	}
+	wg.Wait()
+	if codes[0] != 429 || codes[1] != 429 {
+		t.Fatalf("codes = %v, want both throttled", codes)
+	}
+	for _, rec := range srv.RequestLog() {
+		if rec.EarlyRetry {
+			t.Fatalf("%s %s was counted as ignoring a Retry-After it was never sent", rec.Method, rec.Path)
+		}
+	}
+	// Coming back before the second has passed is an early retry.
+	if rec := get(srv, "/v1.0/policies/authorizationPolicy", "client"); rec.Code != 429 {
+		t.Fatalf("early retry got %d", rec.Code)
+	}
+	log := srv.RequestLog()
+	if !log[len(log)-1].EarlyRetry {
+		t.Fatal("a retry before Retry-After passed was not counted")
 	}
 }
