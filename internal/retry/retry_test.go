@@ -87,14 +87,16 @@ func TestRetryAfterHTTPDate(t *testing.T) {
 }
 
 func TestBackoffWithoutHeaderIsCappedExponential(t *testing.T) {
-	replies := []reply{{503, ""}, {503, ""}, {503, ""}, {503, ""}, {503, ""}, {503, ""}}
+	replies := slices.Repeat([]reply{{503, ""}}, 12)
 	_, waits, resp, ids := run(t, http.MethodGet, replies...)
-	// Jitter 0.5 gives three quarters of 1, 2, 4, 8, 16 s.
-	want := []time.Duration{750 * time.Millisecond, 1500 * time.Millisecond, 3 * time.Second, 6 * time.Second, 12 * time.Second}
+	// Jitter 0.5 gives three quarters of 1, 2, 4, 8, 16 s, then of the 30 s
+	// cap, until the next wait would overrun the 2-minute budget.
+	want := []time.Duration{750 * time.Millisecond, 1500 * time.Millisecond, 3 * time.Second, 6 * time.Second, 12 * time.Second,
+		22500 * time.Millisecond, 22500 * time.Millisecond, 22500 * time.Millisecond, 22500 * time.Millisecond}
 	if !slices.Equal(waits, want) {
 		t.Errorf("waits = %v, want %v", waits, want)
 	}
-	if resp.StatusCode != 503 || len(ids) != 6 {
+	if resp.StatusCode != 503 || len(ids) != len(want)+1 {
 		t.Errorf("gave up with %d after %d attempts", resp.StatusCode, len(ids))
 	}
 }

@@ -142,7 +142,7 @@ func TestPersistentThrottlingNamesEveryAttempt(t *testing.T) {
 	if !errors.As(err, &th) {
 		t.Fatalf("err = %v, want Throttled", err)
 	}
-	if th.RequestID == "" || len(th.EarlierRequestIDs) != 5 || th.RetryAfter != time.Second {
+	if th.RequestID == "" || len(th.EarlierRequestIDs) != retry.Default().MaxRetries || th.RetryAfter != time.Second {
 		t.Errorf("Throttled = %+v", th.APIError)
 	}
 }
