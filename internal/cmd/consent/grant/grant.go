@@ -143,14 +143,6 @@ func resourceAppID(r string) string {
 	return r
 }
 
-// Target is the client app a consent command acts on.
-type Target = shared.Target
-
-// ResolveTarget finds APP (see shared.ResolveTarget).
-func ResolveTarget(ctx context.Context, g graph.Client, ref string) (*Target, error) {
-	return shared.ResolveTarget(ctx, g, ref)
-}
-
 func grantRun(ctx context.Context, opts *Options) error {
 	g, err := opts.Graph(ctx, shared.WriteScopes...)
 	if err != nil {
@@ -160,7 +152,7 @@ func grantRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	t, err := ResolveTarget(ctx, g, opts.App)
+	t, err := shared.ResolveTarget(ctx, g, opts.App)
 	if err != nil {
 		return err
 	}
