@@ -8,13 +8,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/teamsctl/teamsctl/internal/appreg"
 	"github.com/teamsctl/teamsctl/internal/graph"
 )
 
-// Redirect platforms for the temporary loopback redirect.
+// Redirect platforms for the temporary loopback redirect (appreg's).
 const (
-	PlatformWeb    = "web"
-	PlatformPublic = "publicClient"
+	PlatformWeb    = appreg.PlatformWeb
+	PlatformPublic = appreg.PlatformPublic
 	// LoopbackRedirect is what Entra matches any loopback port against.
 	LoopbackRedirect = "http://localhost"
 )
@@ -53,11 +54,11 @@ func (r *TempRedirect) Add(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	uris := redirectURIs(app, r.Platform)
+	uris := appreg.RedirectURIs(app, r.Platform)
 	if slices.Contains(uris, r.URI) {
 		return nil
 	}
-	if err := r.Graph.UpdateApplication(ctx, r.ObjectID, redirectUpdate(app, r.Platform, append(slices.Clone(uris), r.URI))); err != nil {
+	if err := r.Graph.UpdateApplication(ctx, r.ObjectID, appreg.RedirectUpdate(app, r.Platform, append(slices.Clone(uris), r.URI))); err != nil {
 		return fmt.Errorf("adding the temporary redirect URI %s: %w", r.URI, err)
 	}
 	r.added = true
@@ -80,12 +81,12 @@ func (r *TempRedirect) Restore(ctx context.Context) {
 		if err != nil {
 			return err
 		}
-		uris := redirectURIs(app, r.Platform)
+		uris := appreg.RedirectURIs(app, r.Platform)
 		kept := slices.DeleteFunc(slices.Clone(uris), func(u string) bool { return u == r.URI })
 		if len(kept) == len(uris) {
 			return nil
 		}
-		return r.Graph.UpdateApplication(ctx, r.ObjectID, redirectUpdate(app, r.Platform, kept))
+		return r.Graph.UpdateApplication(ctx, r.ObjectID, appreg.RedirectUpdate(app, r.Platform, kept))
 	}()
 	if err != nil {
 		fmt.Fprintf(r.Log, "Could not remove the temporary redirect URI %s from %s: %v\nRemove it in Entra admin center > App registrations > the app > Authentication.\n", r.URI, r.AppName, err)
@@ -93,25 +94,4 @@ func (r *TempRedirect) Restore(ctx context.Context) {
 	}
 	r.added = false
 	fmt.Fprintf(r.Log, "Removed the temporary redirect URI %s.\n", r.URI)
-}
-
-func redirectURIs(app *graph.Application, platform string) []string {
-	if platform == PlatformPublic {
-		return app.PublicClientRedirectURIs
-	}
-	return app.Web.RedirectURIs
-}
-
-// redirectUpdate replaces one platform's redirect URIs; Graph replaces
-// the web settings as a whole, so they are carried over.
-func redirectUpdate(app *graph.Application, platform string, uris []string) graph.ApplicationUpdate {
-	if uris == nil {
-		uris = []string{}
-	}
-	if platform == PlatformPublic {
-		return graph.ApplicationUpdate{PublicClientRedirectURIs: &uris}
-	}
-	web := app.Web
-	web.RedirectURIs = uris
-	return graph.ApplicationUpdate{Web: &web}
 }
