@@ -8,10 +8,11 @@
 package aadsts
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
 
 // Kind groups codes by what the user must do next.
@@ -82,7 +83,7 @@ func Codes() []int {
 	return codes
 }
 
-var codePattern = regexp.MustCompile(`AADSTS(\d+)`)
+var codePattern = lazyregexp.New(`AADSTS(\d+)`)
 
 // FromText finds the first AADSTS code in text, such as an
 // error_description or an error page.

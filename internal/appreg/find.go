@@ -3,17 +3,17 @@ package appreg
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
 
 // Tag marks app registrations teamsctl manages.
 const Tag = "teamsctl"
 
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var guidRE = lazyregexp.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // IsGUID reports whether s looks like a GUID.
 func IsGUID(s string) bool { return guidRE.MatchString(s) }

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/teamsctl/teamsctl/internal/fsutil"
 	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
 
 // PendingDir is the directory, inside the configuration directory, of the
@@ -66,7 +66,7 @@ func NewPending(dir, tenant string) *Pending {
 	return &Pending{Dir: filepath.Join(dir, PendingDir), Tenant: tenant}
 }
 
-var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+var unsafeChars = lazyregexp.New(`[^A-Za-z0-9._-]`)
 
 func (p *Pending) path(objectID string) string {
 	return filepath.Join(p.Dir, unsafeChars.ReplaceAllString(p.Tenant+"_"+objectID, "_")+".json")

@@ -4,10 +4,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
 
 // Scopes are Microsoft Graph delegated permissions, e.g.
@@ -36,7 +37,7 @@ var DefaultLoginScopes = Scopes{
 // permissions a command can lack.
 var oidcScopes = []string{"openid", "profile", "offline_access", "email"}
 
-var scopePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var scopePattern = lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // ParseScopes reads a --scopes value: names separated by commas and/or
 // spaces, duplicates dropped.

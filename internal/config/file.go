@@ -7,10 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
 
 // FileName is the configuration file inside the configuration directory.
@@ -73,7 +74,7 @@ func ReadFile(path string) (*File, error) {
 }
 
 // yamlMessage strips yaml.v3's prefixes ("yaml: line 3: ") from a message.
-var yamlMessage = regexp.MustCompile(`^yaml: (line \d+: )?`)
+var yamlMessage = lazyregexp.New(`^yaml: (line \d+: )?`)
 
 // yamlError names the file and the line where it stops being valid YAML.
 func yamlError(path string, data []byte, err error) error {

@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
 
 // Validation rules Graph applies to application objects (graph.md section
@@ -201,7 +202,7 @@ func publishesPermission(scopes []PermissionScope, roles []AppRole, ra ResourceA
 	return false
 }
 
-var isoDurationRE = regexp.MustCompile(`^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$`)
+var isoDurationRE = lazyregexp.New(`^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$`)
 
 // parseISODuration reads the ISO 8601 durations app management policies
 // use (P90D, P1Y, PT12H). Years and months count as 365 and 30 days.

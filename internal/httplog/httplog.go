@@ -18,10 +18,11 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
 
 // Redacted replaces every secret value.
@@ -52,7 +53,7 @@ func names(list ...string) map[string]bool {
 
 // jwtPattern matches compact JWS/JWE tokens: base64url segments starting
 // with the encoded '{"' of a JSON header.
-var jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){1,3}`)
+var jwtPattern = lazyregexp.New(`eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){1,3}`)
 
 // Transport traces each round trip through Base to Out.
 type Transport struct {

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/teamsctl/teamsctl/internal/fsutil"
 	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
 
 // Kind is delegated (a scope) or application (an app role).
@@ -121,7 +121,7 @@ func (l *Loader) remember(appID string, c *Catalog) {
 	l.cached[appID] = c
 }
 
-var safeName = regexp.MustCompile(`[^A-Za-z0-9._-]`)
+var safeName = lazyregexp.New(`[^A-Za-z0-9._-]`)
 
 func (l *Loader) cachePath(appID string) string {
 	if l.Dir == "" || l.Tenant == "" {
@@ -335,7 +335,7 @@ func distance(a, b string) int {
 // maxNameLength bounds one permission name (Graph's longest are ~60).
 const maxNameLength = 120
 
-var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var nameRE = lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // ParseList splits a permission list given on the command line: names
 // separated by commas and/or whitespace ("User.Read, OnlineMeetings.ReadWrite"

@@ -13,12 +13,13 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
 
 //go:embed data/*.yaml
@@ -206,8 +207,8 @@ func (e *FieldError) Hint() string {
 }
 
 var (
-	yamlLineRE         = regexp.MustCompile(`line (\d+): (.*)`)
-	yamlUnknownFieldRE = regexp.MustCompile(`field (\S+) not found`)
+	yamlLineRE         = lazyregexp.New(`line (\d+): (.*)`)
+	yamlUnknownFieldRE = lazyregexp.New(`field (\S+) not found`)
 )
 
 // Parse decodes and validates a preset. Unknown fields, wrong types and
@@ -245,7 +246,7 @@ func yamlFieldError(file string, err error) error {
 	return &FieldError{File: file, Msg: err.Error()}
 }
 
-var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+var nameRE = lazyregexp.New(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 func (p *Preset) validate(file string) error {
 	bad := func(field, format string, args ...any) error {
@@ -285,11 +286,11 @@ func (p *Preset) validate(file string) error {
 	return nil
 }
 
-var guidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+var guidRE = lazyregexp.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // permissionRE is the syntax of Graph permission names; whether a name
 // exists is checked against the tenant when the preset is used (Resolve).
-var permissionRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]{1,99}$`)
+var permissionRE = lazyregexp.New(`^[A-Za-z][A-Za-z0-9._-]{1,99}$`)
 
 func (p *Preset) validatePermissions(bad func(string, string, ...any) error) error {
 	for field, names := range map[string][]string{"delegated": p.Delegated, "application": p.Application} {
