@@ -101,11 +101,7 @@ func (p *Pending) load(objectID string) ([]PendingSecret, error) {
 
 func (p *Pending) save(objectID string, recs []PendingSecret) error {
 	if len(recs) == 0 {
-		err := os.Remove(p.path(objectID))
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		return err
+		return fsutil.RemoveFile(p.path(objectID))
 	}
 	data, err := json.MarshalIndent(recs, "", "  ")
 	if err != nil {

@@ -76,15 +76,31 @@ func (s Scopes) key() string {
 	return strings.Join(k, " ")
 }
 
-// missingFrom returns the scopes of s that granted lacks.
+// missingFrom returns the scopes of s that granted lacks. A ReadWrite
+// permission grants its Read permission (Application.ReadWrite.All can do
+// what Application.Read.All can), as everywhere in Microsoft Graph, so a
+// token with the former is not sent back for the latter.
 func (s Scopes) missingFrom(granted []string) Scopes {
 	var out Scopes
 	for _, sc := range s {
-		if !containsFold(granted, sc) && !containsFold(oidcScopes, sc) {
+		if !containsFold(granted, sc) && !containsFold(oidcScopes, sc) && !containsFold(granted, readWriteOf(sc)) {
 			out = append(out, sc)
 		}
 	}
 	return out
+}
+
+// readWriteOf is the ReadWrite permission of a Read permission
+// (Calendars.Read: Calendars.ReadWrite), or "" for any other.
+func readWriteOf(scope string) string {
+	parts := strings.Split(scope, ".")
+	for i, p := range parts {
+		if strings.EqualFold(p, "Read") {
+			parts[i] = "ReadWrite"
+			return strings.Join(parts, ".")
+		}
+	}
+	return ""
 }
 
 func containsFold(list []string, s string) bool {

@@ -2,7 +2,9 @@
 // process, against the emulator over TLS with injected per-request latency,
 // and measures each: HTTP requests, sequential round trips (waves), wall
 // time and peak heap. The tests of this package hold the performance
-// targets of issue 10; cmd/teamsctl-bench prints the figures.
+// targets of issue 10, and TestReport prints the figures. Commands can
+// also run as a separate process (process.go): the test binary re-executed
+// as teamsctl, for peak memory (max RSS) and killed-process tests.
 //
 // Two clocks are offered. The virtual WaveClock (tests) makes every
 // request take exactly the latency in virtual time, so waves and virtual
@@ -14,6 +16,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -56,6 +59,9 @@ type Options struct {
 	// Login signs in with the device code flow, so commands use MSAL's
 	// token cache; otherwise TEAMSCTL_ACCESS_TOKEN carries a token.
 	Login bool
+	// Wrap, if set, wraps the emulator's handler, to observe or interrupt
+	// requests (the killed-process tests).
+	Wrap func(http.Handler) http.Handler
 }
 
 // Env is a running emulator with a teamsctl configuration pointing at it.
@@ -83,11 +89,14 @@ func Start(tb testing.TB, o Options) *Env {
 		e.Clock = NewWaveClock(Epoch)
 		eo.Now, eo.Sleep = e.Clock.Now, e.Clock.Sleep
 	}
+	wrap := o.Wrap
 	if e.Clock != nil {
-		e.Emu = emutest.StartWrapped(tb, eo, e.Clock.Track)
-	} else {
-		e.Emu = emutest.Start(tb, eo)
+		wrap = e.Clock.Track
+		if o.Wrap != nil {
+			wrap = func(h http.Handler) http.Handler { return e.Clock.Track(o.Wrap(h)) }
+		}
 	}
+	e.Emu = emutest.StartWrapped(tb, eo, wrap)
 	e.Dir = tb.TempDir()
 	ca := filepath.Join(e.Dir, "ca.pem")
 	if err := os.WriteFile(ca, e.Emu.CACertPEM, 0o600); err != nil {
@@ -173,6 +182,14 @@ type Result struct {
 // Run runs one command line in process and measures it.
 func (e *Env) Run(ctx context.Context, args ...string) Result {
 	ios, _, out, errOut := iostreams.Test()
+	r := e.RunIO(ctx, ios, args...)
+	r.Stdout, r.Stderr = out.String(), errOut.String()
+	return r
+}
+
+// RunIO is Run with the caller's streams; Result.Stdout and Stderr are
+// left empty.
+func (e *Env) RunIO(ctx context.Context, ios *iostreams.IOStreams, args ...string) Result {
 	deps := teamsctl.Deps{IOStreams: ios, Getenv: e.getenv, Now: time.Now}
 	if e.Clock != nil {
 		deps.Now, deps.Sleep = e.Clock.Now, e.Clock.Sleep
@@ -188,8 +205,7 @@ func (e *Env) Run(ctx context.Context, args ...string) Result {
 	wall := time.Since(start)
 	peak := stopHeap()
 	log := e.Emu.Server.RequestLog()[before:]
-	r := Result{Args: args, Code: code, Stdout: out.String(), Stderr: errOut.String(), Log: log,
-		Requests: len(log), Waves: Waves(log), Wall: wall, PeakHeap: peak}
+	r := Result{Args: args, Code: code, Log: log, Requests: len(log), Waves: Waves(log), Wall: wall, PeakHeap: peak}
 	for _, rec := range log {
 		if strings.HasSuffix(rec.Path, "/oauth2/v2.0/token") {
 			r.TokenRequests++

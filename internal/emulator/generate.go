@@ -11,10 +11,13 @@ type LargeTenantSize struct {
 	Groups            int
 	ServicePrincipals int
 	CAPolicies        int
+	// Applications are app registrations of the tenant itself (line-of-
+	// business apps, earlier integrations), for `app list` at scale.
+	Applications int
 }
 
 // ScaleTestSize is the tenant size of the scale targets (issue 10).
-var ScaleTestSize = LargeTenantSize{Users: 100_000, Groups: 5_000, ServicePrincipals: 20_000, CAPolicies: 500}
+var ScaleTestSize = LargeTenantSize{Users: 100_000, Groups: 5_000, ServicePrincipals: 20_000, CAPolicies: 500, Applications: 2_000}
 
 // generatedVendorTenantID owns the applications behind generated service
 // principals, like the many third-party apps of a real large tenant.
@@ -22,8 +25,8 @@ const generatedVendorTenantID = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
 
 // GenerateLargeTenant builds the default seed and grows its home tenant to
 // size: numbered users (every tenth licensed), groups of 20 users each,
-// third-party enterprise apps registered in a generated vendor tenant, and
-// Conditional Access policies that are mostly report-only or disabled (so
+// third-party enterprise apps registered in a generated vendor tenant, app
+// registrations of the tenant's own, and Conditional Access policies that are mostly report-only or disabled (so
 // the seed's own sign-in behaviour is unchanged). Objects are generated
 // directly, not through Seed.Build, because building a 100,000-user seed
 // through its JSON form would dominate scale tests.
@@ -68,6 +71,11 @@ func GenerateLargeTenant(now time.Time, size LargeTenantSize) (*State, error) {
 		home.ServicePrincipals = append(home.ServicePrincipals, &ServicePrincipal{ID: st.NewGUID(), AppID: app.AppID,
 			DisplayName: app.DisplayName, AppOwnerOrganizationID: vendor.ID, AccountEnabled: true,
 			ServicePrincipalType: "Application", SignInAudience: app.SignInAudience, CreatedDateTime: now})
+	}
+	for i := range size.Applications {
+		home.Applications = append(home.Applications, &Application{ID: st.NewGUID(), AppID: st.NewGUID(),
+			DisplayName: fmt.Sprintf("Generated Line-of-Business App %05d", i), SignInAudience: "AzureADMyOrg",
+			CreatedDateTime: now, PublisherDomain: domain, WebRedirectURIs: []string{fmt.Sprintf("https://lob%05d.%s/signin", i, domain)}})
 	}
 	states := []string{CAStateReportOnly, CAStateDisabled}
 	for i := range size.CAPolicies {

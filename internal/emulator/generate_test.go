@@ -9,7 +9,7 @@ import (
 
 func TestGenerateLargeTenantKeepsSeedBehaviour(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	size := LargeTenantSize{Users: 2000, Groups: 100, ServicePrincipals: 300, CAPolicies: 50}
+	size := LargeTenantSize{Users: 2000, Groups: 100, ServicePrincipals: 300, CAPolicies: 50, Applications: 40}
 	st, err := GenerateLargeTenant(now, size)
 	if err != nil {
 		t.Fatal(err)
@@ -23,6 +23,9 @@ func TestGenerateLargeTenantKeepsSeedBehaviour(t *testing.T) {
 	}
 	if got, want := len(home.ServicePrincipals), len(baseHome.ServicePrincipals)+size.ServicePrincipals; got != want {
 		t.Fatalf("service principals = %d, want %d", got, want)
+	}
+	if got, want := len(home.Applications), len(baseHome.Applications)+size.Applications; got != want {
+		t.Fatalf("applications = %d, want %d", got, want)
 	}
 	// Generated policies never enforce, so the seed users sign in as before.
 	rita := home.UserByIDOrUPN("rita.recruiter@contoso.onmicrosoft.com")

@@ -2,7 +2,9 @@ package fsutil
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -77,5 +79,59 @@ func TestLockFileGivesUpWithContext(t *testing.T) {
 	cancel()
 	if _, err := LockFile(ctx, path); err == nil {
 		t.Fatal("second lock succeeded while the first was held")
+	}
+}
+
+// TestWriteFileAtomicRemovesKilledWritersTemps: a temporary file of a
+// writer that no longer runs (killed between create and rename) is
+// removed by the next write or removal of the same file; a live writer's,
+// and other files', are kept.
+func TestWriteFileAtomicRemovesKilledWritersTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "journal.json")
+	dead := exec.Command(os.Args[0], "-test.run=^$")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]bool{ // name: kept
+		fmt.Sprintf(".journal.json.tmp-%d-123", dead.Process.Pid): false,
+		fmt.Sprintf(".journal.json.tmp-%d-456", os.Getppid()):     true, // a live process
+		fmt.Sprintf(".journal.json.tmp-%d-789", os.Getpid()):      true, // this one
+		fmt.Sprintf(".other.json.tmp-%d-123", dead.Process.Pid):   true, // another file's
+		".journal.json.tmp-123456789":                             true, // not ours (old format)
+	}
+	for name := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("torn"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(what string) {
+		t.Helper()
+		for name, kept := range files {
+			_, err := os.Stat(filepath.Join(dir, name))
+			if (err == nil) != kept {
+				t.Errorf("%s: %s exists=%v, want %v", what, name, err == nil, kept)
+			}
+		}
+	}
+	if err := WriteFileAtomic(path, []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check("after a write")
+	stale := filepath.Join(dir, fmt.Sprintf(".journal.json.tmp-%d-999", dead.Process.Pid))
+	if err := os.WriteFile(stale, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := RemoveFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("RemoveFile left a killed writer's temporary file")
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Error("RemoveFile left the file")
+	}
+	if err := RemoveFile(path); err != nil {
+		t.Errorf("removing a missing file: %v", err)
 	}
 }

@@ -6,8 +6,10 @@ package emutest
 import (
 	"crypto/x509"
 	"encoding/pem"
+	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/teamsctl/teamsctl/internal/emulator"
@@ -60,7 +62,12 @@ func StartWrapped(t testing.TB, o emulator.Options, wrap func(http.Handler) http
 	if wrap != nil {
 		handler = wrap(srv)
 	}
-	ts := httptest.NewTLSServer(handler)
+	ts := httptest.NewUnstartedServer(handler)
+	// The server's own errors (such as a client that hung up mid-handshake,
+	// which the killed-process tests provoke) belong to the test's log, not
+	// to the test binary's stderr.
+	ts.Config.ErrorLog = log.New(testLogWriter{t}, "emulator: ", 0)
+	ts.StartTLS()
 	t.Cleanup(ts.Close)
 	pool := x509.NewCertPool()
 	pool.AddCert(ts.Certificate())
@@ -71,6 +78,13 @@ func StartWrapped(t testing.TB, o emulator.Options, wrap func(http.Handler) http
 	}
 	e.LoginURL = e.URL + "/" + e.TenantID
 	return e
+}
+
+type testLogWriter struct{ t testing.TB }
+
+func (w testLogWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSuffix(string(p), "\n"))
+	return len(p), nil
 }
 
 // HTTPClient returns a client that trusts the emulator.

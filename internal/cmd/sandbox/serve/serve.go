@@ -94,7 +94,7 @@ server with Ctrl-C.`,
 	fl.StringVar(&opts.TLSKey, "tls-key", "", "Private key (PEM) of --tls-cert")
 	fl.StringVar(&opts.StateFile, "state", "", "Load the tenant from this file if it exists and save every change to it")
 	fl.StringVar(&opts.SeedFile, "seed", "", "Tenant fixture (YAML or JSON) to start from instead of Contoso")
-	fl.BoolVar(&opts.Large, "large", false, "Grow the built-in tenant to 100,000 users, 5,000 groups, 20,000 enterprise apps and 500 Conditional Access policies")
+	fl.BoolVar(&opts.Large, "large", false, "Grow the built-in tenant to 100,000 users, 5,000 groups, 20,000 enterprise apps, 2,000 app registrations and 500 Conditional Access policies")
 	fl.StringVar(&opts.CAOut, "ca-out", "", "Where to write the generated CA (default: sandbox/serve-ca.pem in the config directory)")
 	fl.DurationVar(&opts.Latency, "latency", 0, "Delay added to every request")
 	fl.DurationVar(&opts.Jitter, "jitter", 0, "Random extra delay of up to this much")

@@ -1,0 +1,174 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// killer SIGKILLs the teamsctl child process at the emulator's n-th
+// request: after serving it (the request took effect in the tenant, the
+// process never learned so) or, with before, instead of serving it. No
+// deferred cleanup, signal handler or journal update of the process runs.
+type killer struct {
+	n      int32
+	before bool
+	count  atomic.Int32
+	proc   atomic.Pointer[os.Process]
+	killed atomic.Bool
+}
+
+func (k *killer) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if k.count.Add(1) != k.n {
+			h.ServeHTTP(w, r)
+			return
+		}
+		if !k.before {
+			h.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		if p := k.proc.Load(); p != nil {
+			// Recorded first: the test may see the process end before Kill returns.
+			k.killed.Store(true)
+			if p.Kill() != nil {
+				k.killed.Store(false)
+			}
+		}
+		// No response: the connection is cut, as the dead process's is.
+		panic(http.ErrAbortHandler)
+	})
+}
+
+// runKilled starts args as a child process against a fresh tenant and
+// kills it at request n; it returns the tenant and whether the process
+// was killed (false: it finished in fewer requests).
+func runKilled(t *testing.T, args []string, n int, before bool) (*Env, ProcessResult) {
+	t.Helper()
+	k := &killer{n: int32(n), before: before}
+	e := Start(t, Options{Real: true, Latency: time.Millisecond, Wrap: k.wrap})
+	p := e.Command(context.Background(), args...)
+	start := time.Now()
+	if err := p.Cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	k.proc.Store(p.Cmd.Process)
+	r := p.Wait(start)
+	if k.killed.Load() != r.Killed {
+		t.Fatalf("killed at request %d: %v, but the process ended with exit %d, killed=%v\n%s", n, k.killed.Load(), r.Code, r.Killed, r.Stderr)
+	}
+	return e, r
+}
+
+// killPoints are the requests to kill at: every request of an
+// uninterrupted run, once after the emulator served it and once instead.
+func killPoints(total int) []struct {
+	n      int
+	before bool
+} {
+	var out []struct {
+		n      int
+		before bool
+	}
+	for n := 1; n <= total; n++ {
+		out = append(out, struct {
+			n      int
+			before bool
+		}{n, false}, struct {
+			n      int
+			before bool
+		}{n, true})
+	}
+	return out
+}
+
+func killedAt(n int, before bool) string {
+	if before {
+		return fmt.Sprintf("killed as request %d arrived", n)
+	}
+	return fmt.Sprintf("killed once request %d was served", n)
+}
+
+// TestKilledAppCreateConverges kills `app create --secret --grant-consent`
+// (SIGKILL, as a process) at each of its requests, re-runs it, and
+// compares the tenant with an uninterrupted run's: one app, one secret
+// whose value the re-run showed (a secret the killed run created is
+// removed, as nobody has its value), and the same grants.
+func TestKilledAppCreateConverges(t *testing.T) {
+	args := []string{"app", "create", "--name", "elevato - MS Teams integration", "--redirect-uri", "https://elevato.net/cb",
+		"--delegated", "User.Read,OnlineMeetings.ReadWrite", "--secret", "--grant-consent", "-o", "json"}
+	ref := Start(t, Options{Real: true, Latency: time.Millisecond})
+	total := ref.MustRun(args...).Requests
+	want := normalisedDump(t, ref)
+	killed, orphans := 0, 0
+	for _, at := range killPoints(total) {
+		what := killedAt(at.n, at.before)
+		e, r := runKilled(t, args, at.n, at.before)
+		if !r.Killed {
+			t.Errorf("%s: the process was not killed (exit %d)", what, r.Code)
+			continue
+		}
+		killed++
+		rerun := e.Run(context.Background(), args...)
+		if rerun.Code != 0 {
+			t.Errorf("%s, the re-run exited %d\n%s", what, rerun.Code, rerun.Stderr)
+			continue
+		}
+		if strings.Contains(rerun.Stderr, "interrupted run created but never showed") {
+			orphans++
+		}
+		if got := normalisedDump(t, e); got != want {
+			t.Errorf("%s, then re-run: the tenant differs from an uninterrupted run\n got: %s\nwant: %s", what, got, want)
+		}
+		assertSecretShown(t, e, rerun, what)
+	}
+	t.Logf("%d requests, %d kills, %d left a secret that the re-run removed", total, killed, orphans)
+	if orphans == 0 {
+		t.Error("no kill left an undelivered secret: the orphan removal was not exercised")
+	}
+}
+
+// TestKilledSetupConverges kills setup (SIGKILL, as a process) at each
+// of its requests, re-runs it, and compares the tenant with an
+// uninterrupted run's.
+func TestKilledSetupConverges(t *testing.T) {
+	ref := Start(t, Options{Real: true, Latency: time.Millisecond})
+	if r := ref.Run(context.Background(), setupArgs...); !setupOK(r.Code) {
+		t.Fatalf("setup exited %d\n%s", r.Code, r.Stderr)
+	}
+	total := len(ref.Emu.Server.RequestLog())
+	want := normalisedDump(t, ref)
+	killed, orphans := 0, 0
+	for _, at := range killPoints(total) {
+		what := killedAt(at.n, at.before)
+		e, r := runKilled(t, setupArgs, at.n, at.before)
+		if !r.Killed {
+			t.Errorf("%s: the process was not killed (exit %d)", what, r.Code)
+			continue
+		}
+		killed++
+		rerun := e.Run(context.Background(), setupArgs...)
+		if !setupOK(rerun.Code) {
+			t.Errorf("%s, the re-run exited %d\n%s", what, rerun.Code, rerun.Stderr)
+			continue
+		}
+		if strings.Contains(rerun.Stderr, "interrupted run created but never showed") {
+			orphans++
+		}
+		if got := normalisedDump(t, e); got != want {
+			t.Errorf("%s, then re-run: the tenant differs from an uninterrupted run\n got: %s\nwant: %s", what, got, want)
+		}
+		if !strings.Contains(rerun.Stdout, `"clientSecret"`) {
+			t.Errorf("%s: the re-run did not show the app's secret, and the killed run could not\n%s", what, rerun.Stdout)
+		}
+	}
+	t.Logf("%d requests, %d kills, %d left a secret that the re-run removed", total, killed, orphans)
+	if orphans == 0 {
+		t.Error("no kill left an undelivered secret: the orphan removal was not exercised")
+	}
+}
