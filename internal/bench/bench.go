@@ -59,6 +59,10 @@ type Options struct {
 	// Login signs in with the device code flow, so commands use MSAL's
 	// token cache; otherwise TEAMSCTL_ACCESS_TOKEN carries a token.
 	Login bool
+	// Epoch starts the virtual clock (zero: Epoch). Commands run as
+	// processes check token lifetimes on the real clock, so their
+	// environments start it at the real time.
+	Epoch time.Time
 	// Wrap, if set, wraps the emulator's handler, to observe or interrupt
 	// requests (the killed-process tests).
 	Wrap func(http.Handler) http.Handler
@@ -86,7 +90,11 @@ func Start(tb testing.TB, o Options) *Env {
 	if o.Real {
 		eo.Now = time.Now
 	} else {
-		e.Clock = NewWaveClock(Epoch)
+		epoch := o.Epoch
+		if epoch.IsZero() {
+			epoch = Epoch
+		}
+		e.Clock = NewWaveClock(epoch)
 		eo.Now, eo.Sleep = e.Clock.Now, e.Clock.Sleep
 	}
 	wrap := o.Wrap
@@ -175,8 +183,11 @@ type Result struct {
 	// Wall is the real time the command took; Virtual the virtual time
 	// (WaveClock only).
 	Wall, Virtual time.Duration
-	// PeakHeap is the heap high-water mark above the heap at the start.
+	// PeakHeap is the heap high-water mark above the heap at the start
+	// (in process: the emulator's answers included).
 	PeakHeap uint64
+	// MaxRSS is the peak resident memory of a command run as a process.
+	MaxRSS int64
 }
 
 // Run runs one command line in process and measures it.
@@ -194,25 +205,52 @@ func (e *Env) RunIO(ctx context.Context, ios *iostreams.IOStreams, args ...strin
 	if e.Clock != nil {
 		deps.Now, deps.Sleep = e.Clock.Now, e.Clock.Sleep
 	}
-	before := len(e.Emu.Server.RequestLog())
-	var vstart time.Time
-	if e.Clock != nil {
-		vstart = e.Clock.Now()
-	}
+	m := e.startMeasure()
 	stopHeap := sampleHeap()
-	start := time.Now()
 	code := teamsctl.Run(ctx, args, deps)
-	wall := time.Since(start)
 	peak := stopHeap()
-	log := e.Emu.Server.RequestLog()[before:]
-	r := Result{Args: args, Code: code, Log: log, Requests: len(log), Waves: Waves(log), Wall: wall, PeakHeap: peak}
+	r := m.result(args, code)
+	r.PeakHeap = peak
+	return r
+}
+
+// RunProcessMeasured runs one command line as a child process and
+// measures it like Run, with the process's peak memory instead of the
+// heap.
+func (e *Env) RunProcessMeasured(ctx context.Context, args ...string) Result {
+	m := e.startMeasure()
+	p := e.RunProcess(ctx, args...)
+	r := m.result(args, p.Code)
+	r.Stdout, r.Stderr, r.MaxRSS = p.Stdout, p.Stderr, p.MaxRSS
+	return r
+}
+
+// measure is a command's measurement in progress.
+type measure struct {
+	e      *Env
+	before int
+	start  time.Time
+	vstart time.Time
+}
+
+func (e *Env) startMeasure() measure {
+	m := measure{e: e, before: len(e.Emu.Server.RequestLog()), start: time.Now()}
+	if e.Clock != nil {
+		m.vstart = e.Clock.Now()
+	}
+	return m
+}
+
+func (m measure) result(args []string, code int) Result {
+	log := m.e.Emu.Server.RequestLog()[m.before:]
+	r := Result{Args: args, Code: code, Log: log, Requests: len(log), Waves: Waves(log), Wall: time.Since(m.start)}
 	for _, rec := range log {
 		if strings.HasSuffix(rec.Path, "/oauth2/v2.0/token") {
 			r.TokenRequests++
 		}
 	}
-	if e.Clock != nil {
-		r.Virtual = e.Clock.Now().Sub(vstart)
+	if m.e.Clock != nil {
+		r.Virtual = m.e.Clock.Now().Sub(m.vstart)
 	}
 	return r
 }
@@ -290,6 +328,10 @@ func sampleHeap() func() uint64 {
 
 // String renders a result as one line.
 func (r Result) String() string {
-	return fmt.Sprintf("%-40s requests=%d waves=%d wall=%s virtual=%s heap=%.1fMB",
-		strings.Join(r.Args, " "), r.Requests, r.Waves, r.Wall.Round(time.Millisecond), r.Virtual, float64(r.PeakHeap)/(1<<20))
+	mem := fmt.Sprintf("heap=%.1fMB", float64(r.PeakHeap)/(1<<20))
+	if r.MaxRSS > 0 {
+		mem = fmt.Sprintf("rss=%.1fMB", float64(r.MaxRSS)/(1<<20))
+	}
+	return fmt.Sprintf("%-40s requests=%d waves=%d wall=%s virtual=%s %s",
+		strings.Join(r.Args, " "), r.Requests, r.Waves, r.Wall.Round(time.Millisecond), r.Virtual, mem)
 }
