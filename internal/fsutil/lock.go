@@ -42,6 +42,29 @@ func LockFile(ctx context.Context, path string) (*Lock, error) {
 	}
 }
 
+// TryLockFile takes an exclusive lock on path (created with mode 0600) if
+// it is free; ok is false when another holder has it, in this process or
+// another. The operating system releases a lock when its process ends,
+// however it ends, so a held lock means a live holder.
+func TryLockFile(path string) (l *Lock, ok bool, err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, false, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, false, err
+	}
+	ok, err = tryLock(f)
+	if err != nil || !ok {
+		_ = f.Close()
+		if err != nil {
+			return nil, false, fmt.Errorf("lock %s: %w", path, err)
+		}
+		return nil, false, nil
+	}
+	return &Lock{f: f}, true, nil
+}
+
 // Unlock releases the lock.
 func (l *Lock) Unlock() error {
 	if err := unlock(l.f); err != nil {

@@ -94,7 +94,8 @@ type Tester struct {
 	Now func() time.Time
 	// Progress, when set, is told what the test is doing (stderr).
 	Progress func(msg string)
-	// CleanupTimeout bounds deleting after a cancellation (default 30s).
+	// CleanupTimeout bounds deleting after a cancellation, and a create
+	// request that outlives one (default 30s).
 	CleanupTimeout time.Duration
 }
 
@@ -270,11 +271,14 @@ func (t *Tester) createAndReadBack(ctx context.Context, g graph.Meetings, res *R
 	err := t.step(res, StepCreate, kind, func() (string, error) {
 		t.progress(fmt.Sprintf("Creating the %s...", kindName(kind)))
 		var err error
-		c, err = create(ctx, g, req, kind)
+		c, err = t.create(ctx, g, req, kind)
 		if err != nil {
 			return "", err
 		}
 		res.Created = append(res.Created, *c)
+		if err := ctx.Err(); err != nil {
+			return "", err // created all the same: cleanup deletes it
+		}
 		return c.ID, nil
 	})
 	if err != nil {
@@ -300,7 +304,15 @@ func (t *Tester) createAndReadBack(ctx context.Context, g graph.Meetings, res *R
 // meeting, which it does when the organizer has no Teams service plan.
 var errNoTeamsMeeting = errors.New("the event was created without a Teams meeting (no join link)")
 
-func create(ctx context.Context, g graph.Meetings, req Request, kind Kind) (*Created, error) {
+// create sends the create request with a context Ctrl-C does not cut
+// off: a request in flight may create the meeting all the same, and only
+// its answer says what to delete. The caller reports the cancellation.
+func (t *Tester) create(ctx context.Context, g graph.Meetings, req Request, kind Kind) (*Created, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.cleanupTimeout())
+	defer cancel()
 	start, end := req.Start.UTC(), req.Start.Add(req.Duration).UTC()
 	if kind == KindOnlineMeeting {
 		m, err := g.CreateOnlineMeeting(ctx, req.Organizer, graph.MeetingCreate{Subject: req.Subject, Start: start, End: end})
@@ -345,11 +357,7 @@ func (t *Tester) cleanup(ctx context.Context, g graph.Meetings, res *Result, req
 			c.Kept = true
 			continue
 		}
-		timeout := t.CleanupTimeout
-		if timeout <= 0 {
-			timeout = 30 * time.Second
-		}
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.cleanupTimeout())
 		err := t.step(res, StepDelete, c.Kind, func() (string, error) {
 			t.progress(fmt.Sprintf("Deleting the %s...", kindName(c.Kind)))
 			if c.Kind == KindOnlineMeeting {
@@ -365,6 +373,13 @@ func (t *Tester) cleanup(ctx context.Context, g graph.Meetings, res *Result, req
 		c.Deleted = true
 	}
 	return errors.Join(errs...)
+}
+
+func (t *Tester) cleanupTimeout() time.Duration {
+	if t.CleanupTimeout <= 0 {
+		return 30 * time.Second
+	}
+	return t.CleanupTimeout
 }
 
 // step runs fn as a timed step and records it.

@@ -18,13 +18,23 @@ type fakeMeetings struct {
 	failCreateEvent  error
 	cancelOnEvent    context.CancelFunc
 	noTeamsLink      bool
+	// cancelInCreate is Ctrl-C while the create request is in flight: a
+	// request the client cuts off fails, one it lets finish lands.
+	cancelInCreate context.CancelFunc
 }
 
 func newFake() *fakeMeetings {
 	return &fakeMeetings{meetings: map[string]bool{}, events: map[string]bool{}}
 }
 
-func (f *fakeMeetings) CreateOnlineMeeting(_ context.Context, _ string, in graph.MeetingCreate) (*graph.OnlineMeeting, error) {
+func (f *fakeMeetings) CreateOnlineMeeting(ctx context.Context, _ string, in graph.MeetingCreate) (*graph.OnlineMeeting, error) {
+	if f.cancelInCreate != nil {
+		f.cancelInCreate()
+		if ctx.Err() != nil {
+			f.meetings["m1"] = true // it landed, but nobody hears of it
+			return nil, ctx.Err()
+		}
+	}
 	f.meetings["m1"] = true
 	return &graph.OnlineMeeting{ID: "m1", JoinURL: "https://teams.microsoft.com/l/meetup-join/x", Start: in.Start, End: in.End}, nil
 }
@@ -132,6 +142,22 @@ func TestCancellationStillCleansUp(t *testing.T) {
 	}
 	if len(f.meetings) != 0 {
 		t.Error("the meeting was not deleted after Ctrl-C")
+	}
+}
+
+// Ctrl-C while the create request is in flight: the request finishes,
+// so the meeting it made is known and deleted.
+func TestCancellationDuringCreateDeletesWhatItMade(t *testing.T) {
+	f := newFake()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f.cancelInCreate = cancel
+	_, err := tester(f).Run(ctx, Request{Kind: KindOnlineMeeting})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want cancellation", err)
+	}
+	if len(f.meetings) != 0 {
+		t.Error("the meeting created while Ctrl-C was pressed was left behind")
 	}
 }
 

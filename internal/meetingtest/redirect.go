@@ -44,6 +44,13 @@ type TempRedirect struct {
 	URI      string
 	// Log receives one line when the URI is added and when it is removed.
 	Log io.Writer
+	// Journal records the URI while it is on the app, so that a run
+	// killed before Restore leaves it for the next run to remove (nil:
+	// no journal).
+	Journal *RedirectJournal
+	// sent is set once the request adding the URI was sent: it may have
+	// landed even when it failed (Ctrl-C while it was in flight).
+	sent bool
 	// added is set once the URI was added by this test (it was not there).
 	added bool
 }
@@ -58,6 +65,10 @@ func (r *TempRedirect) Add(ctx context.Context) error {
 	if slices.Contains(uris, r.URI) {
 		return nil
 	}
+	if err := r.Journal.begin(PendingRedirect{ObjectID: r.ObjectID, AppName: r.AppName, Platform: r.Platform, URI: r.URI}); err != nil {
+		return fmt.Errorf("recording the temporary redirect URI %s in %s: %w", r.URI, r.Journal.Dir, err)
+	}
+	r.sent = true
 	if err := r.Graph.UpdateApplication(ctx, r.ObjectID, appreg.RedirectUpdate(app, r.Platform, append(slices.Clone(uris), r.URI))); err != nil {
 		return fmt.Errorf("adding the temporary redirect URI %s: %w", r.URI, err)
 	}
@@ -66,18 +77,23 @@ func (r *TempRedirect) Add(ctx context.Context) error {
 	return nil
 }
 
-// Restore removes the redirect URI Add added. It runs after the test,
-// whether it passed, failed or was cancelled, with a context of its own:
-// the command's may already be cancelled by Ctrl-C. A nil TempRedirect
-// does nothing.
+// Restore removes the redirect URI Add added, and its journal record. It
+// runs after the test, whether it passed, failed or was cancelled, with a
+// context of its own: the command's may already be cancelled by Ctrl-C.
+// When Add's request failed, it may still have landed, so Restore looks.
+// A nil TempRedirect does nothing.
 func (r *TempRedirect) Restore(ctx context.Context) {
-	if r == nil || !r.added {
+	if r == nil || !r.sent {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
+	removed := false
 	err := func() error {
 		app, err := r.Graph.Application(ctx, r.ObjectID)
+		if graph.IsNotFound(err) {
+			return nil // the app is gone, and the URI with it
+		}
 		if err != nil {
 			return err
 		}
@@ -86,12 +102,26 @@ func (r *TempRedirect) Restore(ctx context.Context) {
 		if len(kept) == len(uris) {
 			return nil
 		}
-		return r.Graph.UpdateApplication(ctx, r.ObjectID, appreg.RedirectUpdate(app, r.Platform, kept))
+		if err := r.Graph.UpdateApplication(ctx, r.ObjectID, appreg.RedirectUpdate(app, r.Platform, kept)); err != nil {
+			return err
+		}
+		removed = true
+		return nil
 	}()
 	if err != nil {
-		fmt.Fprintf(r.Log, "Could not remove the temporary redirect URI %s from %s: %v\nRemove it in Entra admin center > App registrations > the app > Authentication.\n", r.URI, r.AppName, err)
+		r.Journal.release(r.ObjectID, false)
+		next := "Remove it"
+		if r.Journal.enabled() {
+			next = "The next 'teamsctl meeting test' or 'teamsctl setup' on this tenant removes it; or remove it"
+		}
+		fmt.Fprintf(r.Log, "Could not remove the temporary redirect URI %s from %s: %v\n%s in Entra admin center > App registrations > the app > Authentication.\n", r.URI, r.AppName, err, next)
 		return
 	}
-	r.added = false
-	fmt.Fprintf(r.Log, "Removed the temporary redirect URI %s.\n", r.URI)
+	if removed || r.added {
+		fmt.Fprintf(r.Log, "Removed the temporary redirect URI %s.\n", r.URI)
+	}
+	r.sent, r.added = false, false
+	if err := r.Journal.done(r.ObjectID); err != nil {
+		fmt.Fprintf(r.Log, "Could not clear the record of the temporary redirect URI: %v\n", err)
+	}
 }

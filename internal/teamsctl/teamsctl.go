@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/teamsctl/teamsctl/internal/auth"
 	"github.com/teamsctl/teamsctl/internal/cmd/factory"
 	"github.com/teamsctl/teamsctl/internal/cmd/root"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
@@ -29,6 +30,9 @@ type Deps struct {
 	// Sleep, when set, replaces the client's own waits (retries,
 	// replication): benchmarks and soak tests run on a virtual clock.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Browser, when set, replaces the system browser of browser sign-ins:
+	// in-process tests play the test user of meeting test and setup.
+	Browser auth.Browser
 }
 
 // Main runs teamsctl in this process and returns the exit code.
@@ -50,6 +54,9 @@ func Run(ctx context.Context, args []string, deps Deps) int {
 	var rootCmd *cobra.Command
 	f := factory.New(deps.IOStreams, deps.Getenv, deps.Now, func() *pflag.FlagSet { return rootCmd.PersistentFlags() })
 	f.Sleep = deps.Sleep
+	if deps.Browser != nil {
+		f.Browser = deps.Browser
+	}
 	rootCmd = root.NewCmdRoot(f)
 	rootCmd.SetArgs(args)
 	cmd, err := rootCmd.ExecuteContextC(ctx)

@@ -19,8 +19,9 @@ import (
 // loopback redirect URI for the test when the app has none; a vendor's app
 // cannot be signed in as, so the user signs in with teamsctl's own client
 // and the result says the app's consent path was not exercised. In the
-// sandbox the sandbox plays the test user.
-func meeting(opts *Options, cfg *config.Config, a *auth.Authenticator, g graph.Client, tenant string) func(context.Context, setup.MeetingRequest) (*setup.MeetingResult, error) {
+// sandbox the sandbox plays the test user. The temporary redirect URI is
+// journaled in redirects until it is removed again.
+func meeting(opts *Options, cfg *config.Config, a *auth.Authenticator, g graph.Client, tenant string, redirects *meetingtest.RedirectJournal) func(context.Context, setup.MeetingRequest) (*setup.MeetingResult, error) {
 	return func(ctx context.Context, r setup.MeetingRequest) (*setup.MeetingResult, error) {
 		kind := meetingtest.KindOnlineMeeting
 		if r.Kind == presets.MeetingEvent {
@@ -63,7 +64,7 @@ func meeting(opts *Options, cfg *config.Config, a *auth.Authenticator, g graph.C
 			req.App.DisplayName = app.DisplayName
 			if !meetingtest.HasLoopback(app.Web.RedirectURIs) {
 				tmp := &meetingtest.TempRedirect{Graph: g, ObjectID: app.ID, AppName: app.DisplayName,
-					Platform: meetingtest.PlatformWeb, URI: meetingtest.LoopbackRedirect, Log: opts.IO.ErrOut}
+					Platform: meetingtest.PlatformWeb, URI: meetingtest.LoopbackRedirect, Log: opts.IO.ErrOut, Journal: redirects}
 				defer tmp.Restore(ctx)
 				if err := tmp.Add(ctx); err != nil {
 					return nil, err

@@ -20,6 +20,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/doctor"
 	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/meetingtest"
 	"github.com/teamsctl/teamsctl/internal/plan"
 	"github.com/teamsctl/teamsctl/internal/presets"
 	"github.com/teamsctl/teamsctl/internal/setup"
@@ -175,6 +176,17 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	// Before anything reads the apps: a temporary redirect URI an
+	// interrupted meeting test left goes first.
+	redirects := meetingtest.NewRedirectJournal(cfg.Dir(), tok.TenantID)
+	if !opts.DryRun {
+		if err := redirects.Recover(ctx, g, opts.IO.ErrOut); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			opts.Warn(err.Error())
+		}
+	}
 	o := setup.Options{Preset: pre, Instance: opts.Instance, AppID: opts.AppID, Name: opts.Name, TestUser: opts.TestUser,
 		Group: opts.Group, DryRun: opts.DryRun, SkipTest: opts.SkipTest, SecretHandled: opts.Handoff != ""}
 	reads := appreg.NewReads(ctx, g)
@@ -183,7 +195,7 @@ func Run(ctx context.Context, opts *Options) error {
 	g = reads
 	acts := &setup.GraphActions{Graph: g, Permissions: opts.Permissions(g, tok.TenantID), Wait: opts.Waiter(opts.Timeout),
 		Now: opts.Now, Warn: opts.Warn, Token: tok, LoginURL: ep.LoginURL, GraphResource: ep.GraphResource,
-		Meeting: meeting(opts, cfg, a, g, tok.TenantID), Pending: pendingJournal(opts, tok.TenantID)}
+		Meeting: meeting(opts, cfg, a, g, tok.TenantID, redirects), Pending: pendingJournal(opts, tok.TenantID)}
 	p := &setup.Pipeline{Actions: acts, Now: opts.Now, Observe: observer(opts, cfg.Output)}
 	res, runErr := p.Run(ctx, o)
 	opts.IO.StopProgress()

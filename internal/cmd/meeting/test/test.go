@@ -73,7 +73,9 @@ vendor-hosted app.
              loopback redirect (http://localhost). A confidential app needs its
              secret (--client-secret-stdin or TEAMSCTL_CLIENT_SECRET) or
              --certificate. --temp-redirect adds http://localhost to the app
-             for the test and removes it afterwards, also on failure or Ctrl-C.
+             for the test and removes it afterwards, also on failure or Ctrl-C;
+             after a killed run, the next meeting test or setup on the tenant
+             removes it.
   --as app   (onlyfy) uses client credentials with the app's secret or
              certificate and creates the meeting for the organizer --user;
              Teams also needs an application access policy for the app.
@@ -264,6 +266,7 @@ type plan struct {
 	organizerUPN string
 	notes        []string
 	redirect     *meetingtest.TempRedirect
+	journal      *meetingtest.RedirectJournal
 }
 
 // prepare resolves APP and decides how to sign in.
@@ -295,6 +298,11 @@ func (o *Options) prepare(ctx context.Context, cfg *config.Config) (*plan, error
 	if o.App != "" {
 		scopes := []string{"Application.ReadWrite.All"}
 		if p.admin, err = o.Graph(ctx, scopes...); err != nil {
+			return nil, err
+		}
+		// Before APP is read: a URI an interrupted test left must not
+		// pass for the app's own.
+		if p.journal, err = recoverRedirects(ctx, o.IO, cfg, a, p.admin); err != nil {
 			return nil, err
 		}
 		app, err := appreg.Find(ctx, p.admin, o.App)
@@ -394,8 +402,27 @@ func (p *plan) needRedirect(app *graph.Application, platform string) error {
 			"Pass --temp-redirect to add http://localhost for the test and remove it afterwards.")
 	}
 	p.redirect = &meetingtest.TempRedirect{Graph: p.admin, ObjectID: app.ID, AppName: app.DisplayName, Platform: platform,
-		URI: meetingtest.LoopbackRedirect, Log: p.o.IO.ErrOut}
+		URI: meetingtest.LoopbackRedirect, Log: p.o.IO.ErrOut, Journal: p.journal}
 	return nil
+}
+
+// recoverRedirects removes the temporary redirect URIs that interrupted
+// tests (a killed process) left on the signed-in tenant's apps, and
+// returns the tenant's journal for this test's own. A URI that cannot be
+// removed now is a warning: the next run tries again.
+func recoverRedirects(ctx context.Context, ios *iostreams.IOStreams, cfg *config.Config, a *auth.Authenticator, g graph.Client) (*meetingtest.RedirectJournal, error) {
+	tenant := ""
+	if s, err := a.CurrentSession(); err == nil && s != nil {
+		tenant = s.TenantID
+	}
+	j := meetingtest.NewRedirectJournal(cfg.Dir(), tenant)
+	if err := j.Recover(ctx, g, ios.ErrOut); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		fmt.Fprintf(ios.ErrOut, "%s %v\n", ios.ErrStyles().Warn.Render("warning:"), err)
+	}
+	return j, nil
 }
 
 // organizer resolves --user for --as app to an object id, which Teams
