@@ -27,6 +27,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/teamsctl/teamsctl/internal/auth"
 	"github.com/teamsctl/teamsctl/internal/emulator"
 	"github.com/teamsctl/teamsctl/internal/emulator/emutest"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
@@ -76,6 +77,8 @@ type Env struct {
 	Dir   string
 	env   map[string]string
 	mu    sync.Mutex
+	// browser plays the test user (PlayTestUser); nil: none.
+	browser auth.Browser
 }
 
 // Start starts the emulator and signs the admin in.
@@ -201,7 +204,9 @@ func (e *Env) Run(ctx context.Context, args ...string) Result {
 // RunIO is Run with the caller's streams; Result.Stdout and Stderr are
 // left empty.
 func (e *Env) RunIO(ctx context.Context, ios *iostreams.IOStreams, args ...string) Result {
-	deps := teamsctl.Deps{IOStreams: ios, Getenv: e.getenv, Now: time.Now}
+	e.mu.Lock()
+	deps := teamsctl.Deps{IOStreams: ios, Getenv: e.getenv, Now: time.Now, Browser: e.browser}
+	e.mu.Unlock()
 	if e.Clock != nil {
 		deps.Now, deps.Sleep = e.Clock.Now, e.Clock.Sleep
 	}

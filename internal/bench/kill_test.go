@@ -45,13 +45,17 @@ func (k *killer) wrap(h http.Handler) http.Handler {
 	})
 }
 
-// runKilled starts args as a child process against a fresh tenant and
-// kills it at request n; it returns the tenant and whether the process
-// was killed (false: it finished in fewer requests).
-func runKilled(t *testing.T, args []string, n int, before bool) (*Env, ProcessResult) {
+// runKilled starts args as a child process against a fresh tenant (o,
+// with real 1 ms latency; prepare, if set, readies the environment) and
+// kills it at request n; it returns the tenant and how the process ended.
+func runKilled(t *testing.T, o Options, prepare func(*Env), args []string, n int, before bool) (*Env, ProcessResult) {
 	t.Helper()
 	k := &killer{n: int32(n), before: before}
-	e := Start(t, Options{Real: true, Latency: time.Millisecond, Wrap: k.wrap})
+	o.Real, o.Latency, o.Wrap = true, time.Millisecond, k.wrap
+	e := Start(t, o)
+	if prepare != nil {
+		prepare(e)
+	}
 	p := e.Command(context.Background(), args...)
 	start := time.Now()
 	if err := p.Cmd.Start(); err != nil {
@@ -108,7 +112,7 @@ func TestKilledAppCreateConverges(t *testing.T) {
 	killed, orphans := 0, 0
 	for _, at := range killPoints(total) {
 		what := killedAt(at.n, at.before)
-		e, r := runKilled(t, args, at.n, at.before)
+		e, r := runKilled(t, Options{}, nil, args, at.n, at.before)
 		if !r.Killed {
 			t.Errorf("%s: the process was not killed (exit %d)", what, r.Code)
 			continue
@@ -146,7 +150,7 @@ func TestKilledSetupConverges(t *testing.T) {
 	killed, orphans := 0, 0
 	for _, at := range killPoints(total) {
 		what := killedAt(at.n, at.before)
-		e, r := runKilled(t, setupArgs, at.n, at.before)
+		e, r := runKilled(t, Options{}, nil, setupArgs, at.n, at.before)
 		if !r.Killed {
 			t.Errorf("%s: the process was not killed (exit %d)", what, r.Code)
 			continue

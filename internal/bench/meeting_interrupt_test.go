@@ -2,9 +2,7 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -31,6 +29,7 @@ func TestInterruptedTempRedirectIsUndone(t *testing.T) {
 	start := func() *Env {
 		e := Start(t, Options{Seed: seed, Real: true, Latency: time.Millisecond})
 		e.Setenv("TEAMSCTL_CLIENT_SECRET", "web-test-secret-value")
+		e.PlayTestUser()
 		return e
 	}
 	ref := start()
@@ -38,7 +37,7 @@ func TestInterruptedTempRedirectIsUndone(t *testing.T) {
 	if meetingtest.HasLoopback(want) {
 		t.Fatalf("the seed's app already has a loopback redirect URI: %v", want)
 	}
-	r := ref.RunWithBrowser(context.Background(), tempRedirectArgs...)
+	r := ref.Run(context.Background(), tempRedirectArgs...)
 	if r.Code != 0 || !strings.Contains(r.Stderr, "Added the temporary redirect URI") {
 		t.Fatalf("meeting test exited %d\nstdout:\n%s\nstderr:\n%s", r.Code, r.Stdout, r.Stderr)
 	}
@@ -48,7 +47,7 @@ func TestInterruptedTempRedirectIsUndone(t *testing.T) {
 	for n := 1; n < total; n++ {
 		e := start()
 		ctx, stop := cancelAfter(e, n)
-		r := e.RunWithBrowser(ctx, tempRedirectArgs...)
+		r := e.Run(ctx, tempRedirectArgs...)
 		stop()
 		what := fmt.Sprintf("interrupted after %d of %d requests", n, total)
 		switch {
@@ -62,7 +61,7 @@ func TestInterruptedTempRedirectIsUndone(t *testing.T) {
 			}
 		}
 		checkUndone(t, e, want, what)
-		rerun := e.RunWithBrowser(context.Background(), tempRedirectArgs...)
+		rerun := e.Run(context.Background(), tempRedirectArgs...)
 		if rerun.Code != 0 {
 			t.Errorf("%s: the re-run exited %d\n%s", what, rerun.Code, rerun.Stderr)
 		}
@@ -74,48 +73,51 @@ func TestInterruptedTempRedirectIsUndone(t *testing.T) {
 	}
 }
 
-// TestKilledTempRedirectIsRemovedByTheNextRun: a run killed after adding
-// the URI (no Restore) left it on the app with its journal record; the
-// next meeting test removes it first, says so, and leaves the app's
-// redirect URIs as they were.
+// TestKilledTempRedirectIsRemovedByTheNextRun kills meeting test
+// --temp-redirect (SIGKILL, as a process) at each of its requests, so no
+// Restore runs: the next meeting test removes the URI the killed run
+// added (and says so), and leaves the app's redirect URIs as they were.
+// A meeting the killed run created stays: nothing records it.
 func TestKilledTempRedirectIsRemovedByTheNextRun(t *testing.T) {
-	e := Start(t, Options{Seed: tempRedirectSeed(t), Real: true, Latency: time.Millisecond})
-	e.Setenv("TEAMSCTL_CLIENT_SECRET", "web-test-secret-value")
-	want := webRedirectURIs(t, e, "Web Scheduler")
-	var rec meetingtest.PendingRedirect
-	if err := e.Emu.Server.Update(func(st *emulator.State) error {
-		ten := st.HomeTenant()
-		for _, a := range ten.Applications {
-			if a.DisplayName == "Web Scheduler" {
-				a.WebRedirectURIs = append(a.WebRedirectURIs, meetingtest.LoopbackRedirect)
-				rec = meetingtest.PendingRedirect{Tenant: ten.ID, ObjectID: a.ID, AppName: a.DisplayName,
-					Platform: meetingtest.PlatformWeb, URI: meetingtest.LoopbackRedirect}
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
+	o := Options{Seed: tempRedirectSeed(t)}
+	prepare := func(e *Env) {
+		e.Setenv("TEAMSCTL_CLIENT_SECRET", "web-test-secret-value")
+		e.PlayTestUser()
 	}
-	data, err := json.Marshal(rec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(e.Dir, meetingtest.RedirectJournalDir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, rec.Tenant+"_"+rec.ObjectID+".json"), data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	r := e.RunWithBrowser(context.Background(), tempRedirectArgs...)
+	ref := Start(t, Options{Seed: o.Seed, Real: true, Latency: time.Millisecond})
+	prepare(ref)
+	want := webRedirectURIs(t, ref, "Web Scheduler")
+	r := ref.RunProcessMeasured(context.Background(), tempRedirectArgs...)
 	if r.Code != 0 {
 		t.Fatalf("meeting test exited %d\n%s", r.Code, r.Stderr)
 	}
-	if !strings.Contains(r.Stderr, "Removed the temporary redirect URI http://localhost that an interrupted test left on Web Scheduler.") ||
-		!strings.Contains(r.Stderr, "Added the temporary redirect URI") {
-		t.Errorf("stderr:\n%s", r.Stderr)
+	killed, leftOn := 0, 0
+	for _, at := range killPoints(r.Requests) {
+		what := killedAt(at.n, at.before)
+		e, k := runKilled(t, o, prepare, tempRedirectArgs, at.n, at.before)
+		if !k.Killed {
+			t.Errorf("%s: the process was not killed (exit %d)\n%s", what, k.Code, k.Stderr)
+			continue
+		}
+		killed++
+		if meetingtest.HasLoopback(webRedirectURIs(t, e, "Web Scheduler")) {
+			leftOn++
+		}
+		rerun := e.Run(context.Background(), tempRedirectArgs...)
+		if rerun.Code != 0 {
+			t.Errorf("%s: the re-run exited %d\n%s", what, rerun.Code, rerun.Stderr)
+		}
+		if got := webRedirectURIs(t, e, "Web Scheduler"); !slices.Equal(got, want) {
+			t.Errorf("%s, then re-run: the app's redirect URIs are %v, want %v", what, got, want)
+		}
+		if left, _ := filepath.Glob(filepath.Join(e.Dir, meetingtest.RedirectJournalDir, "*.json")); len(left) > 0 {
+			t.Errorf("%s, then re-run: temporary-redirect records left: %v", what, left)
+		}
 	}
-	checkUndone(t, e, want, "after the killed run's next run")
+	t.Logf("%d requests, %d kills, %d left the temporary URI on the app for the re-run to remove", r.Requests, killed, leftOn)
+	if leftOn == 0 {
+		t.Error("no kill left the temporary URI on the app: the recovery was not exercised")
+	}
 }
 
 // addedURI reports whether log holds the request adding the URI (sent:

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/teamsctl/teamsctl/internal/iostreams"
 	"github.com/teamsctl/teamsctl/internal/teamsctl"
 )
 
@@ -36,7 +37,8 @@ func RunAsTeamsctlIfAsked() {
 	if os.Getenv(envAsTeamsctl) != "1" {
 		return
 	}
-	code := teamsctl.Main()
+	code := teamsctl.MainWith(teamsctl.Deps{IOStreams: iostreams.System(os.Getenv), Getenv: os.Getenv, Now: time.Now,
+		Browser: childBrowser()})
 	if path := os.Getenv(envPeakFile); path != "" {
 		if status, err := os.ReadFile("/proc/self/status"); err == nil {
 			_ = os.WriteFile(path, status, 0o600)

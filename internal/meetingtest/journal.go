@@ -110,10 +110,7 @@ func (j *RedirectJournal) done(objectID string) error {
 	if !j.enabled() {
 		return nil
 	}
-	err := os.Remove(j.path(objectID))
-	if errors.Is(err, fs.ErrNotExist) {
-		err = nil
-	}
+	err := fsutil.RemoveFile(j.path(objectID))
 	j.release(objectID, err == nil)
 	return err
 }
@@ -203,7 +200,7 @@ func (j *RedirectJournal) recoverOne(ctx context.Context, g AppEditor, log io.Wr
 	if err := removeLeftover(ctx, g, log, rec); err != nil {
 		return fmt.Errorf("removing the temporary redirect URI %s that an interrupted test left on %s: %w", rec.URI, rec.AppName, err)
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := fsutil.RemoveFile(path); err != nil {
 		return err
 	}
 	settled = true

@@ -39,13 +39,18 @@ type Deps struct {
 // SIGINT and SIGTERM cancel the command's context; a second Ctrl-C
 // kills the process as usual.
 func Main() int {
+	return MainWith(Deps{IOStreams: iostreams.System(os.Getenv), Getenv: os.Getenv, Now: time.Now})
+}
+
+// MainWith is Main with the caller's dependencies: benchmark child
+// processes play the test user's browser.
+func MainWith(deps Deps) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
 		<-ctx.Done()
 		stop()
 	}()
-	deps := Deps{IOStreams: iostreams.System(os.Getenv), Getenv: os.Getenv, Now: time.Now}
 	return Run(ctx, os.Args[1:], deps)
 }
 
