@@ -37,19 +37,25 @@ const (
 // policy applies when its users, applications and client app types match.
 func EvaluateConditionalAccess(t *Tenant, in SignInContext) []CAResult {
 	results := make([]CAResult, 0, len(t.ConditionalAccess))
+	// The user's groups once, not once per policy (500 policies over
+	// 5,000 groups in the large tenant).
+	var groups []string
+	if in.User != nil {
+		groups = t.TransitiveGroupIDs(in.User.ID)
+	}
 	for _, p := range t.ConditionalAccess {
-		results = append(results, evaluatePolicy(t, p, in))
+		results = append(results, evaluatePolicy(p, in, groups))
 	}
 	return results
 }
 
-func evaluatePolicy(t *Tenant, p *ConditionalAccessPolicy, in SignInContext) CAResult {
+func evaluatePolicy(p *ConditionalAccessPolicy, in SignInContext, groups []string) CAResult {
 	res := CAResult{Policy: p, Enforced: p.State == CAStateEnabled}
 	var reasons []string
 	if p.State == CAStateDisabled {
 		reasons = append(reasons, "policyNotEnabled")
 	}
-	if !caUsersMatch(t, p, in.User) {
+	if !caUsersMatch(p, in.User, groups) {
 		reasons = append(reasons, "users")
 	}
 	if !caApplicationsMatch(p, in.AppID) {
@@ -67,12 +73,12 @@ func evaluatePolicy(t *Tenant, p *ConditionalAccessPolicy, in SignInContext) CAR
 }
 
 // caUsersMatch applies Entra's rule: a user is in scope when any include
-// condition (users, groups, roles) matches and no exclude condition does.
-func caUsersMatch(t *Tenant, p *ConditionalAccessPolicy, u *User) bool {
+// condition (users, groups, roles) matches and no exclude condition does;
+// groups are the user's groups, transitively.
+func caUsersMatch(p *ConditionalAccessPolicy, u *User, groups []string) bool {
 	if u == nil {
 		return false
 	}
-	groups := t.TransitiveGroupIDs(u.ID)
 	included := caUserListMatches(p.IncludeUsers, u) ||
 		intersectsFold(p.IncludeGroups, groups) ||
 		intersectsFold(p.IncludeRoles, u.DirectoryRoles)

@@ -53,7 +53,7 @@ func TestConditionalAccessReasonsAndExclusions(t *testing.T) {
 	tenant := &Tenant{Groups: []*Group{{ID: "g1", Members: []string{"u1"}}}}
 	p := &ConditionalAccessPolicy{State: CAStateDisabled, IncludeUsers: []string{"All"}, ExcludeGroups: []string{"g1"},
 		IncludeApplications: []string{"app-a"}, ClientAppTypes: []string{"browser"}}
-	res := evaluatePolicy(tenant, p, SignInContext{User: u, AppID: "app-b", ClientAppType: "other"})
+	res := evaluatePolicy(p, SignInContext{User: u, AppID: "app-b", ClientAppType: "other"}, tenant.TransitiveGroupIDs(u.ID))
 	want := []string{"policyNotEnabled", "users", "application", "clientApps"}
 	if res.Applies || !slices.Equal(res.Reasons, want) || res.Enforced {
 		t.Fatalf("result = %+v, want reasons %q and not enforced", res, want)

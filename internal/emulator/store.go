@@ -60,6 +60,22 @@ func (st *State) ApplicationAnywhere(appID string) (*Application, *Tenant) {
 	return nil, nil
 }
 
+// identifierURIsByAppID maps the appId (lower case) of every application,
+// in any tenant, that has identifier URIs to them: ApplicationAnywhere for
+// many service principals at once.
+func (st *State) identifierURIsByAppID() map[string][]string {
+	out := map[string][]string{}
+	for _, t := range st.Tenants {
+		for _, a := range t.Applications {
+			key := strings.ToLower(a.AppID)
+			if _, seen := out[key]; !seen && len(a.IdentifierURIs) > 0 {
+				out[key] = a.IdentifierURIs
+			}
+		}
+	}
+	return out
+}
+
 // DefaultDomain is the tenant's default verified domain.
 func (t *Tenant) DefaultDomain() string {
 	for _, d := range t.Domains {
