@@ -98,6 +98,49 @@ func killedAt(n int, before bool) string {
 	return fmt.Sprintf("killed once request %d was served", n)
 }
 
+// killEach kills args (as a process, o and prepare as for runKilled) at
+// each of the total requests of an uninterrupted run, twice, and re-runs
+// it in process; rerunOK judges the re-run's exit code and check what it
+// left. It returns how many processes were killed.
+func killEach(t *testing.T, o Options, prepare func(*Env), args []string, total int, rerunOK func(int) bool,
+	check func(what string, e *Env, rerun Result)) int {
+	t.Helper()
+	killed := 0
+	for _, at := range killPoints(total) {
+		what := killedAt(at.n, at.before)
+		e, r := runKilled(t, o, prepare, args, at.n, at.before)
+		if !r.Killed {
+			t.Errorf("%s: the process was not killed (exit %d)\n%s", what, r.Code, r.Stderr)
+			continue
+		}
+		killed++
+		rerun := e.Run(context.Background(), args...)
+		if !rerunOK(rerun.Code) {
+			t.Errorf("%s, the re-run exited %d\n%s", what, rerun.Code, rerun.Stderr)
+			continue
+		}
+		check(what, e, rerun)
+	}
+	return killed
+}
+
+// convergesLikeRef returns a killEach check that the tenant equals the
+// uninterrupted run's (want) and counts the re-runs that removed an
+// undelivered secret.
+func convergesLikeRef(t *testing.T, want string, orphans *int) func(string, *Env, Result) {
+	return func(what string, e *Env, rerun Result) {
+		t.Helper()
+		if strings.Contains(rerun.Stderr, "interrupted run created but never showed") {
+			*orphans++
+		}
+		if got := normalisedDump(t, e); got != want {
+			t.Errorf("%s, then re-run: the tenant differs from an uninterrupted run\n got: %s\nwant: %s", what, got, want)
+		}
+	}
+}
+
+func exitedZero(code int) bool { return code == 0 }
+
 // TestKilledAppCreateConverges kills `app create --secret --grant-consent`
 // (SIGKILL, as a process) at each of its requests, re-runs it, and
 // compares the tenant with an uninterrupted run's: one app, one secret
@@ -108,29 +151,12 @@ func TestKilledAppCreateConverges(t *testing.T) {
 		"--delegated", "User.Read,OnlineMeetings.ReadWrite", "--secret", "--grant-consent", "-o", "json"}
 	ref := Start(t, Options{Real: true, Latency: time.Millisecond})
 	total := ref.MustRun(args...).Requests
-	want := normalisedDump(t, ref)
-	killed, orphans := 0, 0
-	for _, at := range killPoints(total) {
-		what := killedAt(at.n, at.before)
-		e, r := runKilled(t, Options{}, nil, args, at.n, at.before)
-		if !r.Killed {
-			t.Errorf("%s: the process was not killed (exit %d)", what, r.Code)
-			continue
-		}
-		killed++
-		rerun := e.Run(context.Background(), args...)
-		if rerun.Code != 0 {
-			t.Errorf("%s, the re-run exited %d\n%s", what, rerun.Code, rerun.Stderr)
-			continue
-		}
-		if strings.Contains(rerun.Stderr, "interrupted run created but never showed") {
-			orphans++
-		}
-		if got := normalisedDump(t, e); got != want {
-			t.Errorf("%s, then re-run: the tenant differs from an uninterrupted run\n got: %s\nwant: %s", what, got, want)
-		}
+	orphans := 0
+	converges := convergesLikeRef(t, normalisedDump(t, ref), &orphans)
+	killed := killEach(t, Options{}, nil, args, total, exitedZero, func(what string, e *Env, rerun Result) {
+		converges(what, e, rerun)
 		assertSecretShown(t, e, rerun, what)
-	}
+	})
 	t.Logf("%d requests, %d kills, %d left a secret that the re-run removed", total, killed, orphans)
 	if orphans == 0 {
 		t.Error("no kill left an undelivered secret: the orphan removal was not exercised")
@@ -146,31 +172,14 @@ func TestKilledSetupConverges(t *testing.T) {
 		t.Fatalf("setup exited %d\n%s", r.Code, r.Stderr)
 	}
 	total := len(ref.Emu.Server.RequestLog())
-	want := normalisedDump(t, ref)
-	killed, orphans := 0, 0
-	for _, at := range killPoints(total) {
-		what := killedAt(at.n, at.before)
-		e, r := runKilled(t, Options{}, nil, setupArgs, at.n, at.before)
-		if !r.Killed {
-			t.Errorf("%s: the process was not killed (exit %d)", what, r.Code)
-			continue
-		}
-		killed++
-		rerun := e.Run(context.Background(), setupArgs...)
-		if !setupOK(rerun.Code) {
-			t.Errorf("%s, the re-run exited %d\n%s", what, rerun.Code, rerun.Stderr)
-			continue
-		}
-		if strings.Contains(rerun.Stderr, "interrupted run created but never showed") {
-			orphans++
-		}
-		if got := normalisedDump(t, e); got != want {
-			t.Errorf("%s, then re-run: the tenant differs from an uninterrupted run\n got: %s\nwant: %s", what, got, want)
-		}
+	orphans := 0
+	converges := convergesLikeRef(t, normalisedDump(t, ref), &orphans)
+	killed := killEach(t, Options{}, nil, setupArgs, total, setupOK, func(what string, e *Env, rerun Result) {
+		converges(what, e, rerun)
 		if !strings.Contains(rerun.Stdout, `"clientSecret"`) {
 			t.Errorf("%s: the re-run did not show the app's secret, and the killed run could not\n%s", what, rerun.Stdout)
 		}
-	}
+	})
 	t.Logf("%d requests, %d kills, %d left a secret that the re-run removed", total, killed, orphans)
 	if orphans == 0 {
 		t.Error("no kill left an undelivered secret: the orphan removal was not exercised")

@@ -91,21 +91,10 @@ func TestKilledTempRedirectIsRemovedByTheNextRun(t *testing.T) {
 	if r.Code != 0 {
 		t.Fatalf("meeting test exited %d\n%s", r.Code, r.Stderr)
 	}
-	killed, leftOn := 0, 0
-	for _, at := range killPoints(r.Requests) {
-		what := killedAt(at.n, at.before)
-		e, k := runKilled(t, o, prepare, tempRedirectArgs, at.n, at.before)
-		if !k.Killed {
-			t.Errorf("%s: the process was not killed (exit %d)\n%s", what, k.Code, k.Stderr)
-			continue
-		}
-		killed++
-		if meetingtest.HasLoopback(webRedirectURIs(t, e, "Web Scheduler")) {
+	leftOn := 0
+	killed := killEach(t, o, prepare, tempRedirectArgs, r.Requests, exitedZero, func(what string, e *Env, rerun Result) {
+		if strings.Contains(rerun.Stderr, "that an interrupted test left on Web Scheduler") {
 			leftOn++
-		}
-		rerun := e.Run(context.Background(), tempRedirectArgs...)
-		if rerun.Code != 0 {
-			t.Errorf("%s: the re-run exited %d\n%s", what, rerun.Code, rerun.Stderr)
 		}
 		if got := webRedirectURIs(t, e, "Web Scheduler"); !slices.Equal(got, want) {
 			t.Errorf("%s, then re-run: the app's redirect URIs are %v, want %v", what, got, want)
@@ -113,7 +102,7 @@ func TestKilledTempRedirectIsRemovedByTheNextRun(t *testing.T) {
 		if left, _ := filepath.Glob(filepath.Join(e.Dir, meetingtest.RedirectJournalDir, "*.json")); len(left) > 0 {
 			t.Errorf("%s, then re-run: temporary-redirect records left: %v", what, left)
 		}
-	}
+	})
 	t.Logf("%d requests, %d kills, %d left the temporary URI on the app for the re-run to remove", r.Requests, killed, leftOn)
 	if leftOn == 0 {
 		t.Error("no kill left the temporary URI on the app: the recovery was not exercised")
