@@ -16,7 +16,6 @@ import (
 
 	"github.com/teamsctl/teamsctl/internal/appreg"
 	"github.com/teamsctl/teamsctl/internal/fsutil"
-	"github.com/teamsctl/teamsctl/internal/graph"
 )
 
 // RedirectJournalDir is the directory, inside the configuration directory,
@@ -209,23 +208,8 @@ func (j *RedirectJournal) recoverOne(ctx context.Context, g AppEditor, log io.Wr
 
 // removeLeftover removes rec's URI from its app, if both are there.
 func removeLeftover(ctx context.Context, g AppEditor, log io.Writer, rec PendingRedirect) error {
-	app, err := g.Application(ctx, rec.ObjectID)
-	if graph.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	uris := appreg.RedirectURIs(app, rec.Platform)
-	kept := slices.DeleteFunc(slices.Clone(uris), func(u string) bool { return u == rec.URI })
-	if len(kept) == len(uris) {
-		return nil
-	}
-	err = g.UpdateApplication(ctx, rec.ObjectID, appreg.RedirectUpdate(app, rec.Platform, kept))
-	if graph.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
+	app, removed, err := removeRedirect(ctx, g, rec.ObjectID, rec.Platform, rec.URI)
+	if err != nil || !removed {
 		return err
 	}
 	name := app.DisplayName

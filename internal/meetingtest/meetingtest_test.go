@@ -131,33 +131,31 @@ func TestFailureCleansUpAndExplains(t *testing.T) {
 	}
 }
 
+// Ctrl-C between steps, and while the create request is in flight (the
+// request finishes, so the meeting it made is known): what the test made
+// is deleted.
 func TestCancellationStillCleansUp(t *testing.T) {
-	f := newFake()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	f.cancelOnEvent = cancel
-	_, err := tester(f).Run(ctx, Request{Kind: KindBoth})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want cancellation", err)
-	}
-	if len(f.meetings) != 0 {
-		t.Error("the meeting was not deleted after Ctrl-C")
-	}
-}
-
-// Ctrl-C while the create request is in flight: the request finishes,
-// so the meeting it made is known and deleted.
-func TestCancellationDuringCreateDeletesWhatItMade(t *testing.T) {
-	f := newFake()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	f.cancelInCreate = cancel
-	_, err := tester(f).Run(ctx, Request{Kind: KindOnlineMeeting})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want cancellation", err)
-	}
-	if len(f.meetings) != 0 {
-		t.Error("the meeting created while Ctrl-C was pressed was left behind")
+	for _, c := range []struct {
+		name string
+		kind Kind
+		hook func(f *fakeMeetings, cancel context.CancelFunc)
+	}{
+		{"after the event", KindBoth, func(f *fakeMeetings, cancel context.CancelFunc) { f.cancelOnEvent = cancel }},
+		{"during create", KindOnlineMeeting, func(f *fakeMeetings, cancel context.CancelFunc) { f.cancelInCreate = cancel }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFake()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			c.hook(f, cancel)
+			_, err := tester(f).Run(ctx, Request{Kind: c.kind})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want cancellation", err)
+			}
+			if len(f.meetings) != 0 {
+				t.Error("a meeting was left behind after Ctrl-C")
+			}
+		})
 	}
 }
 

@@ -88,26 +88,7 @@ func (r *TempRedirect) Restore(ctx context.Context) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	removed := false
-	err := func() error {
-		app, err := r.Graph.Application(ctx, r.ObjectID)
-		if graph.IsNotFound(err) {
-			return nil // the app is gone, and the URI with it
-		}
-		if err != nil {
-			return err
-		}
-		uris := appreg.RedirectURIs(app, r.Platform)
-		kept := slices.DeleteFunc(slices.Clone(uris), func(u string) bool { return u == r.URI })
-		if len(kept) == len(uris) {
-			return nil
-		}
-		if err := r.Graph.UpdateApplication(ctx, r.ObjectID, appreg.RedirectUpdate(app, r.Platform, kept)); err != nil {
-			return err
-		}
-		removed = true
-		return nil
-	}()
+	_, removed, err := removeRedirect(ctx, r.Graph, r.ObjectID, r.Platform, r.URI)
 	if err != nil {
 		r.Journal.release(r.ObjectID, false)
 		next := "Remove it"
@@ -124,4 +105,30 @@ func (r *TempRedirect) Restore(ctx context.Context) {
 	if err := r.Journal.done(r.ObjectID); err != nil {
 		fmt.Fprintf(r.Log, "Could not clear the record of the temporary redirect URI: %v\n", err)
 	}
+}
+
+// removeRedirect removes uri from the platform's redirect URIs of an app,
+// keeping the others in their order. removed says whether it was there; an
+// app that is gone (404) has nothing to remove. app is nil then.
+func removeRedirect(ctx context.Context, g AppEditor, objectID, platform, uri string) (app *graph.Application, removed bool, err error) {
+	app, err = g.Application(ctx, objectID)
+	if graph.IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	uris := appreg.RedirectURIs(app, platform)
+	kept := slices.DeleteFunc(slices.Clone(uris), func(u string) bool { return u == uri })
+	if len(kept) == len(uris) {
+		return app, false, nil
+	}
+	err = g.UpdateApplication(ctx, objectID, appreg.RedirectUpdate(app, platform, kept))
+	if graph.IsNotFound(err) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return app, false, err
+	}
+	return app, true, nil
 }
