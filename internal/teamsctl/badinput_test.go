@@ -37,6 +37,7 @@ func TestBadInputs(t *testing.T) {
 	}{
 		{"unknown flag", []string{"--bogus"}, nil, 2, "unknown flag: --bogus"},
 		{"unknown command", []string{"nosuchcommand"}, nil, 2, "unknown command"},
+		{"unknown help topic", []string{"help", "doktor"}, nil, 2, `unknown help topic "doktor"`},
 		{"name missing", []string{"app", "create"}, nil, 2, "--name is required"},
 		{"name too long", []string{"app", "create", "--name", strings.Repeat("x", 121)}, nil, 2, "Entra allows at most 120"},
 		{"http redirect", []string{"app", "create", "--name", "x", "--redirect-uri", "http://example.com/cb"}, nil, 2, "--redirect-uri"},

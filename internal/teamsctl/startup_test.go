@@ -58,6 +58,7 @@ var offlineCases = []struct {
 	{[]string{"app", "create", "--name", "x", "--redirect-uri", "http://example.com/cb"}, 2, "--redirect-uri"},
 	{[]string{"app", "create", "--name", "x", "--secret-expires", "soon"}, 2, "--secret-expires"},
 	{[]string{"nosuchcommand"}, 2, "unknown command"},
+	{[]string{"help", "nosuchcommand"}, 2, "unknown help topic"},
 }
 
 func TestVersionHelpAndUsageErrorsReadNoConfigAndNoNetwork(t *testing.T) {

@@ -3,6 +3,7 @@ package root
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -79,6 +80,7 @@ Run 'teamsctl help exit-codes' for the exit codes scripts can rely on.`,
 	addToGroup(cmd, GroupSandbox, sandboxcmd.NewCmdSandbox(f))
 	addToGroup(cmd, GroupConfig, configcmd.NewCmdConfig(f))
 	cmd.AddCommand(newHelpTopicExitCodes())
+	cmd.SetHelpCommand(newCmdHelp())
 
 	registerUsedGroups(cmd)
 	return cmd
@@ -124,6 +126,40 @@ func registerUsedGroups(root *cobra.Command) {
 		if used[g.id] {
 			root.AddGroup(&cobra.Group{ID: g.id, Title: g.title})
 		}
+	}
+}
+
+// newCmdHelp replaces cobra's help command, which answers an unknown
+// topic with the usage and exit code 0: a script (or an admin) would take
+// `teamsctl help doktor` for a success.
+func newCmdHelp() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Help provides help for any command in the application.\nSimply type teamsctl help [path to command] for full details.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			var names []string
+			cmd, _, err := c.Root().Find(args)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() || sub.Name() == "exit-codes" {
+					names = append(names, sub.Name())
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				return cmdutil.FlagErrorWithHint(fmt.Errorf("unknown help topic %q", strings.Join(args, " ")),
+					"Run 'teamsctl --help' for the commands.")
+			}
+			cmd.InitDefaultHelpFlag()
+			cmd.InitDefaultVersionFlag()
+			return cmd.Help()
+		},
 	}
 }
 
