@@ -303,22 +303,17 @@ func (c *graphCall) decodeAssignment() (assignmentRequest, *graphError) {
 
 // createAppRoleAssignedTo: POST servicePrincipals/{resource}/appRoleAssignedTo.
 func (c *graphCall) createAppRoleAssignedTo() *graphError {
-	sp, gerr := c.findServicePrincipal(c.params["sp"])
-	if gerr != nil {
-		return gerr
-	}
-	req, gerr := c.decodeAssignment()
-	if gerr != nil {
-		return gerr
-	}
-	if !strings.EqualFold(req.ResourceID, sp.ID) {
-		return errInvalidProperty("resourceId", "AppRoleAssignment")
-	}
-	return c.createAssignment(req, "servicePrincipals('"+sp.ID+"')/appRoleAssignedTo")
+	return c.createSPAssignment("resourceId", func(r assignmentRequest) string { return r.ResourceID }, "appRoleAssignedTo")
 }
 
 // createSPAppRoleAssignment: POST servicePrincipals/{principal}/appRoleAssignments.
 func (c *graphCall) createSPAppRoleAssignment() *graphError {
+	return c.createSPAssignment("principalId", func(r assignmentRequest) string { return r.PrincipalID }, "appRoleAssignments")
+}
+
+// createSPAssignment creates an assignment under servicePrincipals/{sp}/nav,
+// whose field (read by get) must name that service principal.
+func (c *graphCall) createSPAssignment(field string, get func(assignmentRequest) string, nav string) *graphError {
 	sp, gerr := c.findServicePrincipal(c.params["sp"])
 	if gerr != nil {
 		return gerr
@@ -327,10 +322,10 @@ func (c *graphCall) createSPAppRoleAssignment() *graphError {
 	if gerr != nil {
 		return gerr
 	}
-	if !strings.EqualFold(req.PrincipalID, sp.ID) {
-		return errInvalidProperty("principalId", "AppRoleAssignment")
+	if !strings.EqualFold(get(req), sp.ID) {
+		return errInvalidProperty(field, "AppRoleAssignment")
 	}
-	return c.createAssignment(req, "servicePrincipals('"+sp.ID+"')/appRoleAssignments")
+	return c.createAssignment(req, "servicePrincipals('"+sp.ID+"')/"+nav)
 }
 
 // createUserAppRoleAssignment: POST users/{id}/appRoleAssignments.
