@@ -8,6 +8,7 @@
 package appreg
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -174,11 +175,11 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 			return res, err
 		}
 	}
-	res.AppID, res.ObjectID, res.SignInAudience = app.AppID, app.ID, cmpOr(app.SignInAudience, audience)
+	res.AppID, res.ObjectID, res.SignInAudience = app.AppID, app.ID, cmp.Or(app.SignInAudience, audience)
 	if len(res.RedirectURIs) == 0 {
 		res.RedirectURIs = redirectURIs(app, d.Platform)
 	}
-	res.Delegated, res.Application = values(d.Delegated), values(d.Application)
+	res.Delegated, res.Application = permissions.Values(d.Delegated), permissions.Values(d.Application)
 
 	if d.Owner != "" {
 		if err := r.addOwner(ctx, app, d.Owner, res.Created, &steps); err != nil {
@@ -220,7 +221,7 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 		}
 		res.ConsentStatus = status
 	} else if len(d.Delegated)+len(d.Application) > 0 {
-		res.ConsentStatus = "not granted (run with --grant-consent, or teamsctl consent grant " + cmpOr(app.AppID, d.Name) + ")"
+		res.ConsentStatus = "not granted (run with --grant-consent, or teamsctl consent grant " + cmp.Or(app.AppID, d.Name) + ")"
 	}
 	return res, nil
 }
@@ -283,7 +284,7 @@ func (r *Registrar) update(ctx context.Context, app *graph.Application, d Desire
 			return err
 		}
 		setRedirectURIs(&u, app, d.Platform, want)
-		steps.Add("set-redirect-uris", app.DisplayName+" ("+d.Platform+")", r.status(), append(prefixed("+", added), prefixed("-", removed)...)...)
+		steps.Add("set-redirect-uris", app.DisplayName+" ("+d.Platform+")", r.status(), append(plan.Added(added), plan.Removed(removed)...)...)
 	} else if len(d.RedirectURIs) > 0 {
 		steps.Add("set-redirect-uris", app.DisplayName+" ("+d.Platform+")", plan.Unchanged, d.RedirectURIs...)
 	}
@@ -293,7 +294,7 @@ func (r *Registrar) update(ctx context.Context, app *graph.Application, d Desire
 		u.RequiredResourceAccess = &rra
 		steps.Add("set-required-permissions", app.DisplayName, r.status(), accessDiff(app.RequiredResourceAccess, rra, d)...)
 	} else if len(d.Delegated)+len(d.Application) > 0 {
-		steps.Add("set-required-permissions", app.DisplayName, plan.Unchanged, append(values(d.Delegated), values(d.Application)...)...)
+		steps.Add("set-required-permissions", app.DisplayName, plan.Unchanged, append(permissions.Values(d.Delegated), permissions.Values(d.Application)...)...)
 	}
 	if u == (graph.ApplicationUpdate{}) || r.DryRun {
 		return nil
@@ -490,7 +491,7 @@ func (r *Registrar) grant(ctx context.Context, eng *consent.Engine, sp *graph.Se
 		return "", err
 	}
 	if len(d.Delegated) > 0 {
-		_, err := eng.GrantDelegated(ctx, consent.DelegatedRequest{Client: sp, Resource: resource, Scopes: values(d.Delegated)})
+		_, err := eng.GrantDelegated(ctx, consent.DelegatedRequest{Client: sp, Resource: resource, Scopes: permissions.Values(d.Delegated)})
 		*steps = append(*steps, eng.Steps...)
 		eng.Steps = nil
 		if err != nil {
@@ -654,32 +655,9 @@ func accessDiff(before, after []graph.RequiredResourceAccess, d Desired) []strin
 	return out
 }
 
-func values(ps []permissions.Permission) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.Value
-	}
-	return out
-}
-
-func prefixed(p string, list []string) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = p + s
-	}
-	return out
-}
-
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
 	return s
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

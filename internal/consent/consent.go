@@ -235,7 +235,7 @@ func (e *Engine) GrantDelegated(ctx context.Context, r DelegatedRequest) (*Grant
 				return res, nil
 			}
 			if e.DryRun {
-				e.Steps.Add("grant-delegated", target, plan.Planned, prefixed("+", added)...)
+				e.Steps.Add("grant-delegated", target, plan.Planned, plan.Added(added)...)
 				return res, nil
 			}
 			err := e.Wait.Do(ctx, "updating the grant of "+r.Client.DisplayName, func(ctx context.Context) error {
@@ -244,13 +244,13 @@ func (e *Engine) GrantDelegated(ctx context.Context, r DelegatedRequest) (*Grant
 			if err != nil {
 				return nil, e.fail("grant-delegated", target, err)
 			}
-			e.Steps.Add("grant-delegated", target, plan.Done, prefixed("+", added)...)
+			e.Steps.Add("grant-delegated", target, plan.Done, plan.Added(added)...)
 			return res, nil
 		}
 		all, _ := union(nil, r.Scopes)
 		res.After, res.Added = all, all
 		if e.DryRun {
-			e.Steps.Add("grant-delegated", target, plan.Planned, prefixed("+", all)...)
+			e.Steps.Add("grant-delegated", target, plan.Planned, plan.Added(all)...)
 			return res, nil
 		}
 		var created *graph.DelegatedGrant
@@ -277,7 +277,7 @@ func (e *Engine) GrantDelegated(ctx context.Context, r DelegatedRequest) (*Grant
 			return nil, e.fail("grant-delegated", target, err)
 		}
 		res.GrantID = created.ID
-		e.Steps.Add("grant-delegated", target, plan.Done, prefixed("+", all)...)
+		e.Steps.Add("grant-delegated", target, plan.Done, plan.Added(all)...)
 		return res, nil
 	}
 }
@@ -285,14 +285,6 @@ func (e *Engine) GrantDelegated(ctx context.Context, r DelegatedRequest) (*Grant
 func (e *Engine) fail(action, target string, err error) error {
 	e.Steps = append(e.Steps, plan.Step{Action: action, Target: target, Status: plan.Failed, Error: err.Error()})
 	return err
-}
-
-func prefixed(p string, list []string) []string {
-	out := make([]string, len(list))
-	for i, s := range list {
-		out[i] = p + s
-	}
-	return out
 }
 
 func nonNil(s []string) []string {
@@ -327,13 +319,13 @@ func (e *Engine) AssignAppRoles(ctx context.Context, client, resource *graph.Ser
 	}
 	if len(missing) == 0 {
 		if len(roles) > 0 {
-			e.Steps.Add("assign-app-roles", target, plan.Unchanged, values(roles)...)
+			e.Steps.Add("assign-app-roles", target, plan.Unchanged, permissions.Values(roles)...)
 		}
 		return nil, nil
 	}
 	if e.DryRun {
-		e.Steps.Add("assign-app-roles", target, plan.Planned, prefixed("+", values(missing))...)
-		return values(missing), nil
+		e.Steps.Add("assign-app-roles", target, plan.Planned, plan.Added(permissions.Values(missing))...)
+		return permissions.Values(missing), nil
 	}
 	for _, r := range missing {
 		err := e.Wait.Do(ctx, "assigning "+r.Value+" to "+client.DisplayName, func(ctx context.Context) error {
@@ -344,14 +336,6 @@ func (e *Engine) AssignAppRoles(ctx context.Context, client, resource *graph.Ser
 			return nil, e.fail("assign-app-roles", target, err)
 		}
 	}
-	e.Steps.Add("assign-app-roles", target, plan.Done, prefixed("+", values(missing))...)
-	return values(missing), nil
-}
-
-func values(ps []permissions.Permission) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.Value
-	}
-	return out
+	e.Steps.Add("assign-app-roles", target, plan.Done, plan.Added(permissions.Values(missing))...)
+	return permissions.Values(missing), nil
 }

@@ -59,7 +59,7 @@ func (e *Engine) RevokeDelegated(ctx context.Context, r DelegatedRequest, all bo
 		action = "delete-grant"
 	}
 	if e.DryRun {
-		e.Steps.Add(action, target, plan.Planned, prefixed("-", removed)...)
+		e.Steps.Add(action, target, plan.Planned, plan.Removed(removed)...)
 		return res, nil
 	}
 	if len(keep) == 0 {
@@ -70,7 +70,7 @@ func (e *Engine) RevokeDelegated(ctx context.Context, r DelegatedRequest, all bo
 	if err != nil {
 		return nil, e.fail(action, target, err)
 	}
-	e.Steps.Add(action, target, plan.Done, prefixed("-", removed)...)
+	e.Steps.Add(action, target, plan.Done, plan.Removed(removed)...)
 	return res, nil
 }
 
@@ -103,10 +103,10 @@ func (e *Engine) RevokeAppRoles(ctx context.Context, client, resource *graph.Ser
 		if all && roles == nil {
 			return nil, nil
 		}
-		return nil, &NotGrantedError{What: fmt.Sprintf("%s holds none of the application permissions %s", client.DisplayName, strings.Join(values(roles), ", "))}
+		return nil, &NotGrantedError{What: fmt.Sprintf("%s holds none of the application permissions %s", client.DisplayName, strings.Join(permissions.Values(roles), ", "))}
 	}
 	if e.DryRun {
-		e.Steps.Add("remove-app-roles", target, plan.Planned, prefixed("-", names)...)
+		e.Steps.Add("remove-app-roles", target, plan.Planned, plan.Removed(names)...)
 		return names, nil
 	}
 	for _, a := range remove {
@@ -114,7 +114,7 @@ func (e *Engine) RevokeAppRoles(ctx context.Context, client, resource *graph.Ser
 			return nil, e.fail("remove-app-roles", target, err)
 		}
 	}
-	e.Steps.Add("remove-app-roles", target, plan.Done, prefixed("-", names)...)
+	e.Steps.Add("remove-app-roles", target, plan.Done, plan.Removed(names)...)
 	return names, nil
 }
 

@@ -39,6 +39,15 @@ func (k Kind) Flag() string {
 	return "--delegated"
 }
 
+// Values are the permissions' names (Value), in order.
+func Values(ps []Permission) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Value
+	}
+	return out
+}
+
 // Permission is one resolved permission.
 type Permission struct {
 	Kind  Kind   `json:"kind"`

@@ -79,3 +79,17 @@ func (s Steps) Render(w io.Writer, st *ui.Styles) {
 		fmt.Fprintln(w, line)
 	}
 }
+
+// Added are step details for names a step adds: "+name".
+func Added(names []string) []string { return prefixed("+", names) }
+
+// Removed are step details for names a step removes: "-name".
+func Removed(names []string) []string { return prefixed("-", names) }
+
+func prefixed(p string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = p + n
+	}
+	return out
+}

@@ -150,7 +150,7 @@ func (a *GraphActions) EnableVendorApp(ctx context.Context, r VendorRequest) (*V
 	}
 	if len(r.Delegated) > 0 {
 		run(0, func(e *consent.Engine) error {
-			_, err := e.GrantDelegated(ctx, consent.DelegatedRequest{Client: sp, Resource: r.Resource, Scopes: values(r.Delegated)})
+			_, err := e.GrantDelegated(ctx, consent.DelegatedRequest{Client: sp, Resource: r.Resource, Scopes: permissions.Values(r.Delegated)})
 			return consent.ExplainForbidden(err, consent.OpDelegatedTenantWide, "")
 		})
 	}

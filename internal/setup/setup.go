@@ -16,6 +16,7 @@
 package setup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -329,7 +330,7 @@ func (p *Pipeline) Run(ctx context.Context, o Options) (*Result, error) {
 	r.finish(s, OK, fmt.Sprintf("%s (%s)", t.PrimaryDomain, t.ID))
 	b := &r.res.Summary.Bundle
 	b.Vendor, b.TenantID, b.PrimaryDomain = pre.Vendor, t.ID, t.PrimaryDomain
-	b.Delegated, b.Application = values(del), values(app)
+	b.Delegated, b.Application = permissions.Values(del), permissions.Values(app)
 
 	if err := r.checkRoles(appID, del, app); err != nil {
 		return r.res, err
@@ -347,7 +348,7 @@ func (p *Pipeline) Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		return r.res, err
 	}
-	r.res.AppID = cmpOr(r.res.AppID, b.ClientID)
+	r.res.AppID = cmp.Or(r.res.AppID, b.ClientID)
 
 	var failed []string
 	var merr error
@@ -371,7 +372,7 @@ func (p *Pipeline) Run(ctx context.Context, o Options) (*Result, error) {
 
 // AppName is the display name of a customer-registered app: --name, else
 // the preset's, else the vendor's name.
-func (o Options) AppName() string { return cmpOr(o.Name, cmpOr(o.Preset.AppName, o.Preset.Vendor)) }
+func (o Options) AppName() string { return cmp.Or(o.Name, cmp.Or(o.Preset.AppName, o.Preset.Vendor)) }
 
 // Prefetch lists the reads of the first wave that later stages repeat:
 // sending them together with the tenant reads, and answering the repeats
@@ -406,7 +407,7 @@ func validate(o Options) error {
 		if err != nil {
 			return &UsageError{Msg: err.Error()}
 		}
-		if err := appreg.ValidateRedirectURIs(uris, cmpOr(pre.Platform, appreg.PlatformWeb), 0); err != nil {
+		if err := appreg.ValidateRedirectURIs(uris, cmp.Or(pre.Platform, appreg.PlatformWeb), 0); err != nil {
 			return &UsageError{Msg: "--instance: " + err.Error()}
 		}
 	}
@@ -486,7 +487,7 @@ func (r *run) checkRoles(appID string, del, app []permissions.Permission) error 
 	if appID != "" {
 		var scopes []string
 		if len(app) == 0 {
-			scopes = values(del)
+			scopes = permissions.Values(del)
 		}
 		url = r.p.Actions.ConsentURL(r.tenant.ID, appID, scopes)
 	}
@@ -522,9 +523,9 @@ func (r *run) register(ctx context.Context, del, app []permissions.Permission) (
 	s := r.stage(StageApp, "Register the app, its enterprise app, secret and consent")
 	uris, _ := pre.RedirectURIsFor(o.Instance)
 	d := appreg.Desired{Name: o.AppName(), AppID: o.AppID, RedirectURIs: uris,
-		Platform: cmpOr(pre.Platform, appreg.PlatformWeb), Delegated: del, Application: app, GrantConsent: true}
+		Platform: cmp.Or(pre.Platform, appreg.PlatformWeb), Delegated: del, Application: app, GrantConsent: true}
 	if pre.Secret != nil && pre.Secret.Required {
-		d.Secret, d.SecretName = true, cmpOr(pre.Secret.Name, "teamsctl")
+		d.Secret, d.SecretName = true, cmp.Or(pre.Secret.Name, "teamsctl")
 		if pre.Secret.Expires != "" {
 			life, _ := presets.ParseLifetime(pre.Secret.Expires)
 			d.SecretEnd = r.p.now().Add(life).UTC().Truncate(time.Second)
@@ -558,7 +559,7 @@ func (r *run) register(ctx context.Context, del, app []permissions.Permission) (
 			b.SecretNote = "a new secret will be shown once"
 		}
 	}
-	r.finish(s, statusOf(res.Plan, o.DryRun), fmt.Sprintf("%s (%s)", res.DisplayName, cmpOr(res.AppID, "to be created")))
+	r.finish(s, statusOf(res.Plan, o.DryRun), fmt.Sprintf("%s (%s)", res.DisplayName, cmp.Or(res.AppID, "to be created")))
 	return secretValue, nil
 }
 
@@ -585,10 +586,10 @@ func (r *run) vendor(ctx context.Context, appID string, del, app []permissions.P
 	}
 	var scopes []string
 	if len(app) == 0 {
-		scopes = values(del)
+		scopes = permissions.Values(del)
 	}
 	b.ConsentURL = r.p.Actions.ConsentURL(r.tenant.ID, appID, scopes)
-	r.finish(s, statusOf(res.Plan, o.DryRun), fmt.Sprintf("%s (%s)", cmpOr(res.DisplayName, pre.Vendor), appID))
+	r.finish(s, statusOf(res.Plan, o.DryRun), fmt.Sprintf("%s (%s)", cmp.Or(res.DisplayName, pre.Vendor), appID))
 	return nil
 }
 
@@ -717,7 +718,7 @@ func (r *run) summarize(secretValue string) {
 func (r *run) manual() []string {
 	pre := r.pre
 	var out []string
-	app := cmpOr(r.res.Summary.Bundle.ClientID, cmpOr(r.o.AppID, "APPID"))
+	app := cmp.Or(r.res.Summary.Bundle.ClientID, cmp.Or(r.o.AppID, "APPID"))
 	if pre.Teams.ApplicationAccessPolicy {
 		out = append(out, "Teams application access policy (Teams PowerShell; takes up to 30 minutes): "+AccessPolicyPowerShell(pre, app))
 	}
@@ -744,7 +745,7 @@ func AccessPolicyPowerShell(pre *presets.Preset, appID string) string {
 }
 
 func undo(pre *presets.Preset, appID string) []string {
-	app := cmpOr(appID, "APPID")
+	app := cmp.Or(appID, "APPID")
 	if pre.Shape == presets.CustomerRegistered {
 		return []string{
 			"teamsctl consent revoke " + app + " --all --delete-enterprise-app",
@@ -772,19 +773,4 @@ func statusOf(steps plan.Steps, dryRun bool) Status {
 		return Planned
 	}
 	return Done
-}
-
-func values(ps []permissions.Permission) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.Value
-	}
-	return out
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

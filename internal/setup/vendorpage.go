@@ -1,6 +1,7 @@
 package setup
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -28,7 +29,7 @@ func VendorPage(p *presets.Preset) string {
 		w("Shape: **vendor-hosted**, appId `%s`.\n\n", p.AppID)
 	default:
 		if p.Instance != nil {
-			setup += " --instance " + cmpOr(p.Instance.Example, "URL")
+			setup += " --instance " + cmp.Or(p.Instance.Example, "URL")
 		}
 		w("Shape: **customer-registered**: you register an app in your tenant and hand %s its values.\n\n", p.Vendor)
 	}
@@ -38,12 +39,12 @@ func VendorPage(p *presets.Preset) string {
 	row := func(portal, cmd string) { w("| %s | %s |\n", portal, cmd) }
 	perms := permList(p)
 	if p.Shape == presets.CustomerRegistered {
-		row(fmt.Sprintf("Entra admin center > App registrations > New registration: name \"%s\", single tenant", cmpOr(p.AppName, p.Vendor)), "`"+setup+"` (`--name` for another name)")
+		row(fmt.Sprintf("Entra admin center > App registrations > New registration: name \"%s\", single tenant", cmp.Or(p.AppName, p.Vendor)), "`"+setup+"` (`--name` for another name)")
 		for _, u := range p.RedirectURIs {
 			row(fmt.Sprintf("Authentication > Add a platform > %s: redirect URI `%s`", platformName(p.Platform), u), instanceHelp(p))
 		}
 		if p.Secret != nil && p.Secret.Required {
-			row(fmt.Sprintf("Certificates & secrets > New client secret (expiry %s); copy the value, it is shown once", cmpOr(p.Secret.Expires, "180d")), "included: the value is printed once, or written to `--handoff FILE` (mode 0600)")
+			row(fmt.Sprintf("Certificates & secrets > New client secret (expiry %s); copy the value, it is shown once", cmp.Or(p.Secret.Expires, "180d")), "included: the value is printed once, or written to `--handoff FILE` (mode 0600)")
 		}
 		row("API permissions > Add a permission > Microsoft Graph: "+perms, "included")
 		row("Grant admin consent for your organisation", "included")
@@ -142,7 +143,7 @@ func doctorArgs(p *presets.Preset) string {
 	case p.Shape == presets.VendorHosted && p.AppID == "":
 		return " APPID"
 	case p.Instance != nil:
-		return " --instance " + cmpOr(p.Instance.Example, "URL")
+		return " --instance " + cmp.Or(p.Instance.Example, "URL")
 	}
 	return ""
 }

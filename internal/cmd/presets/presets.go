@@ -2,6 +2,7 @@
 package presets
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -151,13 +152,13 @@ func render(w io.Writer, s *ui.Styles, p *presets.Preset) error {
 		fields = append(fields, ui.Field{Key: "Vendor appId", Value: appID})
 	}
 	if len(p.RedirectURIs) > 0 {
-		fields = append(fields, ui.Field{Key: "Redirect URIs", Value: strings.Join(p.RedirectURIs, ", ") + " (" + orDefault(p.Platform, "web") + ")"})
+		fields = append(fields, ui.Field{Key: "Redirect URIs", Value: strings.Join(p.RedirectURIs, ", ") + " (" + cmp.Or(p.Platform, "web") + ")"})
 	}
 	fields = append(fields,
-		ui.Field{Key: "Delegated", Value: orDefault(strings.Join(p.Delegated, ", "), "none")},
-		ui.Field{Key: "Application", Value: orDefault(strings.Join(p.Application, ", "), "none")},
+		ui.Field{Key: "Delegated", Value: cmp.Or(strings.Join(p.Delegated, ", "), "none")},
+		ui.Field{Key: "Application", Value: cmp.Or(strings.Join(p.Application, ", "), "none")},
 		ui.Field{Key: "Secret", Value: secretText(p)},
-		ui.Field{Key: "Hand-off", Value: orDefault(strings.Join(p.Handoff, ", "), "nothing")},
+		ui.Field{Key: "Hand-off", Value: cmp.Or(strings.Join(p.Handoff, ", "), "nothing")},
 		ui.Field{Key: "Teams meeting", Value: p.Teams.Meeting},
 	)
 	if p.Teams.ApplicationAccessPolicy {
@@ -182,12 +183,5 @@ func secretText(p *presets.Preset) string {
 	if p.Secret == nil || !p.Secret.Required {
 		return "none"
 	}
-	return "client secret, " + orDefault(p.Secret.Expires, "default lifetime")
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
+	return "client secret, " + cmp.Or(p.Secret.Expires, "default lifetime")
 }

@@ -2,6 +2,7 @@
 package create
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -177,7 +178,7 @@ func applyPreset(cmd *cobra.Command, opts *Options, delegated, application *[]st
 	}
 	changed := cmd.Flags().Changed
 	if opts.Name == "" && opts.AppID == "" {
-		opts.Name = cmpOr(pre.AppName, pre.Vendor)
+		opts.Name = cmp.Or(pre.AppName, pre.Vendor)
 	}
 	if !changed("redirect-uri") {
 		if opts.RedirectURIs, err = opts.Preset.RedirectURIs(pre); err != nil {
@@ -202,13 +203,6 @@ func applyPreset(cmd *cobra.Command, opts *Options, delegated, application *[]st
 		}
 	}
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func createRun(ctx context.Context, opts *Options) error {

@@ -2,6 +2,7 @@
 package grant
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -189,7 +190,7 @@ func grantRun(ctx context.Context, opts *Options) error {
 		}
 		principalID = u.ID
 	}
-	consentURL := consentLink(opts, org.ID, t.AppID, values(del))
+	consentURL := consentLink(opts, org.ID, t.AppID, permissions.Values(del))
 	var ops []consent.Operation
 	if len(del) > 0 && principalID == "" {
 		ops = append(ops, consent.OpDelegatedTenantWide)
@@ -211,13 +212,13 @@ func grantRun(ctx context.Context, opts *Options) error {
 		res.Plan = eng.Steps
 		return err
 	}
-	res.ServicePrincipalID, res.DisplayName = sp.ID, cmpOr(sp.DisplayName, t.Name)
+	res.ServicePrincipalID, res.DisplayName = sp.ID, cmp.Or(sp.DisplayName, t.Name)
 	if sp.DisplayName == "" {
 		sp.DisplayName = t.Name
 	}
 	resource := &graph.ServicePrincipal{ID: cat.ResourceSPID, AppID: cat.ResourceAppID, DisplayName: cat.DisplayName}
 	if len(del) > 0 {
-		gr, err := eng.GrantDelegated(ctx, consent.DelegatedRequest{Client: sp, Resource: resource, Scopes: values(del),
+		gr, err := eng.GrantDelegated(ctx, consent.DelegatedRequest{Client: sp, Resource: resource, Scopes: permissions.Values(del),
 			PrincipalID: principalID, PrincipalUPN: opts.User})
 		if err != nil {
 			return consent.ExplainForbidden(err, consent.OpDelegatedTenantWide, consentURL)
@@ -254,19 +255,4 @@ func consentLink(opts *Options, tenant, appID string, scopes []string) string {
 	}
 	return consent.AdminConsentURL(consent.URLRequest{LoginURL: ep.LoginURL, Tenant: tenant, ClientID: appID,
 		Scopes: scopes, Resource: ep.GraphResource})
-}
-
-func values(ps []permissions.Permission) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.Value
-	}
-	return out
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

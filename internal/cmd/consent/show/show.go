@@ -130,7 +130,7 @@ func showRun(ctx context.Context, opts *Options) error {
 		if err := errors.Join(derr, rerr); err != nil {
 			return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
 		}
-		wantDel, wantApp = values(del), values(roles)
+		wantDel, wantApp = permissions.Values(del), permissions.Values(roles)
 		res.ComparedWith = ComparedGiven
 	case t.Registration != nil:
 		wantDel, wantApp = consent.Required(t.Registration, cat)
@@ -200,14 +200,6 @@ func missing(want, have []string) []string {
 		if !slices.ContainsFunc(have, func(h string) bool { return strings.EqualFold(h, w) }) {
 			out = append(out, w)
 		}
-	}
-	return out
-}
-
-func values(ps []permissions.Permission) []string {
-	out := make([]string, len(ps))
-	for i, p := range ps {
-		out[i] = p.Value
 	}
 	return out
 }
