@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -90,20 +91,21 @@ func (h Handoff) Encode(path string) ([]byte, error) {
 		if !h.SecretExpires.IsZero() {
 			vars["AZURE_CLIENT_SECRET_EXPIRES"] = h.SecretExpires.UTC().Format(time.RFC3339)
 		}
-		keys := make([]string, 0, len(vars))
-		for k := range vars {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var b strings.Builder
-		for _, k := range keys {
-			fmt.Fprintf(&b, "%s=%q\n", k, vars[k])
-		}
-		return []byte(b.String()), nil
+		return EncodeDotEnv(vars), nil
 	}
 	data, err := json.MarshalIndent(h, "", "  ")
 	if err != nil {
 		return nil, err
 	}
 	return append(data, '\n'), nil
+}
+
+// EncodeDotEnv renders variables as a .env file: one KEY="value" line
+// each (Go-quoted, which shells and dotenv readers accept), sorted by key.
+func EncodeDotEnv(vars map[string]string) []byte {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(vars)) {
+		fmt.Fprintf(&b, "%s=%q\n", k, vars[k])
+	}
+	return []byte(b.String())
 }

@@ -2,10 +2,10 @@ package setup
 
 import (
 	"encoding/json"
-	"fmt"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/teamsctl/teamsctl/internal/appreg"
 )
 
 // Encode renders the bundle for the vendor: JSON, or a .env file when
@@ -33,14 +33,5 @@ func (b Bundle) Encode(path string) ([]byte, error) {
 	if !b.SecretExpires.IsZero() {
 		vars["AZURE_CLIENT_SECRET_EXPIRES"] = b.SecretExpires.UTC().Format(time.RFC3339)
 	}
-	keys := make([]string, 0, len(vars))
-	for k := range vars {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var sb strings.Builder
-	for _, k := range keys {
-		fmt.Fprintf(&sb, "%s=%q\n", k, vars[k])
-	}
-	return []byte(sb.String()), nil
+	return appreg.EncodeDotEnv(vars), nil
 }
