@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/teamsctl/teamsctl/internal/appreg"
 	"github.com/teamsctl/teamsctl/internal/consent"
@@ -43,6 +44,25 @@ func ResolveTarget(ctx context.Context, g graph.Client, ref string) (*Target, er
 		return &Target{AppID: sp.AppID, Name: sp.DisplayName, SP: sp}, nil
 	}
 	return &Target{AppID: ref, Name: ref}, nil // a vendor appId without an enterprise app yet
+}
+
+// ResolveTargetInTenant is ResolveTarget together with the tenant's
+// organization, read at the same time: the consent commands need both and
+// neither read waits for the other.
+func ResolveTargetInTenant(ctx context.Context, g graph.Client, ref string) (*graph.Organization, *Target, error) {
+	var org *graph.Organization
+	var orgErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { org, orgErr = g.Organization(ctx) })
+	t, err := ResolveTarget(ctx, g, ref)
+	wg.Wait()
+	if orgErr != nil {
+		return nil, nil, orgErr
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return org, t, nil
 }
 
 // NoEnterpriseAppError is an app without a service principal in this

@@ -108,11 +108,7 @@ func showRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	org, err := g.Organization(ctx)
-	if err != nil {
-		return err
-	}
-	t, err := shared.ResolveTarget(ctx, g, opts.App)
+	org, t, err := shared.ResolveTargetInTenant(ctx, g, opts.App)
 	if err != nil {
 		return err
 	}
