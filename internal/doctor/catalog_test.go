@@ -4,19 +4,32 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
-// TestCatalogStatusesDeclared reads checks.go and fails when a check can
+// TestCatalogStatusesDeclared reads the checks (checks*.go) and fails when a check can
 // report a status its catalog entry does not declare: a new status must be
 // declared, and then the end-to-end matrix (cmd/teamsctl's
 // TestDoctorStatusMatrixCoversCatalog) demands a row triggering it.
 func TestCatalogStatusesDeclared(t *testing.T) {
 	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, "checks.go", nil, 0)
+	paths, err := filepath.Glob("checks*.go")
 	if err != nil {
 		t.Fatal(err)
+	}
+	var files []*ast.File
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, p, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, file)
 	}
 	ids := map[string]Definition{} // constant name -> definition
 	byID := map[string]Definition{}
@@ -28,7 +41,7 @@ func TestCatalogStatusesDeclared(t *testing.T) {
 	}
 	statusOf := map[string]Status{"Pass": Pass, "Warn": Warn, "Fail": Fail, "Skip": Skip, "Info": Info}
 	found := 0
-	ast.Inspect(file, func(n ast.Node) bool {
+	inspect := func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok {
 			return true
@@ -81,9 +94,12 @@ func TestCatalogStatusesDeclared(t *testing.T) {
 			t.Errorf("%s: %s with a non-constant check id", fset.Position(call.Pos()), st)
 		}
 		return true
-	})
+	}
+	for _, file := range files {
+		ast.Inspect(file, inspect)
+	}
 	if found < len(Catalog()) {
-		t.Errorf("found %d status reports in checks.go, want at least one per check (%d)", found, len(Catalog()))
+		t.Errorf("found %d status reports in checks*.go, want at least one per check (%d)", found, len(Catalog()))
 	}
 	for _, d := range Catalog() {
 		if len(d.Statuses) == 0 {

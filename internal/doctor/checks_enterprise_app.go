@@ -1,0 +1,146 @@
+package doctor
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/teamsctl/teamsctl/internal/graph"
+)
+
+// Checks of the "Enterprise app" group: the service principal, sign-in
+// enabled, assignment, admin consent and application permissions.
+
+func (e *evaluator) enterpriseApp() {
+	f := e.f
+	ids := []string{IDSPEnabled, IDSPAssignment, IDSPConsent, IDSPAppPermissions}
+	switch {
+	case f.appID == "":
+		for _, id := range append([]string{IDSPExists}, ids...) {
+			e.add(id, "", Skip, "skipped: the app was not found", "", nil)
+		}
+		return
+	case f.sp.notFound():
+		what := "No enterprise app (service principal) for appId " + f.appID + ": nobody in this tenant has consented to it yet."
+		c := e.add(IDSPExists, "", Fail, what, "Until an admin consents (or a user connects and consents), users cannot sign in to the app.",
+			&Fix{Command: e.consentCommand(orDefault(e.scopes, "User.Read")), Automatic: len(e.scopes) > 0})
+		if len(e.scopes) > 0 {
+			c.action = &Action{Kind: ActionGrantConsent, AppID: f.appID, Scopes: e.scopes}
+		}
+		for _, id := range ids {
+			e.add(id, "", Skip, "skipped: the enterprise app does not exist", "", nil)
+		}
+		return
+	case !f.sp.ok():
+		skipFor(e, IDSPExists, "", f.sp)
+		for _, id := range ids {
+			skipFor(e, id, "", f.sp)
+		}
+		return
+	}
+	sp := f.sp.v
+	e.add(IDSPExists, "", Pass, fmt.Sprintf("%s (object id %s)%s.", sp.DisplayName, sp.ID, publisher(sp)), "", nil)
+
+	if sp.AccountEnabled {
+		e.add(IDSPEnabled, "", Pass, "Enabled for users to sign in.", "", nil)
+	} else {
+		c := e.add(IDSPEnabled, "", Fail, "\"Enabled for users to sign in\" is No.",
+			"Every sign-in to the app fails with AADSTS7000112 (application disabled).",
+			&Fix{Portal: "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Properties > Enabled for users to sign in = Yes",
+				PowerShell: "Update-MgServicePrincipal -ServicePrincipalId " + sp.ID + " -AccountEnabled:$true", Automatic: true})
+		c.action = &Action{Kind: ActionEnableSignIn, ServicePrincipalID: sp.ID}
+	}
+
+	// Assignment.
+	switch {
+	case !sp.AppRoleAssignmentRequired:
+		e.add(IDSPAssignment, "", Pass, "Assignment required = No: every user of the tenant may sign in.", "", nil)
+	case !f.groupAssigned.ok():
+		c := e.add(IDSPAssignment, "", Info, "Assignment required = Yes: only assigned users and groups may sign in.", "", nil)
+		if reason, missing := f.groupAssigned.skipReason(); f.groupAssigned.done {
+			c.Observed += " Groups assigned: unknown (" + reason + ")."
+			c.MissingPermissions = missing
+		}
+	default:
+		var names []string
+		for _, a := range f.groupAssigned.v {
+			names = append(names, a.PrincipalDisplayName)
+		}
+		obs := "Assignment required = Yes: only assigned users and groups may sign in. Groups assigned: " + joinOr(names, "none") + "."
+		if len(f.users) == 0 {
+			obs += " Use --user to check a recruiter."
+		}
+		if len(names) == 0 {
+			e.add(IDSPAssignment, "", Warn, obs, "Users not assigned directly get AADSTS50105 (not assigned to the app). Assigning a group of recruiters is easier to maintain.",
+				&Fix{Portal: "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Users and groups > Add user/group"})
+		} else {
+			e.add(IDSPAssignment, "", Pass, obs, "", nil)
+		}
+	}
+
+	// Tenant-wide consent.
+	switch {
+	case len(e.scopes) == 0:
+		obs := "The required delegated permissions are unknown: pass --scopes."
+		if f.grants.ok() {
+			obs = "Granted for the organisation: " + joinOr(uncoveredInverse(f.grants.v, f.graphSPID()), "nothing") + ". " + obs
+		}
+		e.add(IDSPConsent, "", Info, obs, "", nil)
+	case !f.grants.ok():
+		skipFor(e, IDSPConsent, "", f.grants)
+	default:
+		missing := uncovered(e.scopes, f.grants.v, f.graphSPID())
+		if len(missing) == 0 {
+			e.add(IDSPConsent, "", Pass, "Admin consent covers "+strings.Join(e.scopes, ", ")+".", "", nil)
+		} else {
+			c := e.add(IDSPConsent, "", Fail, "Not granted for the organisation: "+strings.Join(missing, ", ")+".",
+				"Users must consent to these themselves, which the user consent setting may not allow (then they see \"Need admin approval\").",
+				&Fix{Command: e.consentCommand(missing), Automatic: true,
+					Portal: "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Permissions > Grant admin consent"})
+			c.action = &Action{Kind: ActionGrantConsent, AppID: f.appID, Scopes: missing}
+		}
+	}
+
+	// Application permissions.
+	switch {
+	case len(e.roles) == 0 && e.source == "":
+		e.add(IDSPAppPermissions, "", Skip, "skipped: the application permissions the integration needs are unknown (pass --application, or --scopes when it needs none)", "", nil)
+	case len(e.roles) == 0:
+		e.add(IDSPAppPermissions, "", Pass, "The integration needs no application permissions.", "", nil)
+	case !f.appRoles.ok():
+		skipFor(e, IDSPAppPermissions, "", f.appRoles)
+	default:
+		var missing []string
+		for _, r := range e.roles {
+			role, ok := f.role(r)
+			if !ok || !slices.ContainsFunc(f.appRoles.v, func(a graph.AppRoleAssignment) bool { return strings.EqualFold(a.AppRoleID, role.ID) }) {
+				missing = append(missing, r)
+			}
+		}
+		if len(missing) == 0 {
+			e.add(IDSPAppPermissions, "", Pass, "Granted: "+strings.Join(e.roles, ", ")+".", "", nil)
+		} else {
+			c := e.add(IDSPAppPermissions, "", Fail, "Not granted: "+strings.Join(missing, ", ")+".",
+				"App-only calls for these fail with 403 until an admin grants them (Privileged Role Administrator or Global Administrator).",
+				&Fix{Command: fmt.Sprintf("teamsctl consent grant %s --application %s", f.appID, strings.Join(missing, ",")), Automatic: true})
+			c.action = &Action{Kind: ActionGrantAppRoles, AppID: f.appID, Roles: missing}
+		}
+	}
+}
+
+func uncoveredInverse(grants []graph.DelegatedGrant, resourceID string) []string {
+	var out []string
+	for _, g := range grants {
+		if resourceID == "" || strings.EqualFold(g.ResourceID, resourceID) {
+			out = append(out, strings.Fields(g.Scope)...)
+		}
+	}
+	return out
+}
+
+func publisher(sp *graph.ServicePrincipal) string {
+	if sp.VerifiedPublisher != "" {
+		return ", verified publisher " + sp.VerifiedPublisher
+	}
+	return ""
+}
