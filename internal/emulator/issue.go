@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -62,22 +61,19 @@ func (s *Server) tokenClaims(in TokenRequest) (AccessClaims, error) {
 	if client == "" {
 		client = GraphCommandLineToolsAppID
 	}
-	if app, _ := s.state.ApplicationAnywhere(client); app == nil {
+	app, _ := s.state.ApplicationAnywhere(client)
+	if app == nil {
 		return AccessClaims{}, fmt.Errorf("emulator: no application with appId %s", client)
 	}
-	return AccessClaims{
-		TenantID: t.ID, ObjectID: u.ID, UPN: u.UserPrincipalName, PreferredUsername: u.UserPrincipalName,
-		Name: u.DisplayName, AppID: client, AuthorizedParty: client, IDType: "user",
-		Scopes: strings.Join(in.Scopes, " "), DirectoryRoles: u.DirectoryRoles, AuthMethods: []string{"pwd"},
-	}, nil
+	return userAccessClaims(t, u, app, authNone, []string{"pwd"}, in.Scopes), nil
 }
 
+// appOnlyClaims are those of a client credentials token obtained with a
+// client secret.
 func appOnlyClaims(t *Tenant, in TokenRequest) (AccessClaims, error) {
 	sp := t.ServicePrincipalByAppID(in.ClientAppID)
 	if sp == nil {
 		return AccessClaims{}, fmt.Errorf("emulator: app-only token needs a service principal for appId %q in tenant %s", in.ClientAppID, t.ID)
 	}
-	return AccessClaims{
-		TenantID: t.ID, ObjectID: sp.ID, AppID: sp.AppID, AuthorizedParty: sp.AppID, IDType: "app", Roles: in.Roles,
-	}, nil
+	return appAccessClaims(t, sp, authSecret, in.Roles), nil
 }

@@ -100,7 +100,7 @@ func (s *Server) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request
 		writeLoginFailure(w, r, f)
 		return
 	}
-	writeJSON(w, http.StatusOK, openIDConfiguration(baseURL(r), lt))
+	writeLoginJSON(w, http.StatusOK, openIDConfiguration(baseURL(r), lt))
 }
 
 // openIDConfiguration is the v2.0 discovery document. MSAL needs issuer,
@@ -162,7 +162,7 @@ func (s *Server) serveKeys(w http.ResponseWriter, r *http.Request, ref string) {
 		writeLoginFailure(w, r, f)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.keys.jwks())
+	writeLoginJSON(w, http.StatusOK, s.keys.jwks())
 }
 
 // serveInstanceDiscovery answers MSAL's instance discovery call, made only
@@ -178,7 +178,7 @@ func (s *Server) serveInstanceDiscovery(w http.ResponseWriter, r *http.Request) 
 			tenantSeg = seg
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	writeLoginJSON(w, http.StatusOK, map[string]any{
 		"tenant_discovery_endpoint": baseURL(r) + "/" + tenantSeg + "/v2.0/.well-known/openid-configuration",
 		"api-version":               "1.1",
 		"metadata": []map[string]any{{

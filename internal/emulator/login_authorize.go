@@ -306,7 +306,7 @@ func (s *Server) grantAuthorizationCode(q *tokenRequest) (map[string]any, *Login
 		return nil, f
 	}
 	return s.issueUserTokens(q, userTokens{client: c, user: user, scopes: scopes, clientSP: res.clientSP, mfa: res.mfa,
-		clientAppType: a.clientAppType, confidential: method != authNone, nonce: ac.Nonce})
+		clientAppType: a.clientAppType, auth: method, nonce: ac.Nonce})
 }
 
 // redeemableCode finds the code and checks it can be redeemed by this

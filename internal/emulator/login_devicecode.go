@@ -45,7 +45,7 @@ func (s *Server) serveDeviceCode(w http.ResponseWriter, r *http.Request, ref str
 		writeLoginFailure(w, r, f)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	writeLoginJSON(w, http.StatusOK, map[string]any{
 		"user_code":        dc.UserCode,
 		"device_code":      dc.DeviceCode,
 		"verification_uri": deviceVerificationURI,
@@ -126,7 +126,7 @@ func (s *Server) grantDeviceCode(q *tokenRequest) (map[string]any, *LoginFailure
 	if dc.Failure != nil {
 		return nil, dc.Failure
 	}
-	return s.redeemApproval(q, c, dc)
+	return s.redeemApproval(q, c, method, dc)
 }
 
 // deviceCodeState maps a code that cannot be redeemed to its poll error.
@@ -150,7 +150,7 @@ func deviceCodeState(dc *DeviceCode, now time.Time) *LoginFailure {
 // redeemApproval issues tokens for an approved code. The approval was the
 // interactive sign-in; redemption re-checks silently (state may have
 // changed since) and logs only a failure.
-func (s *Server) redeemApproval(q *tokenRequest, c *loginClient, dc *DeviceCode) (map[string]any, *LoginFailure) {
+func (s *Server) redeemApproval(q *tokenRequest, c *loginClient, method clientAuthMethod, dc *DeviceCode) (map[string]any, *LoginFailure) {
 	scopes, f := parseScopes(q.lt.tenant, strings.Join(dc.Scopes, " "))
 	if f != nil {
 		return nil, f
@@ -162,7 +162,7 @@ func (s *Server) redeemApproval(q *tokenRequest, c *loginClient, dc *DeviceCode)
 		recordSignIn(q.st, a, ca, f, q.now)
 		return nil, f
 	}
-	return s.issueUserTokens(q, userTokens{client: c, user: user, scopes: scopes, clientSP: res.clientSP, mfa: res.mfa, clientAppType: clientAppDesktop})
+	return s.issueUserTokens(q, userTokens{client: c, user: user, scopes: scopes, clientSP: res.clientSP, mfa: res.mfa, clientAppType: clientAppDesktop, auth: method})
 }
 
 func findDeviceCode(st *State, match func(*DeviceCode) bool) *DeviceCode {

@@ -79,11 +79,9 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, ref string) 
 // writeTokenResponse writes a successful token response with the headers
 // Entra sends (tokens must never be cached by intermediaries).
 func writeTokenResponse(w http.ResponseWriter, body map[string]any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store, no-cache")
 	w.Header().Set("Pragma", "no-cache")
-	w.WriteHeader(http.StatusOK)
-	_ = json.NewEncoder(w).Encode(body) // the client went away; nothing to report to
+	writeLoginJSON(w, http.StatusOK, body)
 }
 
 // grantClientCredentials issues an app-only token carrying the application
@@ -120,8 +118,7 @@ func (s *Server) grantClientCredentials(q *tokenRequest) (map[string]any, *Login
 	if !sp.AccountEnabled {
 		return nil, errAppDisabled(sp)
 	}
-	claims := AccessClaims{TenantID: t.ID, ObjectID: sp.ID, AppID: c.app.AppID, IDType: "app",
-		Roles: assignedRoleValues(t, sp, scopes.resource)}
+	claims := appAccessClaims(t, sp, method, assignedRoleValues(t, sp, scopes.resource))
 	at, err := s.signAccessToken(claims, q.now, s.tokenLifetime)
 	if err != nil {
 		return nil, errServer(err)
@@ -194,7 +191,7 @@ func (s *Server) grantRefreshToken(q *tokenRequest) (map[string]any, *LoginFailu
 		return nil, f
 	}
 	return s.issueUserTokens(q, userTokens{client: c, user: user, scopes: scopes, clientSP: res.clientSP,
-		mfa: res.mfa, clientAppType: rt.ClientAppType, confidential: rt.Confidential})
+		mfa: res.mfa, clientAppType: rt.ClientAppType, auth: method})
 }
 
 // findRefreshToken checks a presented refresh token.
@@ -229,8 +226,10 @@ type userTokens struct {
 	clientSP      *ServicePrincipal
 	mfa           bool
 	clientAppType string
-	confidential  bool
-	nonce         string
+	// auth is how the client authenticated (appidacr); a refresh token
+	// issued to a client that authenticated must be redeemed the same way.
+	auth  clientAuthMethod
+	nonce string
 }
 
 // issueUserTokens builds the token response of a user flow: an access
@@ -244,11 +243,7 @@ func (s *Server) issueUserTokens(q *tokenRequest, u userTokens) (map[string]any,
 	if u.mfa {
 		amr = append(amr, "mfa")
 	}
-	at, err := s.signAccessToken(AccessClaims{
-		TenantID: t.ID, ObjectID: u.user.ID, UPN: u.user.UserPrincipalName, PreferredUsername: u.user.UserPrincipalName,
-		Name: u.user.DisplayName, AppID: u.client.app.AppID, AuthorizedParty: u.client.app.AppID, IDType: "user",
-		Scopes: strings.Join(granted, " "), DirectoryRoles: u.user.DirectoryRoles, AuthMethods: amr,
-	}, q.now, s.tokenLifetime)
+	at, err := s.signAccessToken(userAccessClaims(t, u.user, u.client.app, u.auth, amr, granted), q.now, s.tokenLifetime)
 	if err != nil {
 		return nil, errServer(err)
 	}
@@ -329,7 +324,7 @@ func issueRefreshToken(st *State, t *Tenant, u userTokens, now time.Time) string
 	raw := "1.A" + NewSecret(120) // Entra refresh tokens are opaque; the prefix only looks familiar
 	st.RefreshTokens = append(kept, &RefreshToken{
 		Token: raw, TenantID: t.ID, ClientID: u.client.app.AppID, UserID: u.user.ID, Scopes: u.scopes.canonical(),
-		ExpiresAt: now.Add(refreshTokenLifetime), MFA: u.mfa, ClientAppType: u.clientAppType, Confidential: u.confidential,
+		ExpiresAt: now.Add(refreshTokenLifetime), MFA: u.mfa, ClientAppType: u.clientAppType, Confidential: u.auth != authNone,
 	})
 	return raw
 }

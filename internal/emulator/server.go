@@ -141,14 +141,20 @@ func cloneState(st *State) (*State, error) {
 // ServeHTTP routes a request to the login, Graph or control handlers.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	r, rc := withRequestContext(r, s.now())
-	w.Header().Set("request-id", rc.requestID)
-	w.Header().Set("client-request-id", rc.clientRequestID)
 	w.Header().Set("Date", rc.start.UTC().Format(http.TimeFormat))
+	path := r.URL.Path
+	if isGraphPath(path) {
+		// Graph always answers with both ids (Graph's "Microsoft Graph
+		// error responses and resource types" page, and every response).
+		w.Header().Set("request-id", rc.requestID)
+		w.Header().Set("client-request-id", rc.clientRequestID)
+	} else {
+		setLoginRequestHeaders(w, r, rc)
+	}
 	if err := decodeBody(r); err != nil {
 		writeGraphError(w, r, http.StatusBadRequest, "BadRequest", "The request body could not be decompressed: "+err.Error())
 		return
 	}
-	path := r.URL.Path
 	if strings.HasPrefix(path, "/_emulator/") {
 		s.serveControl(w, r, strings.TrimPrefix(path, "/_emulator"))
 		return
@@ -160,12 +166,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case path == "/v1.0" || strings.HasPrefix(path, "/v1.0/"):
+	case isGraphPath(path) && strings.HasPrefix(path, "/v1.0"):
 		s.serveGraphWithFaults(rec, r, "v1.0", strings.TrimPrefix(path, "/v1.0"))
-	case path == "/beta" || strings.HasPrefix(path, "/beta/"):
+	case isGraphPath(path):
 		s.serveGraphWithFaults(rec, r, "beta", strings.TrimPrefix(path, "/beta"))
 	default:
 		s.serveLogin(rec, r)
+	}
+}
+
+// isGraphPath reports a path of the Graph tree (/v1.0 or /beta).
+func isGraphPath(path string) bool {
+	for _, v := range []string{"/v1.0", "/beta"} {
+		if path == v || strings.HasPrefix(path, v+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// setLoginRequestHeaders sets the ids Entra's login endpoints answer with:
+// the trace id as x-ms-request-id, and the caller's client-request-id
+// (which Entra also reports as the correlation id) only when the client
+// asks for it with return-client-request-id: true, as ADAL and MSAL.NET do;
+// MSAL Go and Python send false. Observed in Entra responses; Microsoft
+// documents the headers only in its protocol traces.
+func setLoginRequestHeaders(w http.ResponseWriter, r *http.Request, rc *requestContext) {
+	w.Header().Set("x-ms-request-id", rc.requestID)
+	if strings.EqualFold(r.Header.Get("return-client-request-id"), "true") {
+		w.Header().Set("client-request-id", rc.clientRequestID)
 	}
 }
 
@@ -299,7 +328,18 @@ func writeOAuthError(w http.ResponseWriter, r *http.Request, e oauthError) {
 	if status == 0 {
 		status = http.StatusBadRequest
 	}
-	writeJSON(w, status, body)
+	w.Header().Set("Cache-Control", "no-store, no-cache")
+	writeLoginJSON(w, status, body)
+}
+
+// writeLoginJSON writes a JSON answer of the login endpoints, which Entra
+// sends as plain application/json (no OData parameters: those are Graph's).
+func writeLoginJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // the client went away; nothing to report to
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -73,27 +73,82 @@ func (k *signingKeys) sign(claims jwt.Claims) (string, error) {
 	return tok.SignedString(k.key)
 }
 
-// AccessClaims are the claims of an emulated Graph access token (the v1
-// token format Graph receives). Delegated tokens carry scp, app-only tokens
-// carry roles; idtyp says which.
+// AccessClaims are the claims of an emulated access token: the v1.0 token
+// format Microsoft Graph and Azure Resource Manager receive, with the
+// claims Entra puts in such a token for the flow (Microsoft's "Access token
+// claims reference", learn.microsoft.com/entra/identity-platform/
+// access-token-claims-reference). v1.0 tokens carry appid/appidacr and,
+// for users, upn/unique_name; they never carry the v2.0-only azp, azpacr
+// or preferred_username, and name the token by uti, not jti. Delegated
+// tokens carry scp, app-only tokens roles; idtyp says which.
 type AccessClaims struct {
 	jwt.RegisteredClaims
 	// Aud shadows RegisteredClaims.Audience: Entra sends aud as a single
 	// string, which jwt.ClaimStrings would encode as an array.
-	Aud               string   `json:"aud"`
-	TenantID          string   `json:"tid"`
-	ObjectID          string   `json:"oid"`
-	UPN               string   `json:"upn,omitempty"`
-	PreferredUsername string   `json:"preferred_username,omitempty"`
-	Name              string   `json:"name,omitempty"`
-	AppID             string   `json:"appid"`
-	AuthorizedParty   string   `json:"azp,omitempty"`
+	Aud string `json:"aud"`
+	// ACR is "1" for user sign-ins (v1.0 only); app-only tokens have none.
+	ACR string `json:"acr,omitempty"`
+	// AuthMethods (amr) is the user's authentication methods (v1.0 only).
+	AuthMethods []string `json:"amr,omitempty"`
+	// AppDisplayName is the calling application's display name.
+	AppDisplayName string `json:"app_displayname,omitempty"`
+	AppID          string `json:"appid"`
+	// AppIDACR says how the client authenticated: "0" public client, "1"
+	// client secret, "2" certificate.
+	AppIDACR   string `json:"appidacr"`
+	FamilyName string `json:"family_name,omitempty"`
+	GivenName  string `json:"given_name,omitempty"`
+	// IDP is the identity provider; Entra emits it in app-only tokens (the
+	// issuer itself) and omits it for member users, for whom it would equal
+	// iss.
+	IDP               string   `json:"idp,omitempty"`
 	IDType            string   `json:"idtyp"` // user or app
-	Scopes            string   `json:"scp,omitempty"`
+	Name              string   `json:"name,omitempty"`
+	ObjectID          string   `json:"oid"`
 	Roles             []string `json:"roles,omitempty"`
-	DirectoryRoles    []string `json:"wids,omitempty"`
-	AuthMethods       []string `json:"amr,omitempty"`
-	Version           string   `json:"ver"`
+	Scopes            string   `json:"scp,omitempty"`
+	TenantRegionScope string   `json:"tenant_region_scope,omitempty"`
+	TenantID          string   `json:"tid"`
+	UniqueName        string   `json:"unique_name,omitempty"`
+	UPN               string   `json:"upn,omitempty"`
+	// UTI is the unique token identifier (what jti is in the JWT spec).
+	UTI            string   `json:"uti"`
+	Version        string   `json:"ver"`
+	DirectoryRoles []string `json:"wids,omitempty"`
+}
+
+// appIDACR is the appidacr value of a client authentication method.
+func appIDACR(m clientAuthMethod) string {
+	switch m {
+	case authSecret:
+		return "1"
+	case authAssertion:
+		return "2"
+	}
+	return "0"
+}
+
+// userAccessClaims are the claims of a delegated token: the user signed in
+// to client (whose display name the token names) with the given methods.
+// sub is pairwise per user and client, as in Entra.
+func userAccessClaims(t *Tenant, u *User, client *Application, auth clientAuthMethod, amr []string, scopes []string) AccessClaims {
+	return AccessClaims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: pairwiseSubject(u.ID, client.AppID)},
+		TenantID:         t.ID, ObjectID: u.ID, UPN: u.UserPrincipalName, UniqueName: u.UserPrincipalName,
+		Name: u.DisplayName, GivenName: u.GivenName, FamilyName: u.Surname,
+		AppID: client.AppID, AppDisplayName: client.DisplayName, AppIDACR: appIDACR(auth), ACR: "1", AuthMethods: amr,
+		IDType: "user", Scopes: strings.Join(scopes, " "), DirectoryRoles: u.DirectoryRoles,
+		TenantRegionScope: tenantRegionScope(t),
+	}
+}
+
+// appAccessClaims are the claims of an app-only token for the client's
+// service principal sp; sub and oid are the service principal's id.
+func appAccessClaims(t *Tenant, sp *ServicePrincipal, auth clientAuthMethod, roles []string) AccessClaims {
+	return AccessClaims{
+		TenantID: t.ID, ObjectID: sp.ID, AppID: sp.AppID, AppDisplayName: sp.DisplayName, AppIDACR: appIDACR(auth),
+		IDP: accessTokenIssuer(t.ID), IDType: "app", Roles: roles, TenantRegionScope: tenantRegionScope(t),
+	}
 }
 
 // IsAppOnly reports whether the token was issued to an application itself.
@@ -120,12 +175,21 @@ func (s *Server) signAccessToken(c AccessClaims, now time.Time, lifetime time.Du
 	c.IssuedAt = jwt.NewNumericDate(now)
 	c.NotBefore = jwt.NewNumericDate(now.Add(-5 * time.Minute))
 	c.ExpiresAt = jwt.NewNumericDate(now.Add(lifetime))
-	c.ID = NewGUIDRandom()
+	c.UTI = newTokenID()
 	c.Version = "1.0"
 	if c.Subject == "" {
 		c.Subject = c.ObjectID
 	}
 	return s.keys.sign(c)
+}
+
+// newTokenID returns a uti: like Entra's, 22 characters of base64url.
+func newTokenID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err))
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // Token validation failures, mapped by Graph to 401 InvalidAuthenticationToken.

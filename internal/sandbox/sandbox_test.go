@@ -118,7 +118,7 @@ func TestTransportServesSandboxHostsOnly(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.Header.Get("request-id") == "" || len(body) == 0 {
+	if resp.Header.Get("x-ms-request-id") == "" || len(body) == 0 {
 		t.Fatalf("no emulator response: %d %q", resp.StatusCode, body)
 	}
 

@@ -31,7 +31,7 @@ func TestServeAnswersDiscoveryOverTrustedTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.Header.Get("request-id") == "" {
+	if resp.Header.Get("x-ms-request-id") == "" {
 		t.Fatal("no emulator response")
 	}
 
