@@ -187,6 +187,26 @@ type Summary struct {
 	Result string `json:"result"`
 }
 
+// Warnings names each check that warned, as "title (subject): observed",
+// so a summary line can say what the warning is instead of only counting it.
+func (r *Report) Warnings() []string {
+	var out []string
+	for _, c := range r.Checks {
+		if c.Status != Warn {
+			continue
+		}
+		name := c.Title
+		if c.Subject != "" {
+			name += " (" + c.Subject + ")"
+		}
+		if c.Observed != "" {
+			name += ": " + c.Observed
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
 // Failed lists the ids (with subject) of failed checks, and of warnings
 // when strict.
 func (r *Report) Failed(strict bool) []string {

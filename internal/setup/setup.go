@@ -610,16 +610,24 @@ func (r *run) doctor(ctx context.Context, del, app []permissions.Permission) ([]
 	r.res.Summary.Doctor = rep.Summary.Result
 	failed := rep.Failed(false)
 	r.res.Summary.DoctorFailed = failed
-	detail := fmt.Sprintf("%d passed, %d warnings, %d failed", rep.Summary.Pass, rep.Summary.Warn, rep.Summary.Fail)
+	detail := fmt.Sprintf("%d passed, %s, %d failed", rep.Summary.Pass, countNoun(rep.Summary.Warn, "warning"), rep.Summary.Fail)
 	switch {
 	case len(failed) > 0:
 		r.finish(s, Failed, detail+": "+strings.Join(failed, ", "))
 	case rep.Summary.Warn > 0:
-		r.finish(s, Warned, detail)
+		r.finish(s, Warned, detail+"; "+strings.Join(rep.Warnings(), "; "))
 	default:
 		r.finish(s, OK, detail)
 	}
 	return failed, nil
+}
+
+// countNoun says "1 warning" or "2 warnings".
+func countNoun(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // wrote reports whether this run changed the tenant.
