@@ -129,6 +129,14 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
+	// Every lookup that can fail runs before the first write, so a wrong
+	// owner leaves no app behind.
+	var owner *graph.User
+	if d.Owner != "" {
+		if owner, err = r.lookupOwner(ctx, d.Owner); err != nil {
+			return res, err
+		}
+	}
 	audience := graph.AudienceMyOrg
 	if d.MultiTenant {
 		audience = graph.AudienceMultipleOrgs
@@ -181,8 +189,8 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 	}
 	res.Delegated, res.Application = permissions.Values(d.Delegated), permissions.Values(d.Application)
 
-	if d.Owner != "" {
-		if err := r.addOwner(ctx, app, d.Owner, res.Created, &steps); err != nil {
+	if owner != nil {
+		if err := r.addOwner(ctx, app, d.Owner, owner, &steps); err != nil {
 			return res, err
 		}
 	}
@@ -338,19 +346,24 @@ func markFailed(steps plan.Steps, err error) {
 	}
 }
 
-func (r *Registrar) addOwner(ctx context.Context, app *graph.Application, upn string, created bool, steps *plan.Steps) error {
+// lookupOwner finds the user --owner names.
+func (r *Registrar) lookupOwner(ctx context.Context, upn string) (*graph.User, error) {
 	u, err := r.Graph.UserByID(ctx, upn)
 	if err != nil {
 		if graph.IsNotFound(err) {
-			return fmt.Errorf("owner %s: no such user in this tenant", upn)
+			return nil, fmt.Errorf("owner %s: no such user in this tenant; nothing was changed", upn)
 		}
-		return err
+		return nil, err
 	}
+	return u, nil
+}
+
+func (r *Registrar) addOwner(ctx context.Context, app *graph.Application, upn string, u *graph.User, steps *plan.Steps) error {
 	if r.DryRun || app.ID == "" {
 		steps.Add("add-owner", upn, plan.Planned)
 		return nil
 	}
-	err = r.Wait.Do(ctx, "adding the owner of "+app.DisplayName, func(ctx context.Context) error {
+	err := r.Wait.Do(ctx, "adding the owner of "+app.DisplayName, func(ctx context.Context) error {
 		return r.Graph.AddApplicationOwner(ctx, app.ID, u.ID)
 	})
 	if err != nil && graph.IsAlreadyExists(err) {
