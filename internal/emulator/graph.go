@@ -110,7 +110,11 @@ func (s *Server) serveGraphCall(w http.ResponseWriter, r *http.Request, version,
 	if gerr := c.bindCaller(); gerr != nil {
 		return gerr
 	}
-	if gerr := c.authorize(route.Authz); gerr != nil {
+	rule := route.Authz
+	if c.upsertCreates() {
+		rule = lookupAuthz("POST", "/"+route.segs[0])
+	}
+	if gerr := c.authorize(rule); gerr != nil {
 		return gerr
 	}
 	return route.Handler(c)

@@ -257,13 +257,18 @@ func (c *graphCall) newApplication(body map[string]json.RawMessage, uniqueName s
 
 func (c *graphCall) patchApplication() *graphError {
 	seg := c.params["app"]
-	a, gerr := c.findApplication(seg)
-	if gerr != nil && gerr.Status == http.StatusNotFound && strings.EqualFold(keyName(seg), "uniqueName") {
+	if strings.EqualFold(keyName(seg), "uniqueName") {
 		return c.upsertApplication(keyValue(seg))
 	}
+	a, gerr := c.findApplication(seg)
 	if gerr != nil {
 		return gerr
 	}
+	return c.updateApplication(a)
+}
+
+// updateApplication applies a PATCH body to a: all of it or nothing.
+func (c *graphCall) updateApplication(a *Application) *graphError {
 	body, gerr := c.decodeJSONBody()
 	if gerr != nil {
 		return gerr
@@ -280,24 +285,99 @@ func (c *graphCall) patchApplication() *graphError {
 	return c.noContent()
 }
 
-// upsertApplication implements PATCH applications(uniqueName='n') with
-// Prefer: create-if-missing (201 when created; 404 without the header).
+// upsertApplication implements PATCH /applications(uniqueName='{uniqueName}')
+// as "Upsert application" documents it (learn.microsoft.com/graph/api/
+// application-upsert, v1.0): with "Prefer: create-if-missing" an
+// application that does not exist is created (201 with the new object,
+// its uniqueName the key) and one that exists is updated (204); without
+// the header the request is an update, and a missing application is 404.
+//
+// The alternate key is unique in the directory whatever the replica: an
+// application created moments ago with that uniqueName, which reads do not
+// show yet, is not created a second time. Graph does not document its
+// answer to that race; the emulator answers the directory's wording for a
+// duplicate key value (as for identifierUris), which a client can retry
+// once the application has replicated. Without the header such an
+// application is 404, as any PATCH of an object not replicated yet.
 func (c *graphCall) upsertApplication(uniqueName string) *graphError {
-	if !strings.Contains(strings.ToLower(c.r.Header.Get("Prefer")), "create-if-missing") {
+	existing := c.applicationByUniqueName(uniqueName)
+	if existing != nil && existing.VisibleAtTime(c.now) {
+		return c.updateApplication(existing)
+	}
+	if !preferCreateIfMissing(c.r) {
 		return errNotFound(uniqueName)
+	}
+	if existing != nil {
+		return errDuplicateUniqueName()
 	}
 	body, gerr := c.decodeJSONBody()
 	if gerr != nil {
 		return gerr
 	}
+	// "The request body must contain displayName."
 	if _, ok := body["displayName"]; !ok {
 		return errInvalidProperty("displayName", "Application")
+	}
+	if raw, ok := body["uniqueName"]; ok {
+		// The key names the uniqueName; a different one in the body is
+		// refused as for any attempt to change it (a guess: undocumented).
+		var name string
+		if json.Unmarshal(raw, &name) != nil || !strings.EqualFold(name, uniqueName) {
+			return errBadRequest("Property 'uniqueName' is read-only and cannot be set.")
+		}
+		delete(body, "uniqueName")
 	}
 	a, gerr := c.newApplication(body, uniqueName)
 	if gerr != nil {
 		return gerr
 	}
 	return c.writeEntity(http.StatusCreated, "applications", applicationView(a, false))
+}
+
+// applicationByUniqueName finds the application with that uniqueName
+// (case-insensitive, as the directory compares keys), replicated or not.
+func (c *graphCall) applicationByUniqueName(uniqueName string) *Application {
+	for _, a := range c.tenant.Applications {
+		if a.UniqueName != "" && strings.EqualFold(a.UniqueName, uniqueName) {
+			return a
+		}
+	}
+	return nil
+}
+
+func errDuplicateUniqueName() *graphError {
+	return errBadRequest("Another object with the same value for property uniqueName already exists.")
+}
+
+// preferCreateIfMissing reports whether the request asks for upsert
+// behaviour: "Prefer: create-if-missing", alone or among other
+// preferences.
+func preferCreateIfMissing(r *http.Request) bool {
+	for _, h := range r.Header.Values("Prefer") {
+		for _, p := range strings.Split(h, ",") {
+			if strings.EqualFold(strings.TrimSpace(p), "create-if-missing") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// upsertCreates reports whether the call is an upsert that will create
+// its object: authorised then as the create it is ("Upsert application"
+// and "Upsert servicePrincipal" list the permissions and roles of
+// creating), not as an update of an application the caller owns.
+func (c *graphCall) upsertCreates() bool {
+	if c.r.Method != http.MethodPatch || !preferCreateIfMissing(c.r) {
+		return false
+	}
+	if seg, ok := c.params["app"]; ok && strings.EqualFold(keyName(seg), "uniqueName") {
+		return c.applicationByUniqueName(keyValue(seg)) == nil
+	}
+	if seg, ok := c.params["sp"]; ok && strings.EqualFold(keyName(seg), "appId") {
+		return c.tenant.ServicePrincipalByAppID(keyValue(seg)) == nil
+	}
+	return false
 }
 
 // applyApplicationBody validates body and applies it to a (a copy when
@@ -363,8 +443,7 @@ func (c *graphCall) applyUniqueName(a *Application, body map[string]json.RawMess
 	}
 	for _, other := range c.tenant.Applications {
 		if other.ID != a.ID && strings.EqualFold(other.UniqueName, name) && name != "" {
-			return newGraphError(http.StatusBadRequest, "Request_BadRequest",
-				"Another object with the same value for property uniqueName already exists.")
+			return errDuplicateUniqueName()
 		}
 	}
 	a.UniqueName = name

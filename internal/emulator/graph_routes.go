@@ -86,7 +86,7 @@ func buildGraphRoutes() []*graphRoute {
 		collectionRoute("/servicePrincipals", (*graphCall).listServicePrincipals, typeServicePrincipal),
 		writeRoute("POST", "/servicePrincipals", (*graphCall).createServicePrincipal, typeServicePrincipal),
 		entityRoute("/servicePrincipals/{sp}", (*graphCall).getServicePrincipal, typeServicePrincipal),
-		writeRoute("PATCH", "/servicePrincipals/{sp}", (*graphCall).patchServicePrincipal, nil),
+		writeRoute("PATCH", "/servicePrincipals/{sp}", (*graphCall).patchServicePrincipal, typeServicePrincipal),
 		writeRoute("DELETE", "/servicePrincipals/{sp}", (*graphCall).deleteServicePrincipal, nil),
 		collectionRoute("/servicePrincipals/{sp}/appRoleAssignedTo", (*graphCall).listAppRoleAssignedTo, typeAssignment),
 		writeRoute("POST", "/servicePrincipals/{sp}/appRoleAssignedTo", (*graphCall).createAppRoleAssignedTo, typeAssignment),

@@ -156,6 +156,13 @@ func (c *graphCall) createServicePrincipal() *graphError {
 	if appID == "" {
 		return errInvalidProperty("appId", "ServicePrincipal")
 	}
+	return c.newServicePrincipal(appID, body)
+}
+
+// newServicePrincipal instantiates appID in the tenant with body applied:
+// 201 with the object, or the errors Graph gives while the application is
+// unknown or has not replicated, or when the service principal exists.
+func (c *graphCall) newServicePrincipal(appID string, body map[string]json.RawMessage) *graphError {
 	app, home := c.s.state.ApplicationAnywhere(appID)
 	if app == nil || !app.VisibleAtTime(c.now) {
 		if c.onlyOwnedBy() {
@@ -165,8 +172,7 @@ func (c *graphCall) createServicePrincipal() *graphError {
 		return errNoBackingApplication(appID)
 	}
 	if c.tenant.ServicePrincipalByAppID(appID) != nil { // replicated or not: the name is taken
-		return newGraphError(http.StatusConflict, "Request_MultipleObjectsWithSameKeyValue", fmt.Sprintf(
-			"The service principal cannot be created, updated, or restored because the service principal name %s is already in use.", appID))
+		return errServicePrincipalNameInUse(appID)
 	}
 	sp := newServicePrincipalFor(app, home, c.now)
 	sp.AccountEnabled = true
@@ -176,6 +182,11 @@ func (c *graphCall) createServicePrincipal() *graphError {
 	sp.Replicated, sp.ID = c.lag(), c.s.state.NewGUID()
 	c.tenant.ServicePrincipals = append(c.tenant.ServicePrincipals, sp)
 	return c.writeEntity(http.StatusCreated, "servicePrincipals", c.spView(sp))
+}
+
+func errServicePrincipalNameInUse(appID string) *graphError {
+	return newGraphError(http.StatusConflict, "Request_MultipleObjectsWithSameKeyValue", fmt.Sprintf(
+		"The service principal cannot be created, updated, or restored because the service principal name %s is already in use.", appID))
 }
 
 // onlyOwnedBy reports an app-only caller limited to
@@ -225,10 +236,52 @@ func applyServicePrincipalBody(sp *ServicePrincipal, body map[string]json.RawMes
 }
 
 func (c *graphCall) patchServicePrincipal() *graphError {
-	sp, gerr := c.findServicePrincipal(c.params["sp"])
+	seg := c.params["sp"]
+	if strings.EqualFold(keyName(seg), "appId") && preferCreateIfMissing(c.r) {
+		return c.upsertServicePrincipal(keyValue(seg))
+	}
+	sp, gerr := c.findServicePrincipal(seg)
 	if gerr != nil {
 		return gerr
 	}
+	return c.updateServicePrincipal(sp)
+}
+
+// upsertServicePrincipal implements PATCH /servicePrincipals(appId='{appId}')
+// with "Prefer: create-if-missing" as "Upsert servicePrincipal" documents
+// it (learn.microsoft.com/graph/api/serviceprincipal-upsert, v1.0): the
+// service principal is created when the tenant has none for the appId (201
+// with the object) and updated otherwise (204). Without the header the
+// request is the plain update above. Creating fails as POST
+// /servicePrincipals does: an appId whose application is unknown or not
+// replicated yet, and a service principal created moments ago that reads
+// do not show yet (its name is taken in every replica: 409).
+func (c *graphCall) upsertServicePrincipal(appID string) *graphError {
+	existing := c.tenant.ServicePrincipalByAppID(appID)
+	if existing != nil && existing.VisibleAtTime(c.now) {
+		return c.updateServicePrincipal(existing)
+	}
+	body, gerr := c.decodeJSONBody()
+	if gerr != nil {
+		return gerr
+	}
+	if gerr := checkBodyProps(body, servicePrincipalProps); gerr != nil {
+		return gerr
+	}
+	if raw, ok := body["appId"]; ok {
+		var inBody string
+		if json.Unmarshal(raw, &inBody) != nil || !strings.EqualFold(inBody, appID) {
+			return errBadRequest("Property 'appId' is read-only and cannot be set.")
+		}
+	}
+	if existing != nil {
+		return errServicePrincipalNameInUse(appID)
+	}
+	return c.newServicePrincipal(appID, body)
+}
+
+// updateServicePrincipal applies a PATCH body to sp: all of it or nothing.
+func (c *graphCall) updateServicePrincipal(sp *ServicePrincipal) *graphError {
 	body, gerr := c.decodeJSONBody()
 	if gerr != nil {
 		return gerr
