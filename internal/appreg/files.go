@@ -16,16 +16,18 @@ import (
 )
 
 // CheckOutputFile verifies, before anything is written anywhere, that a
-// secret can be written to path: it does not exist (unless force) and its
-// directory is writable.
+// secret can be written to path: it is a new path, or a regular file and
+// force is set, and its directory is writable. A symbolic link, device,
+// named pipe, socket or directory is refused even with force: the secret
+// would land somewhere else, or replace something that is not a file.
 func CheckOutputFile(path string, force bool) error {
 	if path == "" {
 		return nil
 	}
-	if st, err := os.Stat(path); err == nil {
-		if st.IsDir() {
-			return fmt.Errorf("%s is a directory; give a file name", path)
-		}
+	if err := fsutil.CheckReplaceable(path); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(path); err == nil {
 		if !force {
 			return fmt.Errorf("%s exists; refusing to overwrite it without --force", path)
 		}
@@ -43,12 +45,13 @@ func CheckOutputFile(path string, force bool) error {
 	return nil
 }
 
-// WriteSecretFile writes data with mode 0600, atomically.
+// WriteSecretFile writes data with mode 0600, atomically, over a regular
+// file or to a new path (see fsutil.WriteFileAtomic).
 func WriteSecretFile(path string, data []byte) error {
 	if err := fsutil.WriteFileAtomic(path, data, 0o600); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	return os.Chmod(path, 0o600)
+	return nil
 }
 
 // Handoff is what the vendor needs to connect a customer-registered app.

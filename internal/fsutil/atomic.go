@@ -19,7 +19,15 @@ import (
 // directory is created with mode 0700 when missing. The temporary file's
 // name holds the writer's process id, so that temporary files of path
 // that a killed process left behind are removed (removeStaleTemps).
+//
+// Only a regular file or a new path is ever replaced: a symbolic link, a
+// device, a named pipe, a socket or a directory at path is refused (see
+// CheckReplaceable), before anything is written and again just before the
+// rename.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
+	if err := CheckReplaceable(path); err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -49,7 +57,63 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
+	if err := CheckReplaceable(path); err != nil {
+		return err
+	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// NotRegularError says that path exists and is not a regular file, so
+// teamsctl will not write over it.
+type NotRegularError struct {
+	Path string
+	// Kind names what is there: "a symbolic link", "a directory", ...
+	Kind string
+}
+
+func (e *NotRegularError) Error() string {
+	return fmt.Sprintf("%s is %s; teamsctl only writes over regular files: give the path of a regular file or a new one", e.Path, e.Kind)
+}
+
+// CheckReplaceable returns nil when path does not exist or is a regular
+// file, and a *NotRegularError otherwise. A symbolic link is never
+// followed: writing through /dev/stdout or a link planted in a shared
+// directory would put a secret where the caller did not ask, and renaming
+// over the link would destroy it. Nothing is opened, so a named pipe
+// cannot block the caller.
+func CheckReplaceable(path string) error {
+	st, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if kind := fileKind(st.Mode()); kind != "" {
+		return &NotRegularError{Path: path, Kind: kind}
+	}
+	return nil
+}
+
+// fileKind describes a mode that is not a regular file; "" for a regular
+// file.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return ""
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	default:
+		return "not a regular file"
+	}
 }
 
 // RemoveFile removes path (missing is fine) and the temporary files that

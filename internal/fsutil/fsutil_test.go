@@ -2,10 +2,12 @@ package fsutil
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -133,5 +135,50 @@ func TestWriteFileAtomicRemovesKilledWritersTemps(t *testing.T) {
 	}
 	if err := RemoveFile(path); err != nil {
 		t.Errorf("removing a missing file: %v", err)
+	}
+}
+
+// TestWriteFileAtomicReplacesOnlyRegularFiles: a symbolic link, a named
+// pipe, a directory or a device at the path is refused and left as it
+// was; the link's target is never written.
+func TestWriteFileAtomicReplacesOnlyRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	if err := os.WriteFile(target, []byte("keep"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := mkfifo(fifo); err != nil {
+		t.Skip("no named pipes here:", err)
+	}
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for path, kind := range map[string]string{link: "symbolic link", fifo: "named pipe", sub: "directory", os.DevNull: "device"} {
+		err := WriteFileAtomic(path, []byte("secret"), 0o600)
+		var nr *NotRegularError
+		if !errors.As(err, &nr) || !strings.Contains(err.Error(), kind) {
+			t.Errorf("%s: got %v, want a NotRegularError naming a %s", path, err, kind)
+		}
+		if st, err := os.Lstat(path); err != nil || st.Mode().IsRegular() {
+			t.Errorf("%s was replaced: %v %v", path, st.Mode(), err)
+		}
+	}
+	if got, _ := os.ReadFile(target); string(got) != "keep" {
+		t.Errorf("the link's target was written: %q", got)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
+		t.Errorf("left temporary files behind: %v", entries)
+	}
+	// A new path and a regular file are written.
+	for _, path := range []string{filepath.Join(dir, "new"), target} {
+		if err := WriteFileAtomic(path, []byte("v"), 0o600); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
 	}
 }

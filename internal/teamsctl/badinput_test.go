@@ -24,6 +24,14 @@ func TestBadInputs(t *testing.T) {
 	}
 	exists := write("exists.txt", "x")
 	badPreset := write("bad-preset.yaml", "name: [unclosed\n")
+	link := filepath.Join(dir, "link.secret")
+	if err := os.Symlink(exists, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo.secret")
+	if err := mkfifo(fifo); err != nil {
+		fifo = os.DevNull // no named pipes on this system: another non-regular file
+	}
 	malformedDir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(malformedDir, "config.yaml"), []byte("profiles:\n  a:\n    tenant: [x\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -72,6 +80,11 @@ func TestBadInputs(t *testing.T) {
 		{"env ca file", []string{"whoami"}, map[string]string{"TEAMSCTL_CA_FILE": "/nonexistent/ca.pem"}, 1, "reading --ca-file"},
 		{"malformed config", []string{"config", "view"}, map[string]string{"TEAMSCTL_CONFIG_DIR": malformedDir}, 1, "config.yaml, line 3"},
 		{"not signed in", []string{"whoami"}, nil, 4, "sign-in required"},
+		{"secret file device", []string{"app", "create", "--name", "x", "--secret-file", os.DevNull, "--force"}, nil, 2, "is a device; teamsctl only writes over regular files"},
+		{"secret file fifo", []string{"app", "secret", "add", "x", "--secret-file", fifo, "--force"}, nil, 2, "teamsctl only writes over regular files"},
+		{"secret file symlink", []string{"app", "secret", "add", "x", "--secret-file", link, "--force"}, nil, 2, "is a symbolic link"},
+		{"handoff directory", []string{"setup", "elevato", "--instance", "https://acme.elevato.net", "--handoff", dir}, nil, 2, "is a directory"},
+		{"handoff symlink", []string{"app", "create", "--name", "x", "--handoff", link, "--force"}, nil, 2, "is a symbolic link"},
 	}
 	if len(cases) < 30 {
 		t.Fatalf("%d cases, want at least 30", len(cases))

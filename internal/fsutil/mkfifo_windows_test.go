@@ -1,0 +1,5 @@
+package fsutil
+
+import "errors"
+
+func mkfifo(string) error { return errors.ErrUnsupported }

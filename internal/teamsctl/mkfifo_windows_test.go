@@ -1,0 +1,5 @@
+package teamsctl
+
+import "errors"
+
+func mkfifo(string) error { return errors.ErrUnsupported }
