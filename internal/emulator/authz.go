@@ -212,6 +212,13 @@ var authzTable = []authzRule{
 	{Method: "GET", Pattern: "/users/{user}/events", Application: calendarsRead, SelfDelegated: calendarsRead, SelfOnly: true, Denied: outlookDenied},
 	{Method: "GET", Pattern: "/users/{user}/events/{event}", Application: calendarsRead, SelfDelegated: calendarsRead, SelfOnly: true, Denied: outlookDenied},
 	{Method: "DELETE", Pattern: "/users/{user}/events/{event}", Application: calendarsWrite, SelfDelegated: calendarsWrite, SelfOnly: true, Denied: outlookDenied},
+
+	// A property of an entity needs what reading the entity needs.
+	{Method: "GET", Pattern: "/servicePrincipals/{sp}/{property}", Delegated: appReadDelegated, Application: appReadApp},
+	{Method: "GET", Pattern: "/applications/{app}/{property}", Delegated: appReadDelegated, Application: appReadApp},
+	{Method: "GET", Pattern: "/users/{user}/{property}", Delegated: userReadDelegated, Application: userReadApp, SelfDelegated: userSelf},
+	{Method: "GET", Pattern: "/me/{property}", Delegated: userReadDelegated, SelfDelegated: userSelf},
+	{Method: "GET", Pattern: "/groups/{group}/{property}", Delegated: memberRead, Application: memberReadApp},
 }
 
 var authzIndex = func() map[string]*authzRule {

@@ -75,7 +75,7 @@ func (s *Server) serveAdminConsent(w http.ResponseWriter, r *http.Request, ref s
 // adminConsent signs the admin in and records the consent; it returns the
 // success redirect's parameters.
 func (s *Server) adminConsent(t *Tenant, c *loginClient, p url.Values, v2 bool) (url.Values, *LoginFailure) {
-	perms, f := adminConsentPermissions(t, c.app, p, v2)
+	perms, f := adminConsentPermissions(s.state, t, c.app, p, v2)
 	if f != nil {
 		return nil, f
 	}
@@ -103,14 +103,14 @@ func (s *Server) adminConsent(t *Tenant, c *loginClient, p url.Values, v2 bool) 
 }
 
 // adminConsentPermissions works out what the request consents to.
-func adminConsentPermissions(t *Tenant, app *Application, p url.Values, v2 bool) ([]consentPermissions, *LoginFailure) {
+func adminConsentPermissions(st *State, t *Tenant, app *Application, p url.Values, v2 bool) ([]consentPermissions, *LoginFailure) {
 	if !v2 {
 		return configuredPermissions(t, app)
 	}
 	if p.Get("scope") == "" {
 		return nil, errMissingParam("scope")
 	}
-	q, f := parseScopes(t, p.Get("scope"))
+	q, f := parseScopes(st, t, p.Get("scope"))
 	if f != nil {
 		return nil, f
 	}

@@ -134,6 +134,13 @@ func buildGraphRoutes() []*graphRoute {
 		route("GET", "/users/{user}/events/{event}", (*graphCall).getEvent, 0, typeEvent),
 		writeRoute("DELETE", "/users/{user}/events/{event}", (*graphCall).deleteEvent, nil),
 
+		// Property segments come last: every literal segment above wins.
+		propertyRoute("/servicePrincipals/{sp}/{property}", (*graphCall).servicePrincipalEntity, typeServicePrincipal),
+		propertyRoute("/applications/{app}/{property}", (*graphCall).applicationEntity, typeApplication),
+		propertyRoute("/users/{user}/{property}", (*graphCall).userEntity, typeUser),
+		propertyRoute("/me/{property}", (*graphCall).userEntity, typeUser),
+		propertyRoute("/groups/{group}/{property}", (*graphCall).groupEntity, typeGroup),
+
 		{Method: "POST", Pattern: "/$batch", Handler: (*graphCall).serveBatch, Unlocked: true},
 	}
 }
@@ -151,44 +158,39 @@ func init() {
 	}
 }
 
-// knownUnmodelledSegments are Graph navigation properties and actions that
-// exist but the emulator does not serve: 501, not Graph's 400 for an
-// unknown segment, which would misreport them as nonexistent.
-var knownUnmodelledSegments = []string{
-	"extensionProperties", "federatedIdentityCredentials", "tokenIssuancePolicies", "tokenLifetimePolicies",
-	"addKey", "removeKey", "setVerifiedPublisher", "unsetVerifiedPublisher", "checkMemberGroups", "getMemberGroups",
-	"checkMemberObjects", "getMemberObjects", "manager", "directReports", "photo", "drive", "calendar", "calendars",
-	"messages", "mailFolders", "sendMail", "ownedObjects", "registeredDevices", "calendarView", "createdOnBehalfOf",
-	"claimsMappingPolicies", "homeRealmDiscoveryPolicies", "delegatedPermissionClassifications", "synchronization",
-	"domains", "subscribedSkus", "devices", "directoryObjects", "reports", "directory", "teams", "chats",
-	"appManagementPolicies", "crossTenantAccessPolicy", "namedLocations", "authenticationStrength",
-	"directoryRoleTemplates", "roleManagement", "invitations", "solutions", "communications", "places",
-	"restore", "permanentDelete", "changeSeen", "instances", "accept", "decline", "cancel", "attendanceReports",
-	"transcripts", "recordings", "owners", "createdObjects", "memberOf", "transitiveMemberOf", "members",
-	"assignLicense", "licenseDetails", "appRoleAssignments", "appRoleAssignedTo", "oauth2PermissionGrants",
-	"$count", "$value", "delta", "getByIds", "validateProperties", "templates", "servicePrincipals",
+// graphRootSegments are the entity sets and singletons of Graph v1.0's
+// entity container (its $metadata), the only names a path can start with;
+// a test keeps the list equal to the vendored schema.
+var graphRootSegments = []string{
+	"admin", "agreementAcceptances", "agreements", "appCatalogs", "appRoleAssignments", "applicationTemplates",
+	"applications", "auditLogs", "authenticationMethodConfigurations", "authenticationMethodsPolicy",
+	"certificateBasedAuthConfiguration", "chats", "communications", "compliance", "connections", "contacts",
+	"contracts", "copilot", "dataPolicyOperations", "deviceAppManagement", "deviceManagement", "devices",
+	"directory", "directoryObjects", "directoryRoleTemplates", "directoryRoles", "domainDnsRecords", "domains",
+	"drive", "drives", "education", "employeeExperience", "external", "filterOperators", "functions",
+	"groupLifecyclePolicies", "groupSettingTemplates", "groupSettings", "groups", "identity", "identityGovernance",
+	"identityProtection", "identityProviders", "informationProtection", "invitations", "me",
+	"oauth2PermissionGrants", "organization", "permissionGrants", "places", "planner", "policies", "print",
+	"privacy", "reports", "roleManagement", "schemaExtensions", "scopedRoleMemberships", "search", "security",
+	"servicePrincipals", "shares", "sites", "solutions", "storage", "subscribedSkus", "subscriptions", "teams",
+	"teamsTemplates", "teamwork", "tenantRelationships", "users",
 }
 
-// matchRoute finds the route for a path. Errors follow Graph: an unknown
-// segment is 400 "Resource not found for the segment"; a known path with
-// the wrong method is 405.
+// matchRoute finds the route for a path. A path whose first segment is no
+// entity set or singleton of Graph gets Graph's 400 "Resource not found
+// for the segment". Any other path or method the emulator does not serve
+// answers 501 NotImplemented: below the root the emulator cannot tell a
+// Graph route it does not model from one Graph does not have, and must
+// never claim that Graph lacks a route (as Graph's 400 or 405 would).
 func matchRoute(method, version string, segs []string) (*graphRoute, map[string]string, *graphError) {
-	best, methodMismatch := 0, false
 	for _, r := range graphRoutes {
 		n, params := matchSegments(r.segs, segs)
-		if n == len(segs) && n == len(r.segs) {
-			if r.Method == method {
-				return r, params, nil
-			}
-			methodMismatch = true
+		if n == len(segs) && n == len(r.segs) && r.Method == method {
+			return r, params, nil
 		}
-		best = max(best, n)
 	}
-	switch {
-	case methodMismatch:
-		return nil, nil, newGraphError(http.StatusMethodNotAllowed, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri.")
-	case best < len(segs) && !containsFold(knownUnmodelledSegments, segs[best]):
-		return nil, nil, newGraphError(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segs[best]))
+	if len(segs) > 0 && !containsFold(graphRootSegments, segs[0]) && segs[0] != "$batch" {
+		return nil, nil, newGraphError(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Resource not found for the segment '%s'.", segs[0]))
 	}
 	return nil, nil, errNotModelled(fmt.Sprintf("%s /%s/%s", method, version, strings.Join(segs, "/")))
 }

@@ -34,10 +34,7 @@ var servicePrincipalProps = propSpec{
 }
 
 func servicePrincipalView(sp *ServicePrincipal) map[string]any {
-	names := []string{}
-	if sp.AppID != "" {
-		names = append(names, sp.AppID)
-	}
+	names := servicePrincipalNames(sp.AppID, nil)
 	keys := []map[string]any{}
 	for _, k := range sp.KeyCredentials {
 		keys = append(keys, keyView(k, false))
@@ -119,9 +116,7 @@ func (c *graphCall) spView(sp *ServicePrincipal) map[string]any {
 
 func spViewWith(sp *ServicePrincipal, identifierURIs []string) map[string]any {
 	view := servicePrincipalView(sp)
-	if len(identifierURIs) > 0 {
-		view["servicePrincipalNames"] = append([]string{sp.AppID}, identifierURIs...)
-	}
+	view["servicePrincipalNames"] = servicePrincipalNames(sp.AppID, identifierURIs)
 	return view
 }
 

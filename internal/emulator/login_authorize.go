@@ -68,7 +68,7 @@ func (s *Server) authorize(t *Tenant, c *loginClient, p url.Values, redirect, ki
 	if f := validateAuthorizeParams(p); f != nil {
 		return "", f
 	}
-	scopes, f := parseScopes(t, p.Get("scope"))
+	scopes, f := parseScopes(s.state, t, p.Get("scope"))
 	if f != nil {
 		return "", f
 	}
@@ -294,7 +294,7 @@ func (s *Server) grantAuthorizationCode(q *tokenRequest) (map[string]any, *Login
 		return nil, fail("invalid_request", 9002327, "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.")
 	}
 	ac.Redeemed = true
-	scopes, f := parseScopes(q.lt.tenant, strings.Join(ac.Scopes, " "))
+	scopes, f := parseScopes(q.st, q.lt.tenant, strings.Join(ac.Scopes, " "))
 	if f != nil {
 		return nil, f
 	}

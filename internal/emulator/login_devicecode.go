@@ -65,7 +65,7 @@ func (s *Server) newDeviceCode(ref, clientID, scope string) (*DeviceCode, *Login
 	if f != nil {
 		return nil, f
 	}
-	scopes, f := parseScopes(lt.tenant, scope)
+	scopes, f := parseScopes(s.state, lt.tenant, scope)
 	if f != nil {
 		return nil, f
 	}
@@ -151,7 +151,7 @@ func deviceCodeState(dc *DeviceCode, now time.Time) *LoginFailure {
 // interactive sign-in; redemption re-checks silently (state may have
 // changed since) and logs only a failure.
 func (s *Server) redeemApproval(q *tokenRequest, c *loginClient, method clientAuthMethod, dc *DeviceCode) (map[string]any, *LoginFailure) {
-	scopes, f := parseScopes(q.lt.tenant, strings.Join(dc.Scopes, " "))
+	scopes, f := parseScopes(q.st, q.lt.tenant, strings.Join(dc.Scopes, " "))
 	if f != nil {
 		return nil, f
 	}
@@ -201,7 +201,7 @@ func (s *Server) approveDeviceCode(userCode, upn string, mfaWilling bool) error 
 		dc.Failure = f
 		return f
 	}
-	scopes, f := parseScopes(t, strings.Join(dc.Scopes, " "))
+	scopes, f := parseScopes(s.state, t, strings.Join(dc.Scopes, " "))
 	if f != nil {
 		dc.Failure = f
 		return f

@@ -11,11 +11,14 @@ var oidcScopes = []string{"openid", "profile", "email", "offline_access"}
 // scopeRequest is a parsed scope parameter: OIDC scopes plus scopes of one
 // resource, either explicit or its .default.
 type scopeRequest struct {
-	oidc      []string // lower-case OIDC scopes, as requested
-	resource  *ServicePrincipal
-	isDefault bool
-	explicit  []string // resource scope values, in the resource's spelling
-	echo      []string // the resource scopes as the client wrote them
+	oidc     []string // lower-case OIDC scopes, as requested
+	resource *ServicePrincipal
+	// resourceName is the resource as the client named it (an identifier
+	// URI or the appId), which a v1.0 token's aud echoes.
+	resourceName string
+	isDefault    bool
+	explicit     []string // resource scope values, in the resource's spelling
+	echo         []string // the resource scopes as the client wrote them
 }
 
 // has reports whether the OIDC scope was requested.
@@ -26,12 +29,23 @@ func (q *scopeRequest) has(oidcScope string) bool { return containsFold(q.oidc, 
 func (q *scopeRequest) canonical() []string {
 	var out []string
 	if q.isDefault {
-		out = append(out, GraphResource+"/.default")
+		out = append(out, q.resourceName+"/.default")
 	}
 	for _, v := range q.explicit {
-		out = append(out, GraphResource+"/"+v)
+		out = append(out, q.resourceName+"/"+v)
 	}
 	return append(out, q.oidc...)
+}
+
+// audience is the aud claim of the access token: for a v1.0 token, the
+// resource as the client named it ("it can be the client ID or the
+// resource URI used in the request", Access token claims reference).
+// Graph tokens keep Graph's URI, which every Graph client accepts.
+func (q *scopeRequest) audience() string {
+	if strings.EqualFold(q.resource.AppID, GraphAppID) {
+		return GraphResource
+	}
+	return q.resourceName
 }
 
 // asWritten is the request as the client wrote it, stored with device and
@@ -43,15 +57,18 @@ func (q *scopeRequest) asWritten() []string {
 }
 
 // parseScopes parses a space-separated scope parameter against tenant t.
-// Bare scope names belong to Microsoft Graph, as in Entra. The emulator
-// issues tokens for Graph only, so other resources are unknown to it.
-func parseScopes(t *Tenant, raw string) (*scopeRequest, *LoginFailure) {
+// Bare scope names belong to Microsoft Graph, as in Entra. The resource is
+// the service principal in t that the scopes' prefix names: its appId or
+// one of its servicePrincipalNames (Entra's "resource principal named
+// ... was not found in the tenant" otherwise). All scopes must name one
+// resource.
+func parseScopes(st *State, t *Tenant, raw string) (*scopeRequest, *LoginFailure) {
 	fields := strings.Fields(raw)
 	if len(fields) == 0 {
 		return nil, errMissingParam("scope")
 	}
 	q := &scopeRequest{}
-	resourceRef := ""
+	resourceKey := ""
 	for _, f := range fields {
 		if containsFold(oidcScopes, f) {
 			if !q.has(f) {
@@ -63,12 +80,20 @@ func parseScopes(t *Tenant, raw string) (*scopeRequest, *LoginFailure) {
 		if value == "" {
 			return nil, errInvalidScope(f)
 		}
-		if resourceRef != "" && !sameResource(resourceRef, ref) {
+		// A resource is known by its appId or any of its names; one the
+		// tenant lacks is compared by name.
+		resource, key := resourceByName(st, t, ref), strings.TrimRight(strings.ToLower(ref), "/")
+		if resource != nil {
+			key = resource.AppID
+		}
+		if resourceKey != "" && key != resourceKey {
 			// Entra: AADSTS700022 (InvalidMultipleResourcesScope); the
 			// wording is recalled, not verified.
 			return nil, fail("invalid_scope", 700022, "The provided value for the input parameter scope is not valid because it contains more than one resource. Scope %s is not valid.", raw)
 		}
-		resourceRef = ref
+		if resourceKey == "" {
+			resourceKey, q.resource, q.resourceName = key, resource, ref
+		}
 		q.echo = append(q.echo, f)
 		if value == ".default" {
 			q.isDefault = true
@@ -76,17 +101,42 @@ func parseScopes(t *Tenant, raw string) (*scopeRequest, *LoginFailure) {
 		}
 		q.explicit = append(q.explicit, value)
 	}
-	if resourceRef == "" {
-		resourceRef = GraphResource // only OIDC scopes: Entra issues a Graph token
+	if resourceKey != "" && q.resource == nil {
+		return nil, errResourceNotFound(q.resourceName, t)
 	}
-	if !sameResource(resourceRef, GraphResource) {
-		return nil, errResourceNotFound(resourceRef, t)
-	}
-	q.resource = t.ServicePrincipalByAppID(GraphAppID)
 	if q.resource == nil {
-		return nil, errResourceNotFound(resourceRef, t)
+		// Only OIDC scopes: Entra issues a Graph token.
+		q.resource, q.resourceName = resourceByName(st, t, GraphResource), GraphResource
+		if q.resource == nil {
+			return nil, errResourceNotFound(GraphResource, t)
+		}
 	}
 	return q, q.resolveExplicit()
+}
+
+// resourceByName finds the service principal of t that a scope prefix
+// names: by appId, or by one of its servicePrincipalNames (compared
+// without a trailing slash, as Entra accepts both spellings).
+func resourceByName(st *State, t *Tenant, ref string) *ServicePrincipal {
+	if IsGUID(ref) {
+		return t.ServicePrincipalByAppID(ref)
+	}
+	for appID, names := range firstPartyNames {
+		for _, n := range names {
+			if sameResource(n, ref) {
+				return t.ServicePrincipalByAppID(appID)
+			}
+		}
+	}
+	uris := st.identifierURIsByAppID()
+	for _, sp := range t.ServicePrincipals {
+		for _, uri := range uris[strings.ToLower(sp.AppID)] {
+			if sameResource(uri, ref) {
+				return sp
+			}
+		}
+	}
+	return nil
 }
 
 // resolveExplicit checks explicit scopes against the resource's published
@@ -117,25 +167,22 @@ func errResourceNotFound(resource string, t *Tenant) *LoginFailure {
 }
 
 // splitScope splits "https://graph.microsoft.com/User.Read" into resource
-// and value; a bare "User.Read" belongs to Graph.
+// and value at the last slash, keeping the resource as written
+// ("https://management.core.windows.net//.default" names
+// "https://management.core.windows.net/"); a bare "User.Read" belongs to
+// Graph.
 func splitScope(s string) (resource, value string) {
 	i := strings.LastIndex(s, "/")
 	if i < 0 {
 		return GraphResource, s
 	}
-	return strings.TrimRight(s[:i], "/"), s[i+1:]
+	return s[:i], s[i+1:]
 }
 
-// sameResource compares resource identifiers, treating Graph's URI and
-// appId as the same resource.
+// sameResource compares resource identifiers with or without a trailing
+// slash, case-insensitively.
 func sameResource(a, b string) bool {
-	norm := func(s string) string {
-		s = strings.TrimRight(strings.ToLower(s), "/")
-		if s == GraphAppID {
-			return GraphResource
-		}
-		return s
-	}
+	norm := func(s string) string { return strings.TrimRight(strings.ToLower(s), "/") }
 	return norm(a) == norm(b)
 }
 

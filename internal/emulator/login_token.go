@@ -99,7 +99,7 @@ func (s *Server) grantClientCredentials(q *tokenRequest) (map[string]any, *Login
 	if method == authNone {
 		return nil, errCredentialRequired()
 	}
-	scopes, f := parseScopes(q.lt.tenant, q.form("scope"))
+	scopes, f := parseScopes(q.st, q.lt.tenant, q.form("scope"))
 	if f != nil {
 		return nil, f
 	}
@@ -179,7 +179,7 @@ func (s *Server) grantRefreshToken(q *tokenRequest) (map[string]any, *LoginFailu
 	if strings.TrimSpace(scope) == "" {
 		scope = strings.Join(rt.Scopes, " ")
 	}
-	scopes, f := parseScopes(q.lt.tenant, scope)
+	scopes, f := parseScopes(q.st, q.lt.tenant, scope)
 	if f != nil {
 		return nil, f
 	}
