@@ -52,7 +52,7 @@ func (a *GraphActions) SecretDelivered() error {
 }
 
 // Tenant implements Actions: one wave of concurrent reads.
-func (a *GraphActions) Tenant(ctx context.Context, vendorAppID string) (*Tenant, error) {
+func (a *GraphActions) Tenant(ctx context.Context, req TenantRequest) (*Tenant, error) {
 	t := &Tenant{}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
@@ -75,9 +75,16 @@ func (a *GraphActions) Tenant(ctx context.Context, vendorAppID string) (*Tenant,
 		t.Catalog = cat
 		return err
 	})
-	if vendorAppID != "" {
+	if req.Group != "" {
 		g.Go(func() error {
-			sp, err := a.Graph.ServicePrincipalByAppID(gctx, vendorAppID)
+			group, err := a.findGroup(gctx, req.Group)
+			t.Group = group
+			return err
+		})
+	}
+	if req.VendorAppID != "" {
+		g.Go(func() error {
+			sp, err := a.Graph.ServicePrincipalByAppID(gctx, req.VendorAppID)
 			if err != nil && !graph.IsNotFound(err) {
 				return err
 			}
@@ -172,8 +179,8 @@ func (a *GraphActions) EnableVendorApp(ctx context.Context, r VendorRequest) (*V
 		}
 		return consent.ExplainForbidden(e.SetAccess(ctx, sp, s), consent.OpManageApps, "")
 	})
-	if r.Group != "" {
-		run(3, func(e *consent.Engine) error { return a.assignGroup(ctx, e, sp, r.Group) })
+	if r.Group != nil {
+		run(3, func(e *consent.Engine) error { return assignGroup(ctx, e, sp, r.Group) })
 	}
 	wg.Wait()
 	res.Plan = eng.Steps
@@ -183,19 +190,24 @@ func (a *GraphActions) EnableVendorApp(ctx context.Context, r VendorRequest) (*V
 	return res, firstErr
 }
 
-func (a *GraphActions) assignGroup(ctx context.Context, e *consent.Engine, sp *graph.ServicePrincipal, name string) error {
+// findGroup finds the one group named name.
+func (a *GraphActions) findGroup(ctx context.Context, name string) (*graph.Group, error) {
 	groups, err := a.Graph.GroupsByName(ctx, name)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	switch len(groups) {
 	case 0:
-		return &UsageError{Msg: fmt.Sprintf("--group: no group named %q in this tenant", name)}
+		return nil, &UsageError{Msg: fmt.Sprintf("--group: no group named %q in this tenant; nothing was changed", name)}
 	case 1:
+		return &groups[0], nil
 	default:
-		return &UsageError{Msg: fmt.Sprintf("--group: %d groups are named %q; give the group's object id", len(groups), name)}
+		return nil, &UsageError{Msg: fmt.Sprintf("--group: %d groups are named %q; give the group's object id", len(groups), name)}
 	}
-	p := consent.Principal{ID: groups[0].ID, Type: "Group", Name: groups[0].DisplayName}
+}
+
+func assignGroup(ctx context.Context, e *consent.Engine, sp *graph.ServicePrincipal, group *graph.Group) error {
+	p := consent.Principal{ID: group.ID, Type: "Group", Name: group.DisplayName}
 	if sp.ID == "" {
 		e.Steps.Add("assign", p.Name+" -> "+sp.DisplayName, plan.Planned, "group")
 		return nil

@@ -73,6 +73,19 @@ type Tenant struct {
 	// VendorSP is the vendor app's enterprise app when it exists already
 	// (vendor-hosted; read in the same wave).
 	VendorSP *graph.ServicePrincipal
+	// Group is the group --group names, found in the same wave so that a
+	// wrong name stops the run before anything is written.
+	Group *graph.Group
+}
+
+// TenantRequest says what the first wave of reads looks up besides the
+// tenant, the roles and the permission catalog.
+type TenantRequest struct {
+	// VendorAppID is the vendor's app (vendor-hosted), whose enterprise
+	// app is read when set.
+	VendorAppID string
+	// Group is the display name of the group to assign, when set.
+	Group string
 }
 
 // VendorRequest is the vendor-hosted stage's input.
@@ -84,7 +97,7 @@ type VendorRequest struct {
 	Delegated          []permissions.Permission
 	Application        []permissions.Permission
 	AssignmentRequired bool
-	Group              string
+	Group              *graph.Group // from Tenant.Group, nil for none
 	DryRun             bool
 }
 
@@ -117,9 +130,9 @@ type MeetingResult struct {
 // implements them over Microsoft Graph.
 type Actions interface {
 	// Tenant reads the tenant, the operator's roles, the permission
-	// catalog of Microsoft Graph and (for vendorAppID) the vendor's
-	// enterprise app, concurrently.
-	Tenant(ctx context.Context, vendorAppID string) (*Tenant, error)
+	// catalog of Microsoft Graph and what req names (the vendor's
+	// enterprise app, the group), concurrently.
+	Tenant(ctx context.Context, req TenantRequest) (*Tenant, error)
 	// Register is appreg's idempotent plan/apply.
 	Register(ctx context.Context, d appreg.Desired, dryRun bool) (*appreg.Result, error)
 	// EnableVendorApp ensures the vendor's enterprise app, consent,
@@ -312,11 +325,11 @@ func (p *Pipeline) Run(ctx context.Context, o Options) (*Result, error) {
 	r.res.AppID = appID
 
 	s := r.stage(StageTenant, "Read the tenant and your roles")
-	vendorApp := ""
+	req := TenantRequest{}
 	if pre.Shape == presets.VendorHosted {
-		vendorApp = appID
+		req = TenantRequest{VendorAppID: appID, Group: o.Group}
 	}
-	t, err := p.Actions.Tenant(ctx, vendorApp)
+	t, err := p.Actions.Tenant(ctx, req)
 	if err != nil {
 		r.finish(s, Failed, err.Error())
 		return r.res, err
@@ -569,7 +582,7 @@ func (r *run) vendor(ctx context.Context, appID string, del, app []permissions.P
 	cat := r.tenant.Catalog
 	req := VendorRequest{AppID: appID, Name: pre.Vendor, Known: r.tenant.VendorSP, Delegated: del, Application: app,
 		Resource:           &graph.ServicePrincipal{ID: cat.ResourceSPID, AppID: cat.ResourceAppID, DisplayName: cat.DisplayName},
-		AssignmentRequired: pre.AssignmentRequired, Group: o.Group, DryRun: o.DryRun}
+		AssignmentRequired: pre.AssignmentRequired, Group: r.tenant.Group, DryRun: o.DryRun}
 	res, err := r.p.Actions.EnableVendorApp(ctx, req)
 	if res != nil {
 		s.Changes = res.Plan

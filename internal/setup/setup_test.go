@@ -23,7 +23,7 @@ type fakeActions struct {
 	doctorOK bool
 }
 
-func (f *fakeActions) Tenant(_ context.Context, vendorAppID string) (*Tenant, error) {
+func (f *fakeActions) Tenant(_ context.Context, _ TenantRequest) (*Tenant, error) {
 	f.calls = append(f.calls, "tenant")
 	cat := &permissions.Catalog{ResourceAppID: graph.MicrosoftGraphAppID, ResourceSPID: "graph-sp", DisplayName: "Microsoft Graph"}
 	for _, v := range []string{"User.Read", "OnlineMeetings.ReadWrite", "offline_access", "Calendars.ReadWrite", "Place.Read.All"} {
