@@ -82,7 +82,7 @@ func (w *Waiter) Do(ctx context.Context, what string, fn func(ctx context.Contex
 		}
 		if w.Progress != nil {
 			w.progressMu.Lock()
-			w.Progress(fmt.Sprintf("Waiting for Entra to replicate (%s): retrying in %s", what, wait.Round(time.Second)))
+			w.Progress(fmt.Sprintf("Waiting for Entra to replicate (%s): retrying in %s", what, wait.Round(50*time.Millisecond)))
 			w.progressMu.Unlock()
 		}
 		sleep := w.Policy.Sleep
