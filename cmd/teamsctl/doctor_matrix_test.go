@@ -112,6 +112,14 @@ var matrixSeeds = map[string][]seedEdit{
 	"own-bare":         {ownApp("AzureADMyOrg", "", "", false)},
 }
 
+// ritaNotAssignedSignIn logs rita's sign-in to EBMS failing with AADSTS50105.
+func ritaNotAssignedSignIn(st *emulator.State) {
+	home := st.HomeTenant()
+	home.SignIns = append(home.SignIns, &emulator.SignIn{ID: "7f0c1a2b-0000-4000-8000-000000000001", CreatedDateTime: doctorNow.Add(-time.Hour),
+		UserID: home.UserByIDOrUPN(rita).ID, UserPrincipalName: rita, AppID: ebms, AppDisplayName: "EBMS Recruiting", ClientAppUsed: "Browser",
+		IsInteractive: true, ErrorCode: 50105, FailureReason: "not assigned", ConditionalAccess: "notApplied"})
+}
+
 func user(args []string, users ...string) []string {
 	for _, u := range users {
 		args = append(args, "--user", u)
@@ -138,12 +146,9 @@ var matrixScenarios = map[string]matrixScenario{
 	"no-app":           {seed: "healthy", args: user(nil, rita)},
 	"need-admin":       {seed: "no-consent", args: ebmsArgs(rita), code: 6},
 	"unassigned": {seed: "unassigned", args: ebmsArgs(rita, rob, "disabled@contoso.onmicrosoft.com", "nobody@contoso.onmicrosoft.com"), code: 6,
-		update: func(st *emulator.State) {
-			home := st.HomeTenant()
-			home.SignIns = append(home.SignIns, &emulator.SignIn{ID: "7f0c1a2b-0000-4000-8000-000000000001", CreatedDateTime: doctorNow.Add(-time.Hour),
-				UserID: home.UserByIDOrUPN(rita).ID, UserPrincipalName: rita, AppID: ebms, AppDisplayName: "EBMS Recruiting", ClientAppUsed: "Browser",
-				IsInteractive: true, ErrorCode: 50105, FailureReason: "not assigned", ConditionalAccess: "notApplied"})
-		}},
+		update: ritaNotAssignedSignIn},
+	// The same failed sign-in once rita is assigned: history, no cause left.
+	"sign-in-history": {seed: "healthy", args: ebmsArgs(rita), update: ritaNotAssignedSignIn},
 	"conditional-access": {seed: "unassigned", args: ebmsArgs(gina, rob), code: 6,
 		update: func(st *emulator.State) {
 			for _, p := range st.HomeTenant().ConditionalAccess {
@@ -187,7 +192,8 @@ var matrixScenarios = map[string]matrixScenario{
 var doctorMatrix = []matrixRow{
 	// tenant.user-consent
 	{doctor.IDUserConsent, "", doctor.Pass, "healthy", []string{"admin consent covers them"}},
-	{doctor.IDUserConsent, "", doctor.Fail, "need-admin", []string{"Need admin approval", "consent grant " + ebms}},
+	{doctor.IDUserConsent, "", doctor.Fail, "no-user-read", []string{"whether an admin has is unknown", "consent grant " + ebms}},
+	{doctor.IDUserConsent, "", doctor.Downstream, "need-admin", []string{"Need admin approval", "because: sp.consent"}},
 	{doctor.IDUserConsent, "", doctor.Skip, "no-policy-read", []string{"Policy.Read.All"}},
 	{doctor.IDUserConsent, "", doctor.Info, "vendor-no-scopes", []string{"pass --scopes"}},
 	// tenant.admin-consent-workflow
@@ -207,7 +213,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDSecretPolicy, "", doctor.Info, "own-expired", []string{"at most 180 days"}},
 	// app.registration
 	{doctor.IDAppExists, "", doctor.Pass, "own-bare", []string{"elevato - MS Teams integration"}},
-	{doctor.IDAppExists, "", doctor.Fail, "not-consented", []string{"nobody"}},
+	{doctor.IDAppExists, "", doctor.Downstream, "not-consented", []string{"Not registered in this tenant", "because: sp.exists"}},
 	{doctor.IDAppExists, "", doctor.Fail, "app-not-found", []string{"No Such App"}},
 	{doctor.IDAppExists, "", doctor.Skip, "no-app-read", []string{"Application.Read.All"}},
 	{doctor.IDAppExists, "", doctor.Info, "healthy", []string{"vendor-hosted"}},
@@ -219,7 +225,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDAppRedirectURIs, "", doctor.Pass, "own-expired", []string{"exactly"}},
 	{doctor.IDAppRedirectURIs, "", doctor.Warn, "own-odd", []string{"Not https: http://elevato.example/callback"}},
 	{doctor.IDAppRedirectURIs, "", doctor.Warn, "own-expiring", []string{"No Web redirect URI", "AADSTS500113"}},
-	{doctor.IDAppRedirectURIs, "", doctor.Fail, "own-no-secret", []string{"Missing: " + elevatoURI + "/other", "AADSTS50011"}},
+	{doctor.IDAppRedirectURIs, "", doctor.Fail, "own-no-secret", []string{"Missing: " + elevatoURI + "/other", "AADSTS50011", "teamsctl app redirect add " + elevato + " " + elevatoURI + "/other"}},
 	{doctor.IDAppRedirectURIs, "", doctor.Skip, "no-app-read", []string{"Application.Read.All"}},
 	{doctor.IDAppRedirectURIs, "", doctor.Info, "own-consentable", []string{"Pass --redirect-uri"}},
 	// app.permissions
@@ -231,7 +237,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDAppCredentials, "", doctor.Pass, "own-consentable", []string{"Valid: secret handoff"}},
 	{doctor.IDAppCredentials, "", doctor.Pass, "own-bare", []string{"needs none"}},
 	{doctor.IDAppCredentials, "", doctor.Warn, "own-expiring", []string{"within 30 days"}},
-	{doctor.IDAppCredentials, "", doctor.Fail, "own-expired", []string{"AADSTS7000222", "--secret"}},
+	{doctor.IDAppCredentials, "", doctor.Fail, "own-expired", []string{"AADSTS7000222", "teamsctl app secret add " + elevato}},
 	{doctor.IDAppCredentials, "", doctor.Fail, "own-no-secret", []string{"No client secret or certificate"}},
 	{doctor.IDAppCredentials, "", doctor.Skip, "no-app-read", []string{"Application.Read.All"}},
 	// app.public-client
@@ -246,7 +252,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDSPExists, "", doctor.Skip, "app-not-found", []string{"the app was not found"}},
 	// sp.enabled
 	{doctor.IDSPEnabled, "", doctor.Pass, "healthy", nil},
-	{doctor.IDSPEnabled, "", doctor.Fail, "disabled", []string{"AADSTS7000112"}},
+	{doctor.IDSPEnabled, "", doctor.Fail, "disabled", []string{"AADSTS7000112", "teamsctl app access " + ebms + " --sign-in-enabled=true"}},
 	{doctor.IDSPEnabled, "", doctor.Skip, "not-consented", []string{"does not exist"}},
 	// sp.assignment
 	{doctor.IDSPAssignment, "", doctor.Pass, "healthy", []string{"Groups assigned: Recruiters"}},
@@ -256,7 +262,8 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDSPAssignment, "", doctor.Info, "graph-refuses-assignments", []string{"Groups assigned: unknown"}},
 	// sp.consent
 	{doctor.IDSPConsent, "", doctor.Pass, "healthy", nil},
-	{doctor.IDSPConsent, "", doctor.Fail, "need-admin", []string{"Place.Read.All", "Grant admin consent"}},
+	{doctor.IDSPConsent, "", doctor.Warn, "own-consentable", []string{"offline_access", "Users may consent to them themselves"}},
+	{doctor.IDSPConsent, "", doctor.Fail, "need-admin", []string{"Place.Read.All", "Need admin approval", "Grant admin consent"}},
 	{doctor.IDSPConsent, "", doctor.Skip, "no-user-read", []string{"DelegatedPermissionGrant.Read.All"}},
 	{doctor.IDSPConsent, "", doctor.Info, "vendor-no-scopes", []string{"pass --scopes"}},
 	// sp.app-permissions
@@ -275,14 +282,14 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDUserAssignment, rita, doctor.Pass, "healthy", []string{"through group Recruiters"}},
 	{doctor.IDUserAssignment, rob, doctor.Pass, "unassigned", []string{"Assigned directly"}},
 	{doctor.IDUserAssignment, rita, doctor.Pass, "own-consentable", []string{"does not require assignment"}},
-	{doctor.IDUserAssignment, rita, doctor.Fail, "unassigned", []string{"AADSTS50105", "New-MgUserAppRoleAssignment"}},
+	{doctor.IDUserAssignment, rita, doctor.Fail, "unassigned", []string{"AADSTS50105", "teamsctl app assign " + ebms + " --user " + rita, "New-MgUserAppRoleAssignment"}},
 	{doctor.IDUserAssignment, rita, doctor.Skip, "not-consented", []string{"enterprise app is unknown"}},
 	{doctor.IDUserAssignment, rita, doctor.Skip, "no-user-read", []string{"User.Read.All"}},
 	// user.token
 	{doctor.IDUserToken, rita, doctor.Pass, "healthy", []string{"without any prompt"}},
-	{doctor.IDUserToken, rita, doctor.Warn, "own-consentable", []string{"offline_access", "may consent"}},
-	{doctor.IDUserToken, rita, doctor.Fail, "need-admin", []string{"AADSTS90095"}},
-	{doctor.IDUserToken, rita, doctor.Fail, "not-consented", []string{"AADSTS90094"}},
+	{doctor.IDUserToken, rita, doctor.Downstream, "own-consentable", []string{"offline_access", "may consent", "because: sp.consent"}},
+	{doctor.IDUserToken, rita, doctor.Downstream, "need-admin", []string{"AADSTS90095", "because: sp.consent"}},
+	{doctor.IDUserToken, rita, doctor.Downstream, "not-consented", []string{"AADSTS90094", "because: sp.exists"}},
 	{doctor.IDUserToken, rita, doctor.Skip, "vendor-no-scopes", []string{"pass --scopes"}},
 	{doctor.IDUserToken, rita, doctor.Skip, "no-user-read", []string{"DelegatedPermissionGrant.Read.All"}},
 	// user.teams-licence
@@ -301,7 +308,8 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDUserCA, rita, doctor.Skip, "no-policy-read", []string{"Policy.Read.All"}},
 	// user.sign-ins
 	{doctor.IDUserSignIns, rita, doctor.Pass, "healthy", []string{"No sign-ins"}},
-	{doctor.IDUserSignIns, rita, doctor.Warn, "unassigned", []string{"AADSTS50105"}},
+	{doctor.IDUserSignIns, rita, doctor.Warn, "sign-in-history", []string{"AADSTS50105", "find no cause"}},
+	{doctor.IDUserSignIns, rita, doctor.Downstream, "unassigned", []string{"AADSTS50105", "because: user.assignment (" + rita + ")"}},
 	{doctor.IDUserSignIns, rita, doctor.Skip, "no-policy-read", []string{"AuditLog.Read.All"}},
 	// teams.access-policy
 	{doctor.IDTeamsAccessPolicy, "", doctor.Pass, "healthy", []string{"delegated permissions"}},

@@ -44,7 +44,7 @@ type Definition struct {
 	// AutoFix says what --fix does, if anything.
 	AutoFix string
 	// Statuses are every status the check can report, in the order pass,
-	// warn, fail, skip, info. The end-to-end matrix in
+	// warn, fail, skip, info, downstream. The end-to-end matrix in
 	// cmd/teamsctl/doctor_matrix_test.go triggers each of them; a status
 	// left out is unreachable by design, and the comment on the catalog
 	// entry says why.
@@ -57,16 +57,18 @@ func statuses(s ...Status) []Status { return s }
 // generated from it).
 func Catalog() []Definition {
 	return []Definition{
-		// never warn: either the users or an admin can consent, or nobody can.
-		{IDUserConsent, GroupTenant, "User consent setting allows what the app needs", []string{readAuthzPolicy.name, readGraphSP.name}, "", statuses(Pass, Fail, Skip, Info)},
+		// never warn: either the users or an admin can consent, or nobody can;
+		// downstream of sp.consent or sp.exists when the app lacks consent.
+		{IDUserConsent, GroupTenant, "User consent setting allows what the app needs", []string{readAuthzPolicy.name, readGraphSP.name}, "", statuses(Pass, Fail, Skip, Info, Downstream)},
 		// never fail: without the workflow users can still be helped by an admin.
 		{IDConsentWorkflow, GroupTenant, "Admin consent workflow", []string{readConsentPolicy.name}, "", statuses(Pass, Warn, Skip)},
 		// only ever informs: who may register apps is deliberate tenant policy, not a fault.
 		{IDAppRegistration, GroupTenant, "Who may register applications", []string{readAuthzPolicy.name}, "", statuses(Skip, Info)},
 		// never warn: a lifetime cap is information (info), a block is a failure.
 		{IDSecretPolicy, GroupTenant, "App management policy allows the client secret", []string{readAppPolicy.name}, "", statuses(Pass, Fail, Skip, Info)},
-		// never warn; info for a vendor-hosted app registered elsewhere.
-		{IDAppExists, GroupApp, "App registration exists in this tenant", []string{readApp.name}, "", statuses(Pass, Fail, Skip, Info)},
+		// never warn; info for a vendor-hosted app registered elsewhere,
+		// downstream of sp.exists when neither exists.
+		{IDAppExists, GroupApp, "App registration exists in this tenant", []string{readApp.name}, "", statuses(Pass, Fail, Skip, Info, Downstream)},
 		// never warn or fail: a wider audience still works.
 		{IDAppAudience, GroupApp, "Sign-in audience", []string{readApp.name}, "", statuses(Pass, Skip, Info)},
 		{IDAppRedirectURIs, GroupApp, "Redirect URIs present, exact and https", []string{readApp.name}, "adds the missing redirect URIs", statuses(Pass, Warn, Fail, Skip, Info)},
@@ -81,21 +83,25 @@ func Catalog() []Definition {
 		{IDSPEnabled, GroupEnterpriseApp, "Enabled for users to sign in", []string{readSP.name}, "enables sign-in", statuses(Pass, Fail, Skip)},
 		// never fail: whether a given user is assigned is user.assignment.
 		{IDSPAssignment, GroupEnterpriseApp, "Assignment required, and who is assigned", []string{readSP.name, readAssignments.name}, "", statuses(Pass, Warn, Skip, Info)},
-		// never warn.
-		{IDSPConsent, GroupEnterpriseApp, "Admin consent covers the required delegated permissions", []string{readSP.name, readGrants.name, readGraphSP.name}, "grants the missing permissions for this app", statuses(Pass, Fail, Skip, Info)},
+		// warn when users may consent to what is missing themselves.
+		{IDSPConsent, GroupEnterpriseApp, "Admin consent covers the required delegated permissions", []string{readSP.name, readGrants.name, readGraphSP.name}, "grants the missing permissions for this app", statuses(Pass, Warn, Fail, Skip, Info)},
 		// never warn.
 		{IDSPAppPermissions, GroupEnterpriseApp, "Application permissions granted", []string{readSP.name, readAppRoles.name}, "assigns the missing application permissions", statuses(Pass, Fail, Skip)},
 		// never warn.
 		{IDUserAccount, GroupUser, "User exists and is enabled", []string{readUser.name}, "", statuses(Pass, Fail, Skip)},
 		// never warn.
 		{IDUserAssignment, GroupUser, "User assigned to the app (directly or through a group)", []string{readSP.name, readMemberships.name, readAssignments.name}, "assigns the user", statuses(Pass, Fail, Skip)},
-		{IDUserToken, GroupUser, "User can get a token without admin help", []string{readGrants.name, readAuthzPolicy.name, readGraphSP.name}, "grants the missing permissions for this app", statuses(Pass, Warn, Fail, Skip)},
+		// never warn or fail of its own: what a user's consent lacks is what
+		// the tenant-wide consent lacks (sp.consent), or the enterprise app is
+		// missing (sp.exists); that check is the root cause.
+		{IDUserToken, GroupUser, "User can get a token without admin help", []string{readGrants.name, readAuthzPolicy.name, readGraphSP.name}, "", statuses(Pass, Skip, Downstream)},
 		// never warn: without Teams no meeting can be created.
 		{IDUserTeamsLicence, GroupUser, "Microsoft Teams licence", []string{readLicences.name}, "", statuses(Pass, Fail, Skip)},
 		{IDUserMailbox, GroupUser, "Exchange Online mailbox licence", []string{readLicences.name}, "", statuses(Pass, Warn, Fail, Skip)},
 		{IDUserCA, GroupUser, "Conditional Access policies for this user and app", []string{evaluateCA.name + " or " + readCA.name}, "", statuses(Pass, Warn, Fail, Skip)},
-		// never fail: past failures are history; the other checks say whether the cause remains.
-		{IDUserSignIns, GroupUser, "Recent failed sign-ins to this app", []string{readSignIns.name}, "", statuses(Pass, Warn, Skip)},
+		// never fail: past failures are history; downstream of the check that
+		// still finds the latest failure's cause.
+		{IDUserSignIns, GroupUser, "Recent failed sign-ins to this app", []string{readSignIns.name}, "", statuses(Pass, Warn, Skip, Downstream)},
 		// never warn or fail: Graph cannot read the policy.
 		{IDTeamsAccessPolicy, GroupTeams, "Teams application access policy (app-only meetings)", nil, "", statuses(Pass, Skip, Info)},
 		// only ever informs: Graph cannot read meeting policies, and the check reads nothing, so it never skips.

@@ -20,18 +20,23 @@ type evaluator struct {
 	source        string
 }
 
+// evaluate runs every check. The order is not the report's: a check that
+// can be downstream of another runs after it, so it can say so (the
+// enterprise app before the app registration and the tenant's consent
+// setting; per-user checks last). sortChecks restores report order.
 func evaluate(f *facts) []Check {
 	e := &evaluator{f: f}
 	e.scopes, e.roles, e.source = f.required()
-	e.tenant()
 	if !f.noApp {
-		e.app()
 		e.enterpriseApp()
+		e.app()
 	}
+	e.tenant()
 	for _, u := range f.users {
 		e.user(u)
 	}
 	e.teams()
+	markRootCauses(e.checks)
 	sortChecks(e.checks, f.o.Users)
 	return e.checks
 }
@@ -50,6 +55,64 @@ func (e *evaluator) add(id, subject string, status Status, observed, why string,
 	e.checks = append(e.checks, Check{ID: id, Group: d.Group, Subject: subject, Title: d.Title, Status: status,
 		Observed: observed, Why: why, Fix: fix})
 	return &e.checks[len(e.checks)-1]
+}
+
+// problem returns the check id (for subject) when it failed or warned,
+// following a downstream check to its root cause; nil when it passed,
+// skipped or has not run yet.
+func (e *evaluator) problem(id, subject string) *Check {
+	for i := range e.checks {
+		c := &e.checks[i]
+		if c.ID != id || !strings.EqualFold(c.Subject, subject) {
+			continue
+		}
+		switch c.Status {
+		case Fail, Warn:
+			return c
+		case Downstream:
+			return e.byKey(c.Because)
+		}
+		return nil
+	}
+	return nil
+}
+
+func (e *evaluator) byKey(key string) *Check {
+	for i := range e.checks {
+		if e.checks[i].Key() == key {
+			return &e.checks[i]
+		}
+	}
+	return nil
+}
+
+// downstream adds check id as a consequence of root: what it observed
+// still shows, but fixing root fixes it, so it is not a failure of its own.
+// A check calls it only where its root cannot have passed (the two read
+// the same facts), so a nil root is a bug in the checks.
+func (e *evaluator) downstream(id, subject string, root *Check, observed, why string) *Check {
+	if root == nil {
+		panic("doctor: " + id + " is downstream of a check that did not fail")
+	}
+	because := root.Key()
+	c := e.add(id, subject, Downstream, observed, why, nil)
+	c.Because = because
+	return c
+}
+
+// markRootCauses flags the checks that downstream checks name.
+func markRootCauses(checks []Check) {
+	roots := map[string]bool{}
+	for _, c := range checks {
+		if c.Because != "" {
+			roots[c.Because] = true
+		}
+	}
+	for i := range checks {
+		if roots[checks[i].Key()] {
+			checks[i].RootCause = true
+		}
+	}
 }
 
 // skip adds a skipped check for an unknown fact.

@@ -31,6 +31,10 @@ func (e *evaluator) app() {
 		if f.sp.ok() {
 			e.add(IDAppExists, "", Info, "Not registered in this tenant: a vendor-hosted (multi-tenant) app, registered in the vendor's own tenant.",
 				"Its redirect URIs, permissions and secrets are the vendor's business; this tenant only consents.", nil)
+		} else if root := e.problem(IDSPExists, ""); root != nil {
+			// Not registered here is normal for a vendor's app; the
+			// missing enterprise app is what stops sign-ins.
+			e.downstream(IDAppExists, "", root, "Not registered in this tenant (a vendor's app is registered in the vendor's tenant).", "")
 		} else {
 			e.add(IDAppExists, "", Fail, "No app registration or enterprise app with appId "+f.appID+" in this tenant.",
 				"Either the id is wrong, or (for a vendor app) nobody has connected or consented yet.",
@@ -149,7 +153,8 @@ func (e *evaluator) redirectURIs(a *graph.Application) {
 			e.add(IDAppRedirectURIs, "", Warn, "Not https: "+strings.Join(insecure, ", "), "Entra accepts http only for localhost.", nil)
 		case len(have) == 0 && e.needsSecret():
 			e.add(IDAppRedirectURIs, "", Warn, "No Web redirect URI.", "The vendor's sign-in ends with AADSTS500113 (no reply address registered).",
-				&Fix{Command: fmt.Sprintf("teamsctl app create --name %q --app-id %s --redirect-uri URI", a.DisplayName, a.AppID)})
+				&Fix{Command: "teamsctl app redirect add " + a.AppID + " URI   # the vendor's redirect URI",
+					Portal: "Entra admin center > App registrations > " + a.DisplayName + " > Authentication > Web > Add URI"})
 		default:
 			e.add(IDAppRedirectURIs, "", Info, "Web redirect URIs: "+joinOr(have, "none")+". Pass --redirect-uri to check the vendor's.", "", nil)
 		}
@@ -177,13 +182,10 @@ func (e *evaluator) redirectURIs(a *graph.Application) {
 	} else if len(have) > 0 {
 		obs += " Registered: " + strings.Join(have, ", ") + "."
 	}
-	cmd := fmt.Sprintf("teamsctl app create --name %q --app-id %s", a.DisplayName, a.AppID)
-	for _, m := range missing {
-		cmd += " --redirect-uri " + m
-	}
 	c := e.add(IDAppRedirectURIs, "", Fail, obs,
 		"Entra compares redirect URIs exactly; the vendor's sign-in fails with AADSTS50011 (reply URL mismatch).",
-		&Fix{Command: cmd, Automatic: true})
+		&Fix{Command: "teamsctl app redirect add " + a.AppID + " " + strings.Join(missing, " "), Automatic: true,
+			Portal: "Entra admin center > App registrations > " + a.DisplayName + " > Authentication > Web > Add URI"})
 	c.action = &Action{Kind: ActionAddRedirectURIs, AppObjectID: a.ID, RedirectURIs: missing}
 }
 
@@ -218,8 +220,9 @@ func (e *evaluator) credentials(a *graph.Application) {
 			valid = append(valid, d)
 		}
 	}
-	newSecret := &Fix{Command: fmt.Sprintf("teamsctl app create --name %q --app-id %s --secret --secret-name %s", a.DisplayName, a.AppID, "teamsctl-"+now.UTC().Format("2006-01-02")),
-		Note: "Hand the new value to the vendor, then remove the old secret once the vendor uses the new one."}
+	newSecret := &Fix{Command: fmt.Sprintf("teamsctl app secret add %s --name %s", a.AppID, "teamsctl-"+now.UTC().Format("2006-01-02")),
+		Portal: "Entra admin center > App registrations > " + a.DisplayName + " > Certificates & secrets > New client secret",
+		Note:   "Hand the new value to the vendor, then remove the old secret once the vendor uses the new one."}
 	switch {
 	case len(valid)+len(expiring) == 0 && len(expired) > 0:
 		e.add(IDAppCredentials, "", Fail, "Every credential has expired: "+strings.Join(expired, ", ")+".",

@@ -23,7 +23,8 @@ func (e *evaluator) enterpriseApp() {
 	case f.sp.notFound():
 		what := "No enterprise app (service principal) for appId " + f.appID + ": nobody in this tenant has consented to it yet."
 		c := e.add(IDSPExists, "", Fail, what, "Until an admin consents (or a user connects and consents), users cannot sign in to the app.",
-			&Fix{Command: e.consentCommand(orDefault(e.scopes, "User.Read")), Automatic: len(e.scopes) > 0})
+			&Fix{Command: e.consentCommand(orDefault(e.scopes, "User.Read")), Automatic: len(e.scopes) > 0,
+				Note: "Check the appId against the vendor's documentation first. For an app this tenant registers itself, create it instead: teamsctl app create --name NAME"})
 		if len(e.scopes) > 0 {
 			c.action = &Action{Kind: ActionGrantConsent, AppID: f.appID, Scopes: e.scopes}
 		}
@@ -46,7 +47,8 @@ func (e *evaluator) enterpriseApp() {
 	} else {
 		c := e.add(IDSPEnabled, "", Fail, "\"Enabled for users to sign in\" is No.",
 			"Every sign-in to the app fails with AADSTS7000112 (application disabled).",
-			&Fix{Portal: "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Properties > Enabled for users to sign in = Yes",
+			&Fix{Command: "teamsctl app access " + f.appID + " --sign-in-enabled=true",
+				Portal:     "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Properties > Enabled for users to sign in = Yes",
 				PowerShell: "Update-MgServicePrincipal -ServicePrincipalId " + sp.ID + " -AccountEnabled:$true", Automatic: true})
 		c.action = &Action{Kind: ActionEnableSignIn, ServicePrincipalID: sp.ID}
 	}
@@ -72,7 +74,8 @@ func (e *evaluator) enterpriseApp() {
 		}
 		if len(names) == 0 {
 			e.add(IDSPAssignment, "", Warn, obs, "Users not assigned directly get AADSTS50105 (not assigned to the app). Assigning a group of recruiters is easier to maintain.",
-				&Fix{Portal: "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Users and groups > Add user/group"})
+				&Fix{Command: "teamsctl app assign " + f.appID + " --group NAME   # the recruiters' group",
+					Portal: "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Users and groups > Add user/group"})
 		} else {
 			e.add(IDSPAssignment, "", Pass, obs, "", nil)
 		}
@@ -93,10 +96,26 @@ func (e *evaluator) enterpriseApp() {
 		if len(missing) == 0 {
 			e.add(IDSPConsent, "", Pass, "Admin consent covers "+strings.Join(e.scopes, ", ")+".", "", nil)
 		} else {
-			c := e.add(IDSPConsent, "", Fail, "Not granted for the organisation: "+strings.Join(missing, ", ")+".",
-				"Users must consent to these themselves, which the user consent setting may not allow (then they see \"Need admin approval\").",
-				&Fix{Command: e.consentCommand(missing), Automatic: true,
-					Portal: "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Permissions > Grant admin consent"})
+			fix := &Fix{Command: e.consentCommand(missing), Automatic: true,
+				Portal: "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Permissions > Grant admin consent"}
+			var blocked, reasons []string
+			for _, s := range missing {
+				if ok, why := e.userMayConsent(s, nil); !ok {
+					blocked = append(blocked, s)
+					if why != "" && !slices.Contains(reasons, why) {
+						reasons = append(reasons, why)
+					}
+				}
+			}
+			obs := "Not granted for the organisation: " + strings.Join(missing, ", ") + "."
+			var c *Check
+			if len(blocked) == 0 {
+				c = e.add(IDSPConsent, "", Warn, obs+" Users may consent to them themselves.",
+					"Each recruiter sees a consent prompt when first connecting; admin consent for this app avoids it.", fix)
+			} else {
+				c = e.add(IDSPConsent, "", Fail, obs+" Users cannot consent to "+strings.Join(blocked, ", ")+" themselves ("+strings.Join(reasons, "; ")+").",
+					"Until an admin consents, recruiters stop at \"Need admin approval\" (AADSTS90094), or \"Approval required\" with the admin consent workflow on (AADSTS90095).", fix)
+			}
 			c.action = &Action{Kind: ActionGrantConsent, AppID: f.appID, Scopes: missing}
 		}
 	}

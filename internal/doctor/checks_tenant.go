@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -48,9 +49,19 @@ func (e *evaluator) tenant() {
 		case len(notGranted) == 0:
 			e.add(IDUserConsent, "", Pass, fmt.Sprintf("Users may consent to: %s. They could not consent to %s themselves, but admin consent covers them.", setting, strings.Join(needAdmin, ", ")), "", nil)
 		default:
-			e.add(IDUserConsent, "", Fail, fmt.Sprintf("Users may consent to: %s. Nobody has granted %s for the organisation, and users cannot consent to them themselves.", setting, strings.Join(notGranted, ", ")),
-				"When a recruiter connects, Entra asks for consent the user is not allowed to give: they see \"Need admin approval\" (AADSTS90094), or \"Approval required\" with the admin consent workflow on (AADSTS90095).",
-				&Fix{Command: e.consentCommand(notGranted), Portal: fix.Portal, TradeOff: fix.TradeOff})
+			obs := fmt.Sprintf("Users may consent to: %s. Nobody has granted %s for the organisation, and users cannot consent to them themselves.", setting, strings.Join(notGranted, ", "))
+			why := "When a recruiter connects, Entra asks for consent the user is not allowed to give: they see \"Need admin approval\" (AADSTS90094), or \"Approval required\" with the admin consent workflow on (AADSTS90095)."
+			// The setting is not at fault when the app's missing admin
+			// consent (or its missing enterprise app) is: that check
+			// carries the fix.
+			if root := cmp.Or(e.problem(IDSPConsent, ""), e.problem(IDSPExists, "")); root != nil {
+				e.downstream(IDUserConsent, "", root, obs, why)
+				break
+			}
+			if !f.grants.ok() {
+				obs = fmt.Sprintf("Users may consent to: %s. Users cannot consent to %s themselves, and whether an admin has is unknown.", setting, strings.Join(notGranted, ", "))
+			}
+			e.add(IDUserConsent, "", Fail, obs, why, &Fix{Command: e.consentCommand(notGranted), Portal: fix.Portal, TradeOff: fix.TradeOff})
 		}
 	}
 

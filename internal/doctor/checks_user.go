@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -39,13 +40,16 @@ func (e *evaluator) user(u *userFacts) {
 		e.add(IDUserAccount, subj, Pass, fmt.Sprintf("%s, enabled, %s.", u.user.v.DisplayName, kind), "", nil)
 	}
 
+	// Conditional Access runs before assignment: --fix does not assign a
+	// user a policy blocks on purpose. Sign-ins run last: they name the
+	// check that still finds their cause.
 	if !f.noApp {
+		e.userCA(u)
 		e.userAssignment(u)
 		e.userToken(u)
 	}
 	e.licences(u)
 	if !f.noApp {
-		e.userCA(u)
 		e.signIns(u)
 	}
 }
@@ -86,11 +90,21 @@ func (e *evaluator) userAssignment(u *userFacts) {
 			}
 		}
 	}
+	fix := &Fix{Command: "teamsctl app assign " + f.appID + " --user " + u.ref,
+		Portal:     "Entra admin center > Enterprise applications > " + f.sp.v.DisplayName + " > Users and groups > Add user/group",
+		PowerShell: fmt.Sprintf("New-MgUserAppRoleAssignment -UserId %s -PrincipalId %s -ResourceId %s -AppRoleId %s", u.user.v.ID, u.user.v.ID, f.sp.v.ID, graph.DefaultAccessAppRoleID),
+		Note:       "Assigning the recruiters' group instead covers new colleagues too: teamsctl app assign " + f.appID + " --group NAME"}
+	// A policy that blocks the user on purpose is not worked around:
+	// assigning them would only change the error they get.
+	if block := e.problem(IDUserCA, subj); block != nil && block.Status == Fail {
+		fix.Note = "doctor --fix does not assign " + u.ref + ": Conditional Access blocks them on purpose (see " + block.Key() + "). Assign them only if whoever owns that policy agrees they should use the app."
+		e.add(IDUserAssignment, subj, Fail, "Not assigned, neither directly nor through any group.",
+			"The app requires assignment: the sign-in fails with AADSTS50105 (user not assigned to a role for the application).", fix)
+		return
+	}
+	fix.Automatic = true
 	c := e.add(IDUserAssignment, subj, Fail, "Not assigned, neither directly nor through any group.",
-		"The app requires assignment: the sign-in fails with AADSTS50105 (user not assigned to a role for the application).",
-		&Fix{Portal: "Entra admin center > Enterprise applications > " + f.sp.v.DisplayName + " > Users and groups > Add user/group",
-			PowerShell: fmt.Sprintf("New-MgUserAppRoleAssignment -UserId %s -PrincipalId %s -ResourceId %s -AppRoleId %s", u.user.v.ID, u.user.v.ID, f.sp.v.ID, graph.DefaultAccessAppRoleID),
-			Note:       "Assigning a group of recruiters (e.g. Recruiters) covers new colleagues too.", Automatic: true})
+		"The app requires assignment: the sign-in fails with AADSTS50105 (user not assigned to a role for the application).", fix)
 	c.action = &Action{Kind: ActionAssignUser, ServicePrincipalID: f.sp.v.ID, UserID: u.user.v.ID, UserUPN: u.ref, AppRoleID: defaultRole(f.sp.v)}
 }
 
@@ -136,8 +150,12 @@ func (e *evaluator) userToken(u *userFacts) {
 	e.userTokenVerdict(u, missing, roles)
 }
 
+// userTokenVerdict says what the user meets for the scopes consent does
+// not cover. The missing tenant-wide consent (or the missing enterprise
+// app) is the root cause, and its check carries the fix.
 func (e *evaluator) userTokenVerdict(u *userFacts, missing []string, roles []graph.DirectoryRole) {
 	f, subj := e.f, u.ref
+	root := cmp.Or(e.problem(IDSPConsent, ""), e.problem(IDSPExists, ""))
 	var blocked, reasons []string
 	for _, s := range missing {
 		if ok, why := e.userMayConsent(s, roles); !ok {
@@ -148,18 +166,14 @@ func (e *evaluator) userTokenVerdict(u *userFacts, missing []string, roles []gra
 		}
 	}
 	if len(blocked) == 0 {
-		e.add(IDUserToken, subj, Warn, "Not consented yet: "+strings.Join(missing, ", ")+". The user may consent to them on first connection.",
-			"Each recruiter sees a consent prompt once; admin consent avoids it.", &Fix{Command: e.consentCommand(missing), Automatic: true})
-		e.checks[len(e.checks)-1].action = &Action{Kind: ActionGrantConsent, AppID: f.appID, Scopes: missing}
+		e.downstream(IDUserToken, subj, root, "Not consented yet: "+strings.Join(missing, ", ")+". The user may consent to them on first connection.",
+			"Each recruiter sees a consent prompt once; admin consent avoids it.")
 		return
 	}
 	code := "AADSTS90094 \"Need admin approval\""
 	if f.consentPolicy.ok() && f.consentPolicy.v.IsEnabled {
 		code = "AADSTS90095 \"Approval required\" (the user can send a request to the reviewers)"
 	}
-	c := e.add(IDUserToken, subj, Fail, fmt.Sprintf("Needs admin consent for %s (%s).", strings.Join(blocked, ", "), strings.Join(reasons, "; ")),
-		"Connecting the integration stops at "+code+"; the user cannot get a token without an admin.",
-		&Fix{Command: e.consentCommand(blocked), Automatic: true,
-			TradeOff: "This grants consent for this app only. Allowing user consent tenant-wide would also work but weakens every app's protection; doctor never changes it."})
-	c.action = &Action{Kind: ActionGrantConsent, AppID: f.appID, Scopes: missing}
+	e.downstream(IDUserToken, subj, root, fmt.Sprintf("Needs admin consent for %s (%s).", strings.Join(blocked, ", "), strings.Join(reasons, "; ")),
+		"Connecting the integration stops at "+code+"; the user cannot get a token without an admin.")
 }

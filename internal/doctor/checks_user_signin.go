@@ -162,8 +162,31 @@ func (e *evaluator) signIns(u *userFacts) {
 	case latest.ErrorCode == 0:
 		e.add(IDUserSignIns, subj, Pass, "The latest sign-in succeeded. Earlier failures: "+strings.Join(failures, "; ")+".", "", nil)
 	default:
-		e.add(IDUserSignIns, subj, Warn, "Recent failed sign-ins: "+strings.Join(failures, "; ")+".",
-			"These are what the user saw; the checks above say whether the cause is still there.",
+		obs := "Recent failed sign-ins: " + strings.Join(failures, "; ") + "."
+		if id, ok := signInCause[latest.ErrorCode]; ok {
+			subject := ""
+			if definition(id).Group == GroupUser {
+				subject = subj
+			}
+			if root := e.problem(id, subject); root != nil {
+				e.downstream(IDUserSignIns, subj, root, obs, "The latest failure has a cause another check still finds.")
+				return
+			}
+		}
+		e.add(IDUserSignIns, subj, Warn, obs,
+			"These are what the user saw; the checks above find no cause that is still there.",
 			&Fix{Note: strings.Join(fixes, "\n")})
 	}
+}
+
+// signInCause maps sign-in error codes to the check that finds their
+// cause (aadsts explains the codes).
+var signInCause = map[int]string{
+	50105: IDUserAssignment, 50057: IDUserAccount,
+	53000: IDUserCA, 53001: IDUserCA, 53002: IDUserCA, 53003: IDUserCA, 530003: IDUserCA,
+	65001: IDUserToken, 90094: IDUserToken, 90095: IDUserToken,
+	7000112: IDSPEnabled,
+	50011:   IDAppRedirectURIs, 500113: IDAppRedirectURIs,
+	7000215: IDAppCredentials, 7000222: IDAppCredentials,
+	7000218: IDAppPublicClient,
 }

@@ -36,6 +36,10 @@ const (
 	Skip Status = "skip"
 	// Info: a manual check Graph cannot see, with the steps to do it.
 	Info Status = "info"
+	// Downstream: the check fails or warns only because another check
+	// failed (Because names it); fixing that one fixes this one too, so it
+	// is not counted as a failure of its own.
+	Downstream Status = "downstream"
 )
 
 // Group is where a check belongs in the report, in report order.
@@ -79,6 +83,11 @@ type Check struct {
 	MissingPermissions []string `json:"missingPermissions,omitempty"`
 	// Fixed is true when --fix repaired what this check found.
 	Fixed bool `json:"fixed,omitempty"`
+	// Because names the root cause of a downstream check: the failing
+	// check's id, with " (subject)" for a per-user check.
+	Because string `json:"because,omitempty"`
+	// RootCause is true for a failing check other checks are downstream of.
+	RootCause bool `json:"rootCause,omitempty"`
 
 	action *Action
 }
@@ -177,14 +186,16 @@ type Report struct {
 }
 
 // Summary counts checks by status. Result is "ok", "warnings" or
-// "failed" (warnings count as failures with --strict).
+// "failed" (warnings count as failures with --strict); downstream checks
+// count toward their root cause's result only.
 type Summary struct {
-	Pass   int    `json:"pass"`
-	Warn   int    `json:"warn"`
-	Fail   int    `json:"fail"`
-	Skip   int    `json:"skip"`
-	Info   int    `json:"info"`
-	Result string `json:"result"`
+	Pass       int    `json:"pass"`
+	Warn       int    `json:"warn"`
+	Fail       int    `json:"fail"`
+	Skip       int    `json:"skip"`
+	Info       int    `json:"info"`
+	Downstream int    `json:"downstream"`
+	Result     string `json:"result"`
 }
 
 // Warnings names each check that warned, as "title (subject): observed",
@@ -208,19 +219,24 @@ func (r *Report) Warnings() []string {
 }
 
 // Failed lists the ids (with subject) of failed checks, and of warnings
-// when strict.
+// when strict. Downstream checks are not listed: their root cause is.
 func (r *Report) Failed(strict bool) []string {
 	var out []string
 	for _, c := range r.Checks {
 		if c.Status == Fail || (strict && c.Status == Warn) {
-			id := c.ID
-			if c.Subject != "" {
-				id += " (" + c.Subject + ")"
-			}
-			out = append(out, id)
+			out = append(out, c.Key())
 		}
 	}
 	return out
+}
+
+// Key identifies a check in a report: its id, with " (subject)" for a
+// per-user check. Because and the fixes' Checks use it.
+func (c *Check) Key() string {
+	if c.Subject == "" {
+		return c.ID
+	}
+	return c.ID + " (" + c.Subject + ")"
 }
 
 // Fixable returns the checks with an automatic fix, in report order.
@@ -273,6 +289,8 @@ func summarize(checks []Check, strict bool) Summary {
 			s.Skip++
 		case Info:
 			s.Info++
+		case Downstream:
+			s.Downstream++
 		}
 	}
 	switch {

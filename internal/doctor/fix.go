@@ -80,10 +80,7 @@ func (r *Report) Planned() []FixResult {
 	var out []FixResult
 	index := map[string]int{}
 	for _, c := range r.Fixable() {
-		id := c.ID
-		if c.Subject != "" {
-			id += " (" + c.Subject + ")"
-		}
+		id := c.Key()
 		k := c.action.key()
 		if i, ok := index[k]; ok {
 			out[i].Checks = append(out[i].Checks, id)
@@ -229,11 +226,7 @@ func (r *Report) MarkFixed(results []FixResult) {
 	}
 	for i := range r.Checks {
 		c := &r.Checks[i]
-		id := c.ID
-		if c.Subject != "" {
-			id += " (" + c.Subject + ")"
-		}
-		if fixed[id] && c.Status == Pass {
+		if fixed[c.Key()] && c.Status == Pass {
 			c.Fixed = true
 		}
 	}

@@ -49,6 +49,10 @@ func (r *Report) Render(w io.Writer, s *ui.Styles) error {
 		if c.Status == Pass || c.Status == Skip {
 			continue
 		}
+		if c.Status == Downstream {
+			fmt.Fprintf(&b, "      because: %s (fixing it fixes this)\n", c.Because)
+			continue
+		}
 		if c.Why != "" {
 			fmt.Fprintf(&b, "      why: %s\n", c.Why)
 		}
@@ -67,7 +71,11 @@ func (r *Report) Render(w io.Writer, s *ui.Styles) error {
 		}
 	}
 	sum := r.Summary
-	fmt.Fprintf(&b, "\n%d passed, %d warnings, %d failed, %d skipped, %d to check by hand\n", sum.Pass, sum.Warn, sum.Fail, sum.Skip, sum.Info)
+	fmt.Fprintf(&b, "\n%d passed, %d warnings, %d failed", sum.Pass, sum.Warn, sum.Fail)
+	if sum.Downstream > 0 {
+		fmt.Fprintf(&b, " (%d more checks only because of them)", sum.Downstream)
+	}
+	fmt.Fprintf(&b, ", %d skipped, %d to check by hand\n", sum.Skip, sum.Info)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -103,6 +111,8 @@ func mark(s *ui.Styles, st Status) string {
 		return s.FailMark()
 	case Skip:
 		return s.Muted.Render("-")
+	case Downstream:
+		return s.Muted.Render("↳")
 	default:
 		return s.Muted.Render("i")
 	}
