@@ -44,6 +44,10 @@ type Client interface {
 // Desired is the app registration asked for.
 type Desired struct {
 	Name string
+	// UniqueName identifies the integration's registration across runs
+	// (see UniqueName): a registration found by neither name nor appId is
+	// created by Graph's upsert on it, so concurrent runs make one.
+	UniqueName string
 	// AppID picks an existing registration when the name is ambiguous or
 	// the registration was not made by teamsctl.
 	AppID        string
@@ -124,6 +128,9 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 	res := &Result{DryRun: r.DryRun, DisplayName: d.Name, RedirectURIs: []string{}, Delegated: []string{}, Application: []string{}}
 	var steps plan.Steps
 	defer func() { res.Plan = steps }()
+	if d.UniqueName == "" {
+		d.UniqueName = UniqueName("", "", d.Name)
+	}
 
 	app, err := r.existing(ctx, d)
 	if err != nil {
@@ -163,23 +170,26 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 			app = &graph.Application{DisplayName: d.Name, SignInAudience: audience}
 			res.RedirectURIs = nonNil(d.RedirectURIs)
 		} else {
-			created, err := r.Graph.CreateApplication(ctx, in)
+			created, isNew, err := r.create(ctx, d, in)
 			if err != nil {
 				steps = append(steps, plan.Step{Action: "create-application", Target: d.Name, Status: plan.Failed, Error: err.Error()})
 				return res, consent.ExplainForbidden(err, consent.OpManageApps, "")
 			}
-			steps.Add("create-application", d.Name, plan.Done, append([]string{"appId " + created.AppID}, detail...)...)
 			app = created
-			res.Created = true
+			if isNew {
+				steps.Add("create-application", d.Name, plan.Done, append([]string{"appId " + created.AppID}, detail...)...)
+				res.Created = true
+			} else {
+				// Another run registered it moments ago: complete it as a
+				// re-run would.
+				steps.Add("create-application", d.Name, plan.Unchanged, "registered by another run (uniqueName "+d.UniqueName+")")
+				if err := r.completeExisting(ctx, app, &d, audience, &steps); err != nil {
+					return res, err
+				}
+			}
 		}
 	} else {
-		if err := r.removeOrphans(ctx, app); err != nil {
-			return res, err
-		}
-		if err := r.validateSecretPolicy(ctx, &d, app); err != nil {
-			return res, err
-		}
-		if err := r.update(ctx, app, d, audience, &steps); err != nil {
+		if err := r.completeExisting(ctx, app, &d, audience, &steps); err != nil {
 			return res, err
 		}
 	}
@@ -234,6 +244,37 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 	return res, nil
 }
 
+// create registers the application by upserting its uniqueName: isNew
+// is false when another run registered it first (Graph updated that one
+// with in, or, while it was replicating, refused a second one), and app is
+// then read back, waiting for it to replicate.
+func (r *Registrar) create(ctx context.Context, d Desired, in graph.ApplicationCreate) (app *graph.Application, isNew bool, err error) {
+	app, isNew, err = r.Graph.UpsertApplication(ctx, d.UniqueName, in)
+	if err == nil && isNew {
+		return app, true, nil
+	}
+	if err != nil && !graph.IsAlreadyExists(err) {
+		return nil, false, err
+	}
+	err = r.Wait.Do(ctx, "reading the app registration "+d.UniqueName, func(ctx context.Context) error {
+		var err error
+		app, err = r.Graph.ApplicationByUniqueName(ctx, d.UniqueName)
+		return err
+	})
+	return app, false, err
+}
+
+// completeExisting brings an existing registration to the desired state.
+func (r *Registrar) completeExisting(ctx context.Context, app *graph.Application, d *Desired, audience string, steps *plan.Steps) error {
+	if err := r.removeOrphans(ctx, app); err != nil {
+		return err
+	}
+	if err := r.validateSecretPolicy(ctx, d, app); err != nil {
+		return err
+	}
+	return r.update(ctx, app, *d, audience, steps)
+}
+
 // existing finds the registration to update, or nil to create one.
 func (r *Registrar) existing(ctx context.Context, d Desired) (*graph.Application, error) {
 	if d.AppID != "" {
@@ -253,6 +294,11 @@ func (r *Registrar) existing(ctx context.Context, d Desired) (*graph.Application
 			managed = append(managed, a)
 		}
 	}
+	for i, a := range managed {
+		if d.UniqueName != "" && strings.EqualFold(a.UniqueName, d.UniqueName) {
+			return &managed[i], nil
+		}
+	}
 	switch {
 	case len(managed) == 1:
 		return &managed[0], nil
@@ -266,6 +312,12 @@ func (r *Registrar) existing(ctx context.Context, d Desired) (*graph.Application
 
 func (r *Registrar) update(ctx context.Context, app *graph.Application, d Desired, audience string, steps *plan.Steps) error {
 	var u graph.ApplicationUpdate
+	if app.UniqueName == "" && d.UniqueName != "" && !r.DryRun {
+		// Made before teamsctl set uniqueName (or in the portal and
+		// adopted): give it the key, so concurrent runs find it by key.
+		u.UniqueName = &d.UniqueName
+		steps.Add("set-unique-name", app.DisplayName, r.status(), d.UniqueName)
+	}
 	if !slices.Contains(app.Tags, Tag) {
 		tags := append(slices.Clone(app.Tags), Tag)
 		u.Tags = &tags
@@ -307,13 +359,32 @@ func (r *Registrar) update(ctx context.Context, app *graph.Application, d Desire
 	if u == (graph.ApplicationUpdate{}) || r.DryRun {
 		return nil
 	}
-	if err := r.Wait.Do(ctx, "updating "+app.DisplayName, func(ctx context.Context) error {
+	err := r.Wait.Do(ctx, "updating "+app.DisplayName, func(ctx context.Context) error {
 		return r.Graph.UpdateApplication(ctx, app.ID, u)
-	}); err != nil {
+	})
+	if err != nil && u.UniqueName != nil && graph.IsAlreadyExists(err) {
+		// Another registration holds the key: this one keeps working
+		// without it, found by name.
+		if r.Warn != nil {
+			r.Warn(fmt.Sprintf("another app registration has the uniqueName %s; %s keeps none", d.UniqueName, app.DisplayName))
+		}
+		*steps = slices.DeleteFunc(*steps, func(s plan.Step) bool { return s.Action == "set-unique-name" })
+		u.UniqueName = nil
+		if u == (graph.ApplicationUpdate{}) {
+			return nil
+		}
+		err = r.Wait.Do(ctx, "updating "+app.DisplayName, func(ctx context.Context) error {
+			return r.Graph.UpdateApplication(ctx, app.ID, u)
+		})
+	}
+	if err != nil {
 		markFailed(*steps, err)
 		return consent.ExplainForbidden(err, consent.OpManageApps, "")
 	}
 	markDone(*steps)
+	if u.UniqueName != nil {
+		app.UniqueName = *u.UniqueName
+	}
 	if u.Web != nil {
 		app.Web = *u.Web
 	}

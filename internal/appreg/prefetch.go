@@ -115,15 +115,16 @@ func (r *Reads) DefaultAppManagementPolicy(context.Context) (*graph.AppManagemen
 	return r.policy()
 }
 
-// CreateApplication remembers the new app: it has no service principal.
-func (r *Reads) CreateApplication(ctx context.Context, in graph.ApplicationCreate) (*graph.Application, error) {
-	app, err := r.Client.CreateApplication(ctx, in)
-	if err == nil && app != nil {
+// UpsertApplication remembers an app it created: it has no service
+// principal.
+func (r *Reads) UpsertApplication(ctx context.Context, uniqueName string, in graph.ApplicationCreate) (*graph.Application, bool, error) {
+	app, created, err := r.Client.UpsertApplication(ctx, uniqueName, in)
+	if err == nil && created && app != nil {
 		r.mu.Lock()
 		r.newApps[app.AppID] = true
 		r.mu.Unlock()
 	}
-	return app, err
+	return app, created, err
 }
 
 // ServicePrincipalByAppID answers Microsoft Graph's from memory, and "not
@@ -148,16 +149,16 @@ func (r *Reads) ServicePrincipalByAppID(ctx context.Context, appID string) (*gra
 	return r.Client.ServicePrincipalByAppID(ctx, appID)
 }
 
-// CreateServicePrincipal remembers the new service principal: it has no
-// grants.
-func (r *Reads) CreateServicePrincipal(ctx context.Context, appID string) (*graph.ServicePrincipal, error) {
-	sp, err := r.Client.CreateServicePrincipal(ctx, appID)
-	if err == nil && sp != nil {
+// UpsertServicePrincipal remembers a service principal it created: it has
+// no grants.
+func (r *Reads) UpsertServicePrincipal(ctx context.Context, appID string) (*graph.ServicePrincipal, bool, error) {
+	sp, created, err := r.Client.UpsertServicePrincipal(ctx, appID)
+	if err == nil && created && sp != nil {
 		r.mu.Lock()
 		r.newSPs[sp.ID] = true
 		r.mu.Unlock()
 	}
-	return sp, err
+	return sp, created, err
 }
 
 // DelegatedGrants answers "none" (once) for a service principal created

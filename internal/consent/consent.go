@@ -74,7 +74,7 @@ func (e *Engine) ensureServicePrincipal(ctx context.Context, appID, name string,
 	}
 	var created *graph.ServicePrincipal
 	err = e.Wait.Do(ctx, "creating the enterprise app of "+label(name, appID), func(ctx context.Context) error {
-		sp, err := e.Graph.CreateServicePrincipal(ctx, appID)
+		sp, _, err := e.Graph.UpsertServicePrincipal(ctx, appID)
 		if err != nil {
 			if !own && isNoBackingApp(err) {
 				// A vendor appId Entra does not know: waiting will not help.
@@ -85,9 +85,11 @@ func (e *Engine) ensureServicePrincipal(ctx context.Context, appID, name string,
 		created = sp
 		return nil
 	})
-	if graph.IsAlreadyExists(err) {
-		// Created meanwhile (by us in an attempt Graph processed, or by
-		// someone else): read it, waiting for it to replicate.
+	if created == nil && (err == nil || graph.IsAlreadyExists(err)) {
+		// The upsert found it (204), or it was created moments ago and
+		// has not replicated (409): someone else, or an attempt of ours
+		// Graph processed, created it. Read it, waiting for it to
+		// replicate.
 		err = e.Wait.Do(ctx, "reading the enterprise app of "+label(name, appID), func(ctx context.Context) error {
 			sp, err := e.Graph.ServicePrincipalByAppID(ctx, appID)
 			created = sp

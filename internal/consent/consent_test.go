@@ -38,16 +38,19 @@ func (f *fake) ServicePrincipalByAppID(_ context.Context, appID string) (*graph.
 func (f *fake) ServicePrincipal(context.Context, string) (*graph.ServicePrincipal, error) {
 	return nil, apiErr(404, "")
 }
-func (f *fake) CreateServicePrincipal(_ context.Context, appID string) (*graph.ServicePrincipal, error) {
+func (f *fake) UpsertServicePrincipal(_ context.Context, appID string) (*graph.ServicePrincipal, bool, error) {
+	if f.sps[appID] != nil {
+		return nil, false, nil
+	}
 	if f.spCreateFails > 0 || !f.apps[appID] {
 		if f.spCreateFails > 0 {
 			f.spCreateFails--
 		}
-		return nil, apiErr(400, "The appId '"+appID+"' of the service principal does not reference a valid application object.")
+		return nil, false, apiErr(400, "The appId '"+appID+"' of the service principal does not reference a valid application object.")
 	}
 	sp := &graph.ServicePrincipal{ID: "sp-" + appID, AppID: appID, DisplayName: "App"}
 	f.sps[appID] = sp
-	return sp, nil
+	return sp, true, nil
 }
 func (f *fake) UpdateServicePrincipal(context.Context, string, graph.ServicePrincipalUpdate) error {
 	return nil

@@ -20,8 +20,15 @@ type Applications interface {
 	Application(ctx context.Context, objectID string) (*Application, error)
 	// ApplicationByAppID reads an app registration by application (client) id.
 	ApplicationByAppID(ctx context.Context, appID string) (*Application, error)
-	// CreateApplication registers an application.
-	CreateApplication(ctx context.Context, in ApplicationCreate) (*Application, error)
+	// ApplicationByUniqueName reads an app registration by its uniqueName
+	// (an alternate key, like appId).
+	ApplicationByUniqueName(ctx context.Context, uniqueName string) (*Application, error)
+	// UpsertApplication registers the application with this uniqueName
+	// unless one has it (Graph's upsert with Prefer: create-if-missing).
+	// created is true when Graph created it (201) and app is the new
+	// registration; otherwise Graph applied in to the existing one (204)
+	// and app is nil: read it by uniqueName.
+	UpsertApplication(ctx context.Context, uniqueName string, in ApplicationCreate) (app *Application, created bool, err error)
 	// UpdateApplication changes the fields of u that are set. Collections
 	// are replaced wholesale, as Graph does: read, merge, then update.
 	UpdateApplication(ctx context.Context, objectID string, u ApplicationUpdate) error
@@ -58,9 +65,12 @@ const (
 
 // Application is an app registration.
 type Application struct {
-	ID              string    `json:"id"`
-	AppID           string    `json:"appId"`
-	DisplayName     string    `json:"displayName"`
+	ID          string `json:"id"`
+	AppID       string `json:"appId"`
+	DisplayName string `json:"displayName"`
+	// UniqueName is the client-provided alternate key, immutable once set
+	// ("" on registrations made without one).
+	UniqueName      string    `json:"uniqueName,omitempty"`
 	SignInAudience  string    `json:"signInAudience"`
 	PublisherDomain string    `json:"publisherDomain,omitempty"`
 	CreatedDateTime time.Time `json:"createdDateTime,omitzero"`
@@ -138,6 +148,8 @@ type ApplicationCreate struct {
 
 // ApplicationUpdate changes an app registration; nil fields are left alone.
 type ApplicationUpdate struct {
+	// UniqueName can be set once, on a registration that has none.
+	UniqueName               *string
 	Tags                     *[]string
 	SignInAudience           *string
 	Web                      *WebSettings

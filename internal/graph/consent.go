@@ -12,9 +12,12 @@ type ServicePrincipals interface {
 	ServicePrincipalByAppID(ctx context.Context, appID string) (*ServicePrincipal, error)
 	// ServicePrincipal reads a service principal by object id.
 	ServicePrincipal(ctx context.Context, id string) (*ServicePrincipal, error)
-	// CreateServicePrincipal creates the service principal of an appId (an
-	// app of this tenant or a vendor's multi-tenant app).
-	CreateServicePrincipal(ctx context.Context, appID string) (*ServicePrincipal, error)
+	// UpsertServicePrincipal creates the service principal of an appId (an
+	// app of this tenant or a vendor's multi-tenant app) unless the tenant
+	// has it (Graph's upsert with Prefer: create-if-missing). created is
+	// true when Graph created it (201) and sp is the new one; otherwise sp
+	// is nil: read it by appId.
+	UpsertServicePrincipal(ctx context.Context, appID string) (sp *ServicePrincipal, created bool, err error)
 	// UpdateServicePrincipal changes the fields of u that are set.
 	UpdateServicePrincipal(ctx context.Context, id string, u ServicePrincipalUpdate) error
 	// DeleteServicePrincipal deletes the enterprise app (and with it its

@@ -7,14 +7,16 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	abstractions "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
 	"github.com/microsoftgraph/msgraph-sdk-go/applications"
+	"github.com/microsoftgraph/msgraph-sdk-go/applicationswithuniquename"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 
 	"github.com/teamsctl/teamsctl/internal/graph"
 )
 
-var appSelect = []string{"id", "appId", "displayName", "signInAudience", "publisherDomain", "createdDateTime",
+var appSelect = []string{"id", "appId", "displayName", "uniqueName", "signInAudience", "publisherDomain", "createdDateTime",
 	"tags", "notes", "web", "spa", "publicClient", "isFallbackPublicClient", "requiredResourceAccess",
 	"passwordCredentials", "keyCredentials"}
 
@@ -98,7 +100,27 @@ func notFound(what string) error {
 		Message: fmt.Sprintf("no %s in this tenant", what)}}
 }
 
-func (c *Client) CreateApplication(ctx context.Context, in graph.ApplicationCreate) (*graph.Application, error) {
+func (c *Client) ApplicationByUniqueName(ctx context.Context, uniqueName string) (*graph.Application, error) {
+	a, err := call(ctx, func(ctx context.Context) (models.Applicationable, error) {
+		return c.sdk.ApplicationsWithUniqueName(&uniqueName).Get(ctx, &applicationswithuniquename.ApplicationsWithUniqueNameRequestBuilderGetRequestConfiguration{
+			QueryParameters: &applicationswithuniquename.ApplicationsWithUniqueNameRequestBuilderGetQueryParameters{Select: appSelect}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a == nil {
+		return nil, notFound("application with uniqueName " + uniqueName)
+	}
+	out := toApplication(a)
+	return &out, nil
+}
+
+// UpsertApplication sends PATCH /applications(uniqueName='...') with
+// Prefer: create-if-missing ("Upsert application", v1.0, documented for
+// the global service and the US Government and China clouds alike). Graph
+// answers 201 with the new application, or 204 without a body when it
+// updated an existing one.
+func (c *Client) UpsertApplication(ctx context.Context, uniqueName string, in graph.ApplicationCreate) (*graph.Application, bool, error) {
 	body := models.NewApplication()
 	body.SetDisplayName(&in.DisplayName)
 	if in.SignInAudience != "" {
@@ -126,18 +148,27 @@ func (c *Client) CreateApplication(ctx context.Context, in graph.ApplicationCrea
 	if len(in.RequiredResourceAccess) > 0 {
 		body.SetRequiredResourceAccess(fromRRA(in.RequiredResourceAccess))
 	}
+	headers := abstractions.NewRequestHeaders()
+	headers.Add("Prefer", "create-if-missing")
 	a, err := call(ctx, func(ctx context.Context) (models.Applicationable, error) {
-		return c.sdk.Applications().Post(ctx, body, nil)
+		return c.sdk.ApplicationsWithUniqueName(&uniqueName).Patch(ctx, body,
+			&applicationswithuniquename.ApplicationsWithUniqueNameRequestBuilderPatchRequestConfiguration{Headers: headers})
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	if a == nil { // 204: it existed and was updated
+		return nil, false, nil
 	}
 	out := toApplication(a)
-	return &out, nil
+	return &out, true, nil
 }
 
 func (c *Client) UpdateApplication(ctx context.Context, objectID string, u graph.ApplicationUpdate) error {
 	body := models.NewApplication()
+	if u.UniqueName != nil {
+		body.SetUniqueName(u.UniqueName)
+	}
 	if u.Tags != nil {
 		body.SetTags(*u.Tags)
 	}
@@ -303,7 +334,7 @@ func (c *Client) DefaultAppManagementPolicy(ctx context.Context) (*graph.AppMana
 func toApplication(a models.Applicationable) graph.Application {
 	out := graph.Application{
 		ID: deref(a.GetId()), AppID: deref(a.GetAppId()), DisplayName: deref(a.GetDisplayName()),
-		SignInAudience: deref(a.GetSignInAudience()), PublisherDomain: deref(a.GetPublisherDomain()),
+		UniqueName: deref(a.GetUniqueName()), SignInAudience: deref(a.GetSignInAudience()), PublisherDomain: deref(a.GetPublisherDomain()),
 		Tags: nonNil(a.GetTags()), Notes: deref(a.GetNotes()),
 		IsFallbackPublicClient: a.GetIsFallbackPublicClient() != nil && *a.GetIsFallbackPublicClient(),
 		SPARedirectURIs:        []string{}, PublicClientRedirectURIs: []string{},

@@ -5,10 +5,12 @@ import (
 	"fmt"
 
 	"github.com/google/uuid"
+	abstractions "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoftgraph/msgraph-sdk-go/groups"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/oauth2permissiongrants"
 	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipals"
+	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipalswithappid"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
 
 	"github.com/teamsctl/teamsctl/internal/graph"
@@ -46,17 +48,25 @@ func (c *Client) ServicePrincipal(ctx context.Context, id string) (*graph.Servic
 	return &out, nil
 }
 
-func (c *Client) CreateServicePrincipal(ctx context.Context, appID string) (*graph.ServicePrincipal, error) {
-	body := models.NewServicePrincipal()
-	body.SetAppId(&appID)
+// UpsertServicePrincipal sends PATCH /servicePrincipals(appId='...') with
+// Prefer: create-if-missing and an empty body ("Upsert servicePrincipal",
+// v1.0, documented for every cloud): 201 with the new service principal,
+// or 204 without a body when it existed (an empty update changes nothing).
+func (c *Client) UpsertServicePrincipal(ctx context.Context, appID string) (*graph.ServicePrincipal, bool, error) {
+	headers := abstractions.NewRequestHeaders()
+	headers.Add("Prefer", "create-if-missing")
 	sp, err := call(ctx, func(ctx context.Context) (models.ServicePrincipalable, error) {
-		return c.sdk.ServicePrincipals().Post(ctx, body, nil)
+		return c.sdk.ServicePrincipalsWithAppId(&appID).Patch(ctx, models.NewServicePrincipal(),
+			&serviceprincipalswithappid.ServicePrincipalsWithAppIdRequestBuilderPatchRequestConfiguration{Headers: headers})
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	if sp == nil { // 204: it existed
+		return nil, false, nil
 	}
 	out := toServicePrincipal(sp)
-	return &out, nil
+	return &out, true, nil
 }
 
 func (c *Client) UpdateServicePrincipal(ctx context.Context, id string, u graph.ServicePrincipalUpdate) error {

@@ -46,6 +46,9 @@ type Options struct {
 	Timeout       time.Duration
 	// Preset fills what the flags leave out.
 	Preset cmdutil.PresetFlags
+	// PresetName is the loaded preset's name: with the instance, it
+	// identifies the integration (appreg.UniqueName).
+	PresetName string
 }
 
 // NewCmdCreate builds the command; runF replaces the run step in tests.
@@ -64,7 +67,11 @@ principal (enterprise app), add a client secret and grant admin consent.
 Re-running the same command changes nothing; after an interruption it
 continues where it stopped. Nothing is removed unless --prune is given. An
 app is found by its exact display name among the apps teamsctl manages
-(tagged "teamsctl"); use --app-id to pick one when the name is taken.
+(tagged "teamsctl"); use --app-id to pick one when the name is taken. A new
+app is registered under a uniqueName derived from the name (or from
+--preset and --instance), with Graph's upsert: runs started at the same
+time for the same integration make one app. An app made without one gets
+it on the next run; app show prints it.
 
 Writes that depend on a just-created object are retried while Entra
 replicates it (up to --replication-timeout), with progress on stderr.
@@ -176,6 +183,7 @@ func applyPreset(cmd *cobra.Command, opts *Options, delegated, application *[]st
 		return cmdutil.FlagErrorWithHint(fmt.Errorf("preset %s is %s: the vendor registers the app, there is nothing to create here", pre.Name, pre.Shape),
 			fmt.Sprintf("Run 'teamsctl setup %s', or 'teamsctl consent grant --preset %s'.", pre.Name, pre.Name))
 	}
+	opts.PresetName = pre.Name
 	changed := cmd.Flags().Changed
 	if opts.Name == "" && opts.AppID == "" {
 		opts.Name = cmp.Or(pre.AppName, pre.Vendor)
@@ -227,7 +235,7 @@ func createRun(ctx context.Context, opts *Options) error {
 	}
 	reg := &appreg.Registrar{Graph: g, Wait: opts.Waiter(opts.Timeout), Now: opts.Now, DryRun: opts.DryRun,
 		Roles: g, ConsentURL: opts.ConsentURL(org.ID), Warn: opts.Warn, Pending: pendingJournal(opts, org.ID)}
-	d := appreg.Desired{Name: opts.Name, AppID: opts.AppID, RedirectURIs: opts.RedirectURIs, Platform: opts.Platform,
+	d := appreg.Desired{Name: opts.Name, UniqueName: appreg.UniqueName(opts.PresetName, opts.Preset.Instance, opts.Name), AppID: opts.AppID, RedirectURIs: opts.RedirectURIs, Platform: opts.Platform,
 		Delegated: del, Application: app, MultiTenant: opts.MultiTenant, Secret: opts.Secret, SecretName: opts.SecretName,
 		SecretEnd: opts.SecretEnd, SecretEndExplicit: !opts.SecretEnd.IsZero(), GrantConsent: opts.GrantConsent,
 		Owner: opts.Owner, Prune: opts.Prune}

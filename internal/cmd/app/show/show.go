@@ -44,6 +44,7 @@ type Result struct {
 	AppID          string              `json:"appId"`
 	ObjectID       string              `json:"objectId"`
 	DisplayName    string              `json:"displayName"`
+	UniqueName     string              `json:"uniqueName,omitempty"`
 	SignInAudience string              `json:"signInAudience"`
 	ManagedBy      string              `json:"managedBy,omitempty"`
 	RedirectURIs   map[string][]string `json:"redirectUris"`
@@ -92,7 +93,7 @@ func showRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	now := opts.Now()
-	res := &Result{AppID: app.AppID, ObjectID: app.ID, DisplayName: app.DisplayName, SignInAudience: app.SignInAudience,
+	res := &Result{AppID: app.AppID, ObjectID: app.ID, DisplayName: app.DisplayName, UniqueName: app.UniqueName, SignInAudience: app.SignInAudience,
 		RedirectURIs: map[string][]string{}, Secrets: appreg.Secrets(app, now), Certificates: appreg.Certificates(app, now), Permissions: []Permission{}}
 	for _, t := range app.Tags {
 		if t == appreg.Tag {
@@ -179,8 +180,11 @@ func Render(w io.Writer, s *ui.Styles, r *Result) error {
 		{Key: "Name", Value: r.DisplayName},
 		{Key: "Application (client) ID", Value: r.AppID},
 		{Key: "Object ID", Value: r.ObjectID},
-		{Key: "Sign-in audience", Value: r.SignInAudience},
 	}
+	if r.UniqueName != "" {
+		fields = append(fields, ui.Field{Key: "Unique name", Value: r.UniqueName})
+	}
+	fields = append(fields, ui.Field{Key: "Sign-in audience", Value: r.SignInAudience})
 	for _, p := range appreg.Platforms {
 		if uris, ok := r.RedirectURIs[p]; ok {
 			fields = append(fields, ui.Field{Key: "Redirect URIs (" + p + ")", Value: strings.Join(uris, " ")})
