@@ -1,5 +1,15 @@
 package emulator
 
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
 // The catalog holds facts that are the same in every tenant: the permissions
 // Microsoft Graph publishes and the licence SKUs the seed refers to by name.
 // Seeds only name these; Seed.Build fills in the details.
@@ -87,24 +97,93 @@ func graphScopesAndRoles() ([]PermissionScope, []AppRole) {
 	return scopes, roles
 }
 
-// Service plans referenced by the licence SKUs below (graph.md section 8).
-var (
-	planTeams              = ServicePlan{ServicePlanID: "57ff2da0-773e-42df-b2af-ffb7a2317929", ServicePlanName: "TEAMS1", ProvisioningStatus: "Success", AppliesTo: "User"}
-	planSkypeOnline        = ServicePlan{ServicePlanID: "0feaeb32-d00e-4d66-bd5a-43b5b83db82c", ServicePlanName: "MCOSTANDARD", ProvisioningStatus: "Success", AppliesTo: "User"}
-	planExchangeStandard   = ServicePlan{ServicePlanID: "9aaf7827-d63c-4b61-89c3-182f06f82e5c", ServicePlanName: "EXCHANGE_S_STANDARD", ProvisioningStatus: "Success", AppliesTo: "User"}
-	planExchangeEnterprise = ServicePlan{ServicePlanID: "efb87545-963c-4e0d-99df-69c6916d9eb0", ServicePlanName: "EXCHANGE_S_ENTERPRISE", ProvisioningStatus: "Success", AppliesTo: "User"}
-)
+//go:embed catalog/skus.yaml
+var skuCatalogYAML []byte
 
-// licenceSKUs are the SKUs a seed may name by skuPartNumber alone.
-var licenceSKUs = map[string]License{
-	"ENTERPRISEPACK": {SkuID: "6fd2c87f-b296-42f0-b197-1e91e994b900", SkuPartNumber: "ENTERPRISEPACK", ServicePlans: []ServicePlan{planTeams, planSkypeOnline, planExchangeEnterprise}},
-	"SPE_E5":         {SkuID: "06ebc4ee-1bb5-47dd-8120-11324bc54e06", SkuPartNumber: "SPE_E5", ServicePlans: []ServicePlan{planTeams, planSkypeOnline, planExchangeEnterprise}},
-	// Exchange Online (Plan 1) alone: a mailbox but no Teams. SKU id unverified.
-	"EXCHANGESTANDARD": {SkuID: "4b9405b0-7788-4568-add1-99614e613b69", SkuPartNumber: "EXCHANGESTANDARD", ServicePlans: []ServicePlan{planExchangeStandard}},
+// catalogSku is one entry of catalog/skus.yaml.
+type catalogSku struct {
+	SkuPartNumber string `yaml:"skuPartNumber"`
+	SkuID         string `yaml:"skuId"`
+	DisplayName   string `yaml:"displayName"`
+	ServicePlans  []struct {
+		ID        string `yaml:"servicePlanId"`
+		Name      string `yaml:"servicePlanName"`
+		AppliesTo string `yaml:"appliesTo"`
+	} `yaml:"servicePlans"`
 }
 
+// licenceSKUs are the SKUs a seed may name by skuPartNumber, with every
+// plan provisioned (Success).
+var licenceSKUs = mustLoadSKUs(skuCatalogYAML)
+
+func mustLoadSKUs(raw []byte) map[string]License {
+	var doc struct {
+		Skus []catalogSku `yaml:"skus"`
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		panic("emulator: catalog/skus.yaml: " + err.Error())
+	}
+	out := map[string]License{}
+	for _, s := range doc.Skus {
+		plans := make([]ServicePlan, len(s.ServicePlans))
+		for i, p := range s.ServicePlans {
+			plans[i] = ServicePlan{ServicePlanID: p.ID, ServicePlanName: p.Name, ProvisioningStatus: "Success", AppliesTo: p.AppliesTo}
+		}
+		out[s.SkuPartNumber] = License{SkuID: s.SkuID, SkuPartNumber: s.SkuPartNumber, ServicePlans: plans}
+	}
+	return out
+}
+
+// knownSKUNames lists the catalog's part numbers for error messages.
+func knownSKUNames() string {
+	names := make([]string, 0, len(licenceSKUs))
+	for n := range licenceSKUs {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+// licenceFor builds a user's licence from the catalog: the SKU's plans,
+// those named in disabled with provisioningStatus Disabled, as Graph shows
+// plans an admin turned off in the assignment.
+func licenceFor(partNumber string, disabled []string) (License, error) {
+	sku, ok := licenceSKUs[partNumber]
+	if !ok {
+		return License{}, fmt.Errorf("unknown licence %q (known: %s)", partNumber, knownSKUNames())
+	}
+	plans := slices.Clone(sku.ServicePlans)
+	for _, name := range disabled {
+		i := slices.IndexFunc(plans, func(p ServicePlan) bool { return strings.EqualFold(p.ServicePlanName, name) })
+		if i < 0 {
+			return License{}, fmt.Errorf("licence %s has no service plan %q to disable", partNumber, name)
+		}
+		plans[i].ProvisioningStatus = "Disabled"
+	}
+	return License{SkuID: sku.SkuID, SkuPartNumber: sku.SkuPartNumber, DisabledPlans: disabled, ServicePlans: plans}, nil
+}
+
+// Service plan ids the emulator itself evaluates.
+const (
+	planTeams              = "57ff2da0-773e-42df-b2af-ffb7a2317929" // TEAMS1
+	planExchangeStandard   = "9aaf7827-d63c-4b61-89c3-182f06f82e5c" // EXCHANGE_S_STANDARD
+	planExchangeEnterprise = "efb87545-963c-4e0d-99df-69c6916d9eb0" // EXCHANGE_S_ENTERPRISE
+	planExchangeDeskless   = "4a82b400-a79f-41a4-b4e2-e94f5787b113" // EXCHANGE_S_DESKLESS (Kiosk)
+	planEntraIDP1          = "41781fb2-bc02-4b7c-bd55-b576c07bb09d" // AAD_PREMIUM
+	planEntraIDP2          = "eec0eb4f-6444-4f95-aba0-50c24d67f998" // AAD_PREMIUM_P2
+)
+
 // TeamsServicePlanIDs are the service plans that give a user Teams.
-var TeamsServicePlanIDs = []string{planTeams.ServicePlanID}
+var TeamsServicePlanIDs = []string{planTeams}
 
 // ExchangeServicePlanIDs are the service plans that give a user a mailbox.
-var ExchangeServicePlanIDs = []string{planExchangeStandard.ServicePlanID, planExchangeEnterprise.ServicePlanID}
+// EXCHANGE_S_FOUNDATION is not one of them: it supports other services and
+// comes without a mailbox.
+var ExchangeServicePlanIDs = []string{planExchangeStandard, planExchangeEnterprise, planExchangeDeskless}
+
+// EntraIDPremiumPlanIDs are the service plans that give a tenant Microsoft
+// Entra ID P1 features (Conditional Access, group-based app assignment,
+// sign-in logs).
+var EntraIDPremiumPlanIDs = []string{planEntraIDP1, planEntraIDP2}

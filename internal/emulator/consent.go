@@ -179,7 +179,7 @@ func anyPolicyAllows(policies []*PermissionGrantPolicy, t *Tenant, c *loginClien
 // or registered in the tenant itself (Microsoft's description of it; the
 // seed's condition set does not spell that out).
 func policyAllows(p *PermissionGrantPolicy, t *Tenant, c *loginClient, resource *ServicePrincipal, ps *PermissionScope) bool {
-	if strings.EqualFold(p.ID, "microsoft-user-default-low") && c.app.VerifiedPublisher == "" && c.home != t {
+	if strings.EqualFold(p.ID, "microsoft-user-default-low") && c.app.VerifiedPublisher.Name() == "" && c.home != t {
 		return false
 	}
 	matches := func(conds []PermissionGrantCondition) bool {
@@ -214,7 +214,7 @@ func conditionMatches(cond PermissionGrantCondition, c *loginClient, resource *S
 		allOr(cond.Permissions, ps.ID) &&
 		allOr(cond.ClientApplicationIDs, c.app.AppID) &&
 		allOr(cond.ClientApplicationTenantIDs, c.home.ID) &&
-		(!cond.ClientApplicationsFromVerifiedPublisherOnly || c.app.VerifiedPublisher != "")
+		(!cond.ClientApplicationsFromVerifiedPublisherOnly || c.app.VerifiedPublisher.Name() != "")
 }
 
 // recordUserConsent writes the user's own grant, creating the client's

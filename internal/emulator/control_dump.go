@@ -16,6 +16,7 @@ var secretKeys = map[string]bool{
 var volatileKeys = map[string]bool{
 	"userCode": true, "expiresAt": true, "visibleAt": true, "until": true, "createdDateTime": true,
 	"startDateTime": true, "endDateTime": true, "creationDateTime": true, "hint": true, "keyId": true,
+	"addedDateTime": true,
 }
 
 // Dump returns the state as indented JSON without the signing key and with

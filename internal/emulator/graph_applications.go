@@ -95,11 +95,15 @@ func applicationView(a *Application, withKeys bool) map[string]any {
 	}
 }
 
-func verifiedPublisherView(name string) map[string]any {
-	if name == "" {
+// verifiedPublisherView is Graph's verifiedPublisher: all three properties
+// null for an unverified app (application and servicePrincipal resource
+// pages, "verifiedPublisher resource type").
+func verifiedPublisherView(v *VerifiedPublisher) map[string]any {
+	if v == nil || v.DisplayName == "" {
 		return map[string]any{"displayName": nil, "verifiedPublisherId": nil, "addedDateTime": nil}
 	}
-	return map[string]any{"displayName": name, "verifiedPublisherId": "1000000", "addedDateTime": "2020-01-01T00:00:00Z"}
+	return map[string]any{"displayName": v.DisplayName, "verifiedPublisherId": v.VerifiedPublisherID,
+		"addedDateTime": isoTime(v.AddedDateTime)}
 }
 
 func requiredResourceAccessView(rra []RequiredResourceAccess) []map[string]any {

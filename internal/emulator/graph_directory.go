@@ -145,7 +145,7 @@ func groupView(g *Group) map[string]any {
 	return map[string]any{
 		"id": g.ID, "deletedDateTime": nil, "classification": nil, "createdDateTime": nil,
 		"description": nullable(g.Description), "displayName": nullable(g.DisplayName),
-		"groupTypes": []string{}, "mail": mail, "mailEnabled": g.MailEnabled,
+		"groupTypes": emptyIfNil(g.GroupTypes), "mail": mail, "mailEnabled": g.MailEnabled,
 		"mailNickname": nullable(g.MailNickname), "securityEnabled": g.SecurityEnabled, "visibility": nil,
 	}
 }

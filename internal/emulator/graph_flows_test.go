@@ -171,7 +171,7 @@ func TestUsersGroupsAndOrganization(t *testing.T) {
 	}
 	trans := g.must(200, g.do("GET", "/v1.0/users/"+upnRita+"/transitiveMemberOf", tok, nil)).values()
 	direct := g.must(200, g.do("GET", "/v1.0/users/"+upnRita+"/memberOf", tok, nil)).values()
-	if len(trans) != 2 || len(direct) != 1 || trans[0]["@odata.type"] != "#microsoft.graph.group" {
+	if len(trans) != 3 || len(direct) != 1 || trans[0]["@odata.type"] != "#microsoft.graph.group" {
 		t.Errorf("memberOf %v transitive %v", direct, trans)
 	}
 	adminGroups := g.must(200, g.do("GET", "/v1.0/me/memberOf", tok, nil)).values()

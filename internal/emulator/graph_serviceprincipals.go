@@ -58,7 +58,7 @@ func servicePrincipalView(sp *ServicePrincipal) map[string]any {
 			"supportUrl": nil, "termsOfServiceUrl": nil},
 		"keyCredentials": keys, "oauth2PermissionScopes": scopeViews(sp.Scopes),
 		"passwordCredentials": passwords, "resourceSpecificApplicationPermissions": []any{},
-		"publisherName": nullable(sp.PublisherName), "verifiedPublisher": verifiedPublisherView(""),
+		"publisherName": nullable(sp.PublisherName), "verifiedPublisher": verifiedPublisherView(sp.VerifiedPublisher),
 	}
 }
 
@@ -199,7 +199,8 @@ func newServicePrincipalFor(app *Application, home *Tenant, now time.Time) *Serv
 		AppID:           app.AppID, DisplayName: app.DisplayName, AppOwnerOrganizationID: home.ID,
 		ServicePrincipalType: "Application", SignInAudience: app.SignInAudience,
 		ReplyURLs:     append(append([]string{}, app.WebRedirectURIs...), app.PublicClientRedirects...),
-		PublisherName: app.VerifiedPublisher, AppRoles: app.AppRoles, Scopes: app.Scopes,
+		PublisherName: app.VerifiedPublisher.Name(), AppRoles: app.AppRoles, Scopes: app.Scopes,
+		VerifiedPublisher: app.VerifiedPublisher,
 	}
 	if sp.PublisherName == "" {
 		sp.PublisherName = home.DisplayName

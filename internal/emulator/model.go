@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/json"
 	"time"
 )
 
@@ -79,6 +80,14 @@ type Tenant struct {
 	// Home marks the tenant that Graph calls and sign-ins address by default.
 	Home bool `json:"home,omitempty"`
 
+	// SubscribedSkus are the tenant's licence subscriptions (Graph's
+	// subscribedSkus). SKUs users hold but the seed does not list are
+	// derived from the users' licences (prepaid = consumed).
+	SubscribedSkus []*SubscribedSku `json:"subscribedSkus,omitempty"`
+	// SecurityDefaults is policies/identitySecurityDefaultsEnforcementPolicy
+	// isEnabled: MFA for everyone and legacy authentication blocked.
+	SecurityDefaults bool `json:"securityDefaults,omitempty"`
+
 	Users              []*User              `json:"users,omitempty"`
 	Groups             []*Group             `json:"groups,omitempty"`
 	Applications       []*Application       `json:"applications,omitempty"`
@@ -148,11 +157,24 @@ type User struct {
 	MFARegistered bool `json:"mfaRegistered,omitempty"`
 }
 
-// License is one assigned SKU with its service plans.
+// License is one assigned SKU with its service plans. A seed names the SKU
+// by skuPartNumber and may list DisabledPlans (service plan names the admin
+// turned off in the assignment); Build fills in the plans from the catalog,
+// the disabled ones with provisioningStatus Disabled.
 type License struct {
 	SkuID         string        `json:"skuId"`
 	SkuPartNumber string        `json:"skuPartNumber"`
+	DisabledPlans []string      `json:"disabledPlans,omitempty"`
 	ServicePlans  []ServicePlan `json:"servicePlans"`
+}
+
+// SubscribedSku is a licence subscription of the tenant.
+type SubscribedSku struct {
+	SkuID         string `json:"skuId"`
+	SkuPartNumber string `json:"skuPartNumber"`
+	// PrepaidUnits is how many licences were bought (prepaidUnits.enabled).
+	PrepaidUnits int           `json:"prepaidUnits"`
+	ServicePlans []ServicePlan `json:"servicePlans,omitempty"`
 }
 
 // ServicePlan is one service inside a SKU.
@@ -166,13 +188,16 @@ type ServicePlan struct {
 // Group is a security or Microsoft 365 group; members may be users or groups.
 type Group struct {
 	Replicated
-	ID              string   `json:"id"`
-	DisplayName     string   `json:"displayName"`
-	Description     string   `json:"description,omitempty"`
-	MailNickname    string   `json:"mailNickname,omitempty"`
-	SecurityEnabled bool     `json:"securityEnabled"`
-	MailEnabled     bool     `json:"mailEnabled"`
-	Members         []string `json:"members,omitempty"` // object ids of users or groups
+	ID              string `json:"id"`
+	DisplayName     string `json:"displayName"`
+	Description     string `json:"description,omitempty"`
+	MailNickname    string `json:"mailNickname,omitempty"`
+	SecurityEnabled bool   `json:"securityEnabled"`
+	MailEnabled     bool   `json:"mailEnabled"`
+	// GroupTypes is ["Unified"] for a Microsoft 365 group, empty for
+	// security groups and distribution lists.
+	GroupTypes []string `json:"groupTypes,omitempty"`
+	Members    []string `json:"members,omitempty"` // object ids of users or groups
 }
 
 // Application is an app registration.
@@ -200,7 +225,35 @@ type Application struct {
 	AppRoles               []AppRole                `json:"appRoles,omitempty"`
 	Scopes                 []PermissionScope        `json:"oauth2PermissionScopes,omitempty"`
 	Owners                 []string                 `json:"owners,omitempty"`
-	VerifiedPublisher      string                   `json:"verifiedPublisher,omitempty"`
+	VerifiedPublisher      *VerifiedPublisher       `json:"verifiedPublisher,omitempty"`
+}
+
+// VerifiedPublisher is the Microsoft Partner Network identity that
+// verified an application's publisher (Graph's verifiedPublisher). A seed
+// may give just the display name; Build fills the id and date.
+type VerifiedPublisher struct {
+	DisplayName         string    `json:"displayName"`
+	VerifiedPublisherID string    `json:"verifiedPublisherId"`
+	AddedDateTime       time.Time `json:"addedDateTime"`
+}
+
+// UnmarshalJSON accepts the object or, in seeds, a bare display name.
+func (v *VerifiedPublisher) UnmarshalJSON(raw []byte) error {
+	var name string
+	if err := json.Unmarshal(raw, &name); err == nil {
+		*v = VerifiedPublisher{DisplayName: name}
+		return nil
+	}
+	type plain VerifiedPublisher
+	return json.Unmarshal(raw, (*plain)(v))
+}
+
+// Name is the publisher's display name, "" when the app is unverified.
+func (v *VerifiedPublisher) Name() string {
+	if v == nil {
+		return ""
+	}
+	return v.DisplayName
 }
 
 // RequiredResourceAccess lists the permissions an app requests on one API.
@@ -271,22 +324,25 @@ type PermissionScope struct {
 // application (own or another tenant's) in this tenant.
 type ServicePrincipal struct {
 	Replicated
-	ID                        string                `json:"id"`
-	AppID                     string                `json:"appId"`
-	DisplayName               string                `json:"displayName"`
-	AppOwnerOrganizationID    string                `json:"appOwnerOrganizationId"`
-	AccountEnabled            bool                  `json:"accountEnabled"`
-	AppRoleAssignmentRequired bool                  `json:"appRoleAssignmentRequired"`
-	ServicePrincipalType      string                `json:"servicePrincipalType"`
-	SignInAudience            string                `json:"signInAudience"`
-	Tags                      []string              `json:"tags,omitempty"`
-	ReplyURLs                 []string              `json:"replyUrls,omitempty"`
-	PublisherName             string                `json:"publisherName,omitempty"`
-	AppRoles                  []AppRole             `json:"appRoles,omitempty"`
-	Scopes                    []PermissionScope     `json:"oauth2PermissionScopes,omitempty"`
-	PasswordCredentials       []*PasswordCredential `json:"passwordCredentials,omitempty"`
-	KeyCredentials            []*KeyCredential      `json:"keyCredentials,omitempty"`
-	CreatedDateTime           time.Time             `json:"createdDateTime"`
+	ID                        string   `json:"id"`
+	AppID                     string   `json:"appId"`
+	DisplayName               string   `json:"displayName"`
+	AppOwnerOrganizationID    string   `json:"appOwnerOrganizationId"`
+	AccountEnabled            bool     `json:"accountEnabled"`
+	AppRoleAssignmentRequired bool     `json:"appRoleAssignmentRequired"`
+	ServicePrincipalType      string   `json:"servicePrincipalType"`
+	SignInAudience            string   `json:"signInAudience"`
+	Tags                      []string `json:"tags,omitempty"`
+	ReplyURLs                 []string `json:"replyUrls,omitempty"`
+	PublisherName             string   `json:"publisherName,omitempty"`
+	// VerifiedPublisher is copied from the application when the service
+	// principal is created, as Entra does.
+	VerifiedPublisher   *VerifiedPublisher    `json:"verifiedPublisher,omitempty"`
+	AppRoles            []AppRole             `json:"appRoles,omitempty"`
+	Scopes              []PermissionScope     `json:"oauth2PermissionScopes,omitempty"`
+	PasswordCredentials []*PasswordCredential `json:"passwordCredentials,omitempty"`
+	KeyCredentials      []*KeyCredential      `json:"keyCredentials,omitempty"`
+	CreatedDateTime     time.Time             `json:"createdDateTime"`
 }
 
 // PermissionGrant is an oauth2PermissionGrant: delegated consent of

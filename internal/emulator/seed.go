@@ -2,11 +2,15 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
+	"crypto/sha256"
 	"embed"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -129,6 +133,9 @@ func buildTenant(st *State, t *Tenant, now time.Time) error {
 			return err
 		}
 	}
+	if err := completeSubscribedSkus(t); err != nil {
+		return err
+	}
 	for _, g := range t.Groups {
 		if g.ID == "" {
 			g.ID = st.NewGUID()
@@ -159,6 +166,7 @@ func buildTenant(st *State, t *Tenant, now time.Time) error {
 		if a.PublisherDomain == "" {
 			a.PublisherDomain = t.InitialDomain()
 		}
+		completeVerifiedPublisher(a.VerifiedPublisher, a.CreatedDateTime)
 	}
 	if len(t.PermissionGrantPolicies) == 0 {
 		t.PermissionGrantPolicies = builtInPermissionGrantPolicies()
@@ -166,6 +174,34 @@ func buildTenant(st *State, t *Tenant, now time.Time) error {
 	for _, p := range t.ConditionalAccess {
 		if err := resolveCAPolicy(st, t, p, now); err != nil {
 			return fmt.Errorf("conditional access policy %q: %w", p.DisplayName, err)
+		}
+	}
+	return nil
+}
+
+// completeSubscribedSkus fills the seeded subscriptions from the catalog
+// and adds one for every SKU a user holds that the seed does not list, with
+// as many licences as are assigned.
+func completeSubscribedSkus(t *Tenant) error {
+	for _, s := range t.SubscribedSkus {
+		lic, err := licenceFor(s.SkuPartNumber, nil)
+		if err != nil {
+			return fmt.Errorf("subscribedSkus: %w", err)
+		}
+		s.SkuID, s.ServicePlans = lic.SkuID, lic.ServicePlans
+	}
+	for _, u := range t.Users {
+		for _, l := range u.Licenses {
+			if t.SubscribedSku(l.SkuPartNumber) != nil {
+				continue
+			}
+			lic, err := licenceFor(l.SkuPartNumber, nil)
+			if err != nil {
+				return fmt.Errorf("user %s: %w", u.UserPrincipalName, err)
+			}
+			t.SubscribedSkus = append(t.SubscribedSkus, &SubscribedSku{SkuID: lic.SkuID,
+				SkuPartNumber: lic.SkuPartNumber, ServicePlans: lic.ServicePlans,
+				PrepaidUnits: t.ConsumedUnits(lic.SkuPartNumber)})
 		}
 	}
 	return nil
@@ -192,11 +228,11 @@ func completeUser(st *State, u *User) error {
 		if len(l.ServicePlans) > 0 {
 			continue
 		}
-		sku, ok := licenceSKUs[l.SkuPartNumber]
-		if !ok {
-			return fmt.Errorf("user %s: unknown licence %q (known: ENTERPRISEPACK, SPE_E5, EXCHANGESTANDARD)", u.UserPrincipalName, l.SkuPartNumber)
+		lic, err := licenceFor(l.SkuPartNumber, l.DisabledPlans)
+		if err != nil {
+			return fmt.Errorf("user %s: %w", u.UserPrincipalName, err)
 		}
-		u.Licenses[i] = sku
+		u.Licenses[i] = lic
 	}
 	return nil
 }
@@ -287,6 +323,12 @@ func completeServicePrincipal(st *State, t *Tenant, sp *ServicePrincipal, now ti
 	}
 	sp.AppOwnerOrganizationID = home.ID
 	sp.SignInAudience = app.SignInAudience
+	if sp.VerifiedPublisher == nil {
+		sp.VerifiedPublisher = app.VerifiedPublisher
+	}
+	if sp.PublisherName == "" {
+		sp.PublisherName = cmp.Or(app.VerifiedPublisher.Name(), home.DisplayName)
+	}
 	if len(sp.ReplyURLs) == 0 {
 		sp.ReplyURLs = append(append([]string{}, app.WebRedirectURIs...), app.PublicClientRedirects...)
 	}
@@ -296,6 +338,22 @@ func completeServicePrincipal(st *State, t *Tenant, sp *ServicePrincipal, now ti
 		sp.Scopes, sp.AppRoles = app.Scopes, app.AppRoles
 	}
 	return nil
+}
+
+// completeVerifiedPublisher fills what a seed may leave out of a verified
+// publisher: the Microsoft Partner Network id (a stable number derived from
+// the name, as MPN ids are opaque digits) and the date it was added.
+func completeVerifiedPublisher(v *VerifiedPublisher, added time.Time) {
+	if v == nil || v.DisplayName == "" {
+		return
+	}
+	if v.VerifiedPublisherID == "" {
+		sum := sha256.Sum256([]byte(v.DisplayName))
+		v.VerifiedPublisherID = strconv.FormatUint(1_000_000+binary.BigEndian.Uint64(sum[:8])%9_000_000, 10)
+	}
+	if v.AddedDateTime.IsZero() {
+		v.AddedDateTime = added
+	}
 }
 
 // resolveGrantsAndAssignments fills ids and display names of seeded grants

@@ -25,8 +25,8 @@ func TestDefaultSeedBuilds(t *testing.T) {
 	}
 	rita := home.UserByIDOrUPN("rita.recruiter@contoso.onmicrosoft.com")
 	groups := home.TransitiveGroupIDs(rita.ID)
-	if len(groups) != 2 {
-		t.Fatalf("rita is in %d groups, want Recruiters and (transitively) HR Department", len(groups))
+	if len(groups) != 3 {
+		t.Fatalf("rita is in %d groups, want Recruiters and (transitively) HR Department and Talent Acquisition", len(groups))
 	}
 	graph := home.ServicePrincipalByAppID(GraphAppID)
 	if graph == nil || len(graph.Scopes) == 0 || len(graph.AppRoles) == 0 {

@@ -92,18 +92,32 @@ func evaluateSignIn(st *State, a signInAttempt, now time.Time) (*signInResult, c
 
 // isAssigned reports whether the user holds an app role assignment on the
 // service principal, directly or through a group they are a direct member
-// of. Entra does not follow nested groups for app assignment (its 50105
-// message says "not a direct member of a group with access").
+// of. Entra does not follow nested groups for app assignment, counts groups
+// only in tenants with Entra ID P1 or P2, and only security-enabled and
+// Microsoft 365 groups ("Manage users and groups assignment to an
+// application", learn.microsoft.com/entra/identity/enterprise-apps/
+// assign-user-or-group-access-portal: "Group-based assignment requires
+// Microsoft Entra ID P1 or P2 edition. Nested group memberships aren't
+// currently supported").
 func isAssigned(t *Tenant, sp *ServicePrincipal, u *User) bool {
 	for _, a := range t.AssignmentsTo(sp.ID) {
 		if strings.EqualFold(a.PrincipalID, u.ID) {
 			return true
 		}
-		if g := t.GroupByID(a.PrincipalID); g != nil && containsFold(g.Members, u.ID) {
+		if g := t.GroupByID(a.PrincipalID); g != nil && GroupGrantsAppAccess(t, g) && containsFold(g.Members, u.ID) {
 			return true
 		}
 	}
 	return false
+}
+
+// GroupGrantsAppAccess reports whether assigning the group to an app gives
+// its direct members access: the tenant has Entra ID P1 or P2 and the group
+// is security-enabled or a Microsoft 365 group (distribution lists are
+// neither; "Working with groups in Microsoft Graph" tells them apart by
+// groupTypes, mailEnabled and securityEnabled).
+func GroupGrantsAppAccess(t *Tenant, g *Group) bool {
+	return t.HasEntraIDPremium() && (g.SecurityEnabled || containsFold(g.GroupTypes, "Unified"))
 }
 
 // evaluateCA runs Conditional Access for the sign-in. A user signing in to

@@ -288,3 +288,41 @@ func containsFold(list []string, s string) bool {
 	}
 	return false
 }
+
+// SubscribedSku finds a licence subscription by skuPartNumber.
+func (t *Tenant) SubscribedSku(partNumber string) *SubscribedSku {
+	for _, s := range t.SubscribedSkus {
+		if strings.EqualFold(s.SkuPartNumber, partNumber) {
+			return s
+		}
+	}
+	return nil
+}
+
+// ConsumedUnits counts the users holding the SKU.
+func (t *Tenant) ConsumedUnits(partNumber string) int {
+	n := 0
+	for _, u := range t.Users {
+		for _, l := range u.Licenses {
+			if strings.EqualFold(l.SkuPartNumber, partNumber) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// HasEntraIDPremium reports whether the tenant subscribes to Microsoft Entra
+// ID P1 or P2, on its own or in a suite: Conditional Access, group-based app
+// assignment and the sign-in log need it (learn.microsoft.com/entra/
+// fundamentals/licensing).
+func (t *Tenant) HasEntraIDPremium() bool {
+	for _, s := range t.SubscribedSkus {
+		for _, p := range s.ServicePlans {
+			if containsFold(EntraIDPremiumPlanIDs, p.ServicePlanID) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -135,7 +135,7 @@ func TestDirectoryReads(t *testing.T) {
 			groups = append(groups, deref(g.GetDisplayName()))
 		}
 	}
-	if strings.Join(groups, ",") != "Recruiters,HR Department" {
+	if strings.Join(groups, ",") != "Recruiters,HR Department,Talent Acquisition" {
 		t.Errorf("transitiveMemberOf groups = %v", groups)
 	}
 	roles, err := c.Me().MemberOf().Get(ctx, nil)
@@ -143,7 +143,7 @@ func TestDirectoryReads(t *testing.T) {
 		t.Errorf("admin memberOf: %v %T", err, roles.GetValue()[0])
 	}
 	hr, err := c.Groups().Get(ctx, nil)
-	if err != nil || len(hr.GetValue()) != 2 {
+	if err != nil || len(hr.GetValue()) != 5 {
 		t.Fatalf("groups: %v", err)
 	}
 	members, err := c.Groups().ByGroupId(deref(hr.GetValue()[1].GetId())).TransitiveMembers().Get(ctx, nil)
