@@ -110,6 +110,8 @@ var matrixSeeds = map[string][]seedEdit{
 	"own-expiring":     {ownApp("AzureADMyOrg", "", "2026-03-15T00:00:00Z", false)},
 	"own-no-secret":    {ownApp("AzureADMyOrg", elevatoURI, "", false)},
 	"own-bare":         {ownApp("AzureADMyOrg", "", "", false)},
+	"own-unknown-id": {ownApp("AzureADMyOrg", elevatoURI, "2027-01-01T00:00:00Z", false),
+		insertBefore("        passwordCredentials:\n", "              - {id: 0f4e5a7b-1111-4222-8333-944455556666, type: Scope}\n")},
 }
 
 // ritaNotAssignedSignIn logs rita's sign-in to EBMS failing with AADSTS50105.
@@ -169,6 +171,7 @@ var matrixScenarios = map[string]matrixScenario{
 	"own-no-secret":    {seed: "own-no-secret", args: []string{elevato, "--redirect-uri", elevatoURI + "/other"}, code: 6},
 	"own-bare":         {seed: "own-bare", args: []string{elevato}},
 	"own-bare-public":  {seed: "own-bare", args: []string{elevato, "--public-client"}, code: 6},
+	"own-unknown-id":   {seed: "own-unknown-id", args: []string{elevato}},
 	// Tokens lacking what a check reads.
 	"no-policy-read": {seed: "healthy", args: ebmsArgs(rita), scopes: scopesWithout("Policy.Read.All", "AuditLog.Read.All")},
 	"no-app-read": {seed: "healthy", args: ebmsArgs(rita), code: 6,
@@ -230,6 +233,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDAppRedirectURIs, "", doctor.Info, "own-consentable", []string{"Pass --redirect-uri"}},
 	// app.permissions
 	{doctor.IDAppPermissions, "", doctor.Pass, "own-expired", []string{"every permission"}},
+	{doctor.IDAppPermissions, "", doctor.Warn, "own-unknown-id", []string{"unknown delegated permission id 0f4e5a7b-1111-4222-8333-944455556666"}},
 	{doctor.IDAppPermissions, "", doctor.Fail, "own-consentable", []string{"delegated offline_access"}},
 	{doctor.IDAppPermissions, "", doctor.Skip, "graph-refuses-service-principals", []string{"refused"}},
 	{doctor.IDAppPermissions, "", doctor.Info, "own-odd", []string{"User.Read, OnlineMeetings.ReadWrite"}},

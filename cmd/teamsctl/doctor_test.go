@@ -443,6 +443,30 @@ func TestDoctorMissingPermissionOnApp(t *testing.T) {
 	expect(t, r, doctor.IDSPConsent, "", doctor.Pass)
 }
 
+// An app requiring permission ids Microsoft Graph does not publish: doctor
+// and consent show name each id with what it might be, instead of
+// dropping it.
+func TestDoctorUnknownPermissionIDs(t *testing.T) {
+	const typo = "0f4e5a7b-1111-4222-8333-944455556666"
+	d := startDoctor(t, elevatoApp(elevatoURI, "2027-01-01T00:00:00Z"), insertBefore("        passwordCredentials:\n",
+		"              - {id: "+typo+", type: Scope}\n              - {id: "+onlineMeetingsAll+", type: Scope}\n"))
+	r := d.doctor(0, elevato)
+	expect(t, r, doctor.IDAppPermissions, "", doctor.Warn, "User.Read, OnlineMeetings.ReadWrite.",
+		"unknown delegated permission id "+typo+" (Microsoft Graph publishes no permission with this id",
+		"unknown delegated permission id "+onlineMeetingsAll+" (it is the id of the application permission OnlineMeetings.ReadWrite.All, listed as delegated)",
+		"API permissions: correct or remove it")
+
+	code, out, errOut := d.run("consent", "show", elevato)
+	if code != 0 {
+		t.Fatalf("consent show: %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"unknown delegated permission id " + typo, "listed as delegated"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("consent show does not name %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestDoctorSecretPolicy(t *testing.T) {
 	d := startDoctor(t, elevatoApp(elevatoURI, "2027-01-01T00:00:00Z"),
 		replace("    defaultAppManagementPolicy:\n      isEnabled: false", "    defaultAppManagementPolicy:\n      isEnabled: true\n      passwordAdditionBlocked: true"))

@@ -8,21 +8,28 @@ import (
 )
 
 // Required lists what a registration requires of the catalog's API, by
-// name: delegated scopes and application roles.
-func Required(app *graph.Application, cat *permissions.Catalog) (del, roles []string) {
+// name: delegated scopes and application roles, and the ids the API does
+// not publish (which nobody can consent to).
+func Required(app *graph.Application, cat *permissions.Catalog) (del, roles []string, unknown []permissions.Unknown) {
 	for _, r := range app.RequiredResourceAccess {
 		if !strings.EqualFold(r.ResourceAppID, cat.ResourceAppID) {
 			continue
 		}
 		for _, a := range r.ResourceAccess {
+			kind := permissions.Delegated
 			if a.Type == graph.PermissionTypeRole {
-				if p, ok := cat.ByID(permissions.Application, a.ID); ok {
-					roles = append(roles, p.Value)
-				}
-			} else if p, ok := cat.ByID(permissions.Delegated, a.ID); ok {
+				kind = permissions.Application
+			}
+			p, ok := cat.ByID(kind, a.ID)
+			switch {
+			case !ok:
+				unknown = append(unknown, cat.Unknown(kind, a.ID))
+			case kind == permissions.Application:
+				roles = append(roles, p.Value)
+			default:
 				del = append(del, p.Value)
 			}
 		}
 	}
-	return del, roles
+	return del, roles, unknown
 }

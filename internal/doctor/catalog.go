@@ -72,8 +72,8 @@ func Catalog() []Definition {
 		// never warn or fail: a wider audience still works.
 		{IDAppAudience, GroupApp, "Sign-in audience", []string{readApp.name}, "", statuses(Pass, Skip, Info)},
 		{IDAppRedirectURIs, GroupApp, "Redirect URIs present, exact and https", []string{readApp.name}, "adds the missing redirect URIs", statuses(Pass, Warn, Fail, Skip, Info)},
-		// never warn: a permission is requested or not.
-		{IDAppPermissions, GroupApp, "Required permissions configured", []string{readApp.name, readGraphSP.name}, "adds the missing permissions", statuses(Pass, Fail, Skip, Info)},
+		// warn when the app requires a permission id Graph does not publish.
+		{IDAppPermissions, GroupApp, "Required permissions configured", []string{readApp.name, readGraphSP.name}, "adds the missing permissions", statuses(Pass, Warn, Fail, Skip, Info)},
 		{IDAppCredentials, GroupApp, "Client secrets and certificates valid", []string{readApp.name}, "", statuses(Pass, Warn, Fail, Skip)},
 		// never warn.
 		{IDAppPublicClient, GroupApp, "Public client flows", []string{readApp.name}, "", statuses(Pass, Fail, Skip, Info)},

@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	"github.com/teamsctl/teamsctl/internal/causes"
+	"github.com/teamsctl/teamsctl/internal/consent"
 	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 )
 
 // evaluator turns facts into checks; the checks of each report group are
@@ -148,6 +150,18 @@ func (f *facts) required() (scopes, roles []string, source string) {
 		}
 	}
 	return scopes, roles, "app registration"
+}
+
+// unknownRequired are the Microsoft Graph permission ids the app
+// registration requires that Graph's service principal does not publish.
+func (f *facts) unknownRequired() []permissions.Unknown {
+	if !f.app.ok() || !f.graphSP.ok() {
+		return nil
+	}
+	sp := f.graphSP.v
+	cat := &permissions.Catalog{ResourceAppID: sp.AppID, ResourceSPID: sp.ID, DisplayName: sp.DisplayName, Scopes: sp.OAuth2PermissionScopes, Roles: sp.AppRoles}
+	_, _, unknown := consent.Required(f.app.v, cat)
+	return unknown
 }
 
 func (f *facts) scopeByID(id string) (graph.PermissionScope, bool) {

@@ -68,11 +68,25 @@ func (e *evaluator) app() {
 			missingRoles = append(missingRoles, r)
 		}
 	}
+	// Ids Microsoft Graph does not publish are named, never dropped: nobody
+	// can consent to them.
+	var unknownText string
+	unknown := f.unknownRequired()
+	for _, u := range unknown {
+		unknownText += " It also requires an " + u.String() + "."
+	}
+	unknownFix := &Fix{Portal: "Entra admin center > App registrations > " + a.DisplayName + " > API permissions: correct or remove it",
+		Note: "Ask the vendor which permission they meant; teamsctl app show " + a.AppID + " lists what the app requires."}
+	const unknownWhy = "Consent cannot cover a permission Microsoft Graph does not publish: granting the app's permissions leaves it out, and a sign-in that asks for it fails."
 	switch {
+	case len(e.f.exp.DelegatedScopes)+len(e.f.exp.ApplicationRoles) == 0 && len(unknown) > 0:
+		e.add(IDAppPermissions, "", Warn, "Requests: "+joinOr(append(slices.Clone(e.scopes), e.roles...), "no Microsoft Graph permissions")+"."+unknownText, unknownWhy, unknownFix)
 	case len(e.f.exp.DelegatedScopes)+len(e.f.exp.ApplicationRoles) == 0:
 		e.add(IDAppPermissions, "", Info, "Requests: "+joinOr(append(slices.Clone(e.scopes), e.roles...), "no Microsoft Graph permissions")+". Pass --scopes to compare with what the vendor needs.", "", nil)
 	case !f.graphSP.ok():
 		skipFor(e, IDAppPermissions, "", f.graphSP)
+	case len(missingScopes)+len(missingRoles) == 0 && len(unknown) > 0:
+		e.add(IDAppPermissions, "", Warn, "Requests every permission the integration needs."+unknownText, unknownWhy, unknownFix)
 	case len(missingScopes)+len(missingRoles) == 0:
 		e.add(IDAppPermissions, "", Pass, "Requests every permission the integration needs.", "", nil)
 	default:
@@ -90,7 +104,7 @@ func (e *evaluator) app() {
 		if len(missingRoles) > 0 {
 			cmd += " --application " + strings.Join(missingRoles, ",")
 		}
-		c := e.add(IDAppPermissions, "", Fail, obs+".", "Consent covers only what the app requests; the vendor's calls for the missing permissions fail.", &Fix{Command: cmd, Automatic: true})
+		c := e.add(IDAppPermissions, "", Fail, obs+"."+unknownText, "Consent covers only what the app requests; the vendor's calls for the missing permissions fail.", &Fix{Command: cmd, Automatic: true})
 		c.action = &Action{Kind: ActionAddPermissions, AppObjectID: a.ID, Scopes: missingScopes, Roles: missingRoles}
 	}
 

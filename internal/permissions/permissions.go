@@ -228,6 +228,37 @@ func (c *Catalog) ByID(kind Kind, id string) (Permission, bool) {
 	return Permission{}, false
 }
 
+// Unknown is a permission id that an app registration requires of the
+// API but the API does not publish as that kind: a typo, a permission of
+// another API listed under this one, one the API has retired, or the id
+// of the other kind's permission.
+type Unknown struct {
+	Kind Kind   `json:"kind"`
+	ID   string `json:"id"`
+	// MightBe says what the id might be.
+	MightBe string `json:"mightBe"`
+}
+
+// String describes the id for a person: what it is not, what it might be.
+func (u Unknown) String() string {
+	return fmt.Sprintf("unknown %s permission id %s (%s)", u.Kind, u.ID, u.MightBe)
+}
+
+// Unknown describes an id of kind that ByID does not find.
+func (c *Catalog) Unknown(kind Kind, id string) Unknown {
+	other := Application
+	if kind == Application {
+		other = Delegated
+	}
+	u := Unknown{Kind: kind, ID: id}
+	if p, ok := c.ByID(other, id); ok {
+		u.MightBe = fmt.Sprintf("it is the id of the %s permission %s, listed as %s", other, p.Value, kind)
+	} else {
+		u.MightBe = fmt.Sprintf("%s publishes no permission with this id: a typo, a permission of another API listed under %s, or one it has retired", c.DisplayName, c.DisplayName)
+	}
+	return u
+}
+
 func (c *Catalog) values(kind Kind) []string {
 	var out []string
 	if kind == Application {

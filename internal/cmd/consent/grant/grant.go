@@ -165,7 +165,11 @@ func grantRun(ctx context.Context, opts *Options) error {
 			return cmdutil.FlagErrorWithHint(fmt.Errorf("%s is not an app of this tenant, so teamsctl cannot read what it requires; give the permissions to grant", t.AppID),
 				"Add --delegated with the scopes the vendor documents, e.g. --delegated User.Read,OnlineMeetings.ReadWrite.")
 		}
-		delNames, appNames = consent.Required(t.Registration, cat)
+		var unknown []permissions.Unknown
+		delNames, appNames, unknown = consent.Required(t.Registration, cat)
+		for _, u := range unknown {
+			fmt.Fprintf(opts.IO.ErrOut, "note: %s requires an %s; it cannot be granted and is left out\n", t.Name, u)
+		}
 		if len(delNames)+len(appNames) == 0 {
 			return fmt.Errorf("%s requires no permissions of %s; give --delegated or --application", t.Name, cat.DisplayName)
 		}

@@ -60,6 +60,9 @@ type Result struct {
 	ComparedWith       string   `json:"comparedWith"`
 	MissingDelegated   []string `json:"missingDelegated"`
 	MissingApplication []string `json:"missingApplication"`
+	// Unknown are permission ids the registration requires that the API
+	// does not publish: never consented, so always missing.
+	Unknown []permissions.Unknown `json:"unknown,omitempty"`
 }
 
 // NewCmdShow builds the command; runF replaces the run step in tests.
@@ -129,7 +132,7 @@ func showRun(ctx context.Context, opts *Options) error {
 		wantDel, wantApp = permissions.Values(del), permissions.Values(roles)
 		res.ComparedWith = ComparedGiven
 	case t.Registration != nil:
-		wantDel, wantApp = consent.Required(t.Registration, cat)
+		wantDel, wantApp, res.Unknown = consent.Required(t.Registration, cat)
 		res.ComparedWith = ComparedRegistration
 	}
 	if t.SP != nil {
@@ -225,10 +228,27 @@ func Render(w io.Writer, s *ui.Styles, r *Result) error {
 			against = "the given permissions"
 		}
 		fields = append(fields,
-			ui.Field{Key: "Missing delegated", Value: orNone(r.MissingDelegated) + " (compared with " + against + ")"},
-			ui.Field{Key: "Missing application", Value: orNone(r.MissingApplication) + " (compared with " + against + ")"})
+			ui.Field{Key: "Missing delegated", Value: withUnknown(r.MissingDelegated, r.Unknown, permissions.Delegated) + " (compared with " + against + ")"},
+			ui.Field{Key: "Missing application", Value: withUnknown(r.MissingApplication, r.Unknown, permissions.Application) + " (compared with " + against + ")"})
 	}
 	return s.KeyValues(w, fields)
+}
+
+// withUnknown lists the missing names and then the unknown ids of kind.
+func withUnknown(names []string, unknown []permissions.Unknown, kind permissions.Kind) string {
+	var parts []string
+	if len(names) > 0 {
+		parts = append(parts, strings.Join(names, " "))
+	}
+	for _, u := range unknown {
+		if u.Kind == kind {
+			parts = append(parts, u.String())
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "; ")
 }
 
 func orNone(s []string) string {
