@@ -18,6 +18,10 @@ type ServicePrincipals interface {
 	// true when Graph created it (201) and sp is the new one; otherwise sp
 	// is nil: read it by appId.
 	UpsertServicePrincipal(ctx context.Context, appID string) (sp *ServicePrincipal, created bool, err error)
+	// ServicePrincipalsByName returns the service principals whose display
+	// name is exactly name (the name an admin finds in Enterprise
+	// applications).
+	ServicePrincipalsByName(ctx context.Context, name string) ([]ServicePrincipal, error)
 	// UpdateServicePrincipal changes the fields of u that are set.
 	UpdateServicePrincipal(ctx context.Context, id string, u ServicePrincipalUpdate) error
 	// DeleteServicePrincipal deletes the enterprise app (and with it its

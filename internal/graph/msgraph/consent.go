@@ -36,6 +36,18 @@ func (c *Client) ServicePrincipalByAppID(ctx context.Context, appID string) (*gr
 	return &out, nil
 }
 
+func (c *Client) ServicePrincipalsByName(ctx context.Context, name string) ([]graph.ServicePrincipal, error) {
+	cfg := &serviceprincipals.ServicePrincipalsRequestBuilderGetRequestConfiguration{
+		QueryParameters: &serviceprincipals.ServicePrincipalsRequestBuilderGetQueryParameters{
+			Select: spSelect, Filter: ptr("displayName eq " + odataString(name))}}
+	return allPages(ctx, func(ctx context.Context, next string) (models.ServicePrincipalCollectionResponseable, error) {
+		if next != "" {
+			return c.sdk.ServicePrincipals().WithUrl(next).Get(ctx, nil)
+		}
+		return c.sdk.ServicePrincipals().Get(ctx, cfg)
+	}, toServicePrincipal)
+}
+
 func (c *Client) ServicePrincipal(ctx context.Context, id string) (*graph.ServicePrincipal, error) {
 	sp, err := call(ctx, func(ctx context.Context) (models.ServicePrincipalable, error) {
 		return c.sdk.ServicePrincipals().ByServicePrincipalId(id).Get(ctx, &serviceprincipals.ServicePrincipalItemRequestBuilderGetRequestConfiguration{

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -115,8 +116,18 @@ func showRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	cat, err := opts.Permissions(g, org.ID).Load(ctx, graph.MicrosoftGraphAppID)
-	if err != nil {
+	// The catalog and the client's grants and app roles are independent
+	// reads: one round trip.
+	var cat *permissions.Catalog
+	var held *heldConsent
+	var catErr, heldErr error
+	var wg sync.WaitGroup
+	if t.SP != nil {
+		wg.Go(func() { held, heldErr = readHeld(ctx, g, t.SP.ID) })
+	}
+	cat, catErr = opts.Permissions(g, org.ID).Load(ctx, graph.MicrosoftGraphAppID)
+	wg.Wait()
+	if err := errors.Join(catErr, heldErr); err != nil {
 		return err
 	}
 	res := &Result{AppID: t.AppID, DisplayName: t.Name, Vendor: t.Registration == nil, Resource: cat.DisplayName,
@@ -137,7 +148,7 @@ func showRun(ctx context.Context, opts *Options) error {
 	}
 	if t.SP != nil {
 		res.ServicePrincipalID = t.SP.ID
-		if err := readConsent(ctx, g, opts.Users, t.SP.ID, cat, res); err != nil {
+		if err := readConsent(ctx, g, opts.Users, held, cat, res); err != nil {
 			return err
 		}
 	}
@@ -146,14 +157,33 @@ func showRun(ctx context.Context, opts *Options) error {
 	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) })
 }
 
-// readConsent fills in the grants and app role assignments of the client
-// service principal on the catalog's API.
-func readConsent(ctx context.Context, g graph.Client, users bool, clientID string, cat *permissions.Catalog, res *Result) error {
-	grants, err := g.DelegatedGrants(ctx, clientID, cat.ResourceSPID)
-	if err != nil {
-		return err
+// heldConsent is what a client service principal holds on any API.
+type heldConsent struct {
+	grants      []graph.DelegatedGrant
+	assignments []graph.AppRoleAssignment
+}
+
+// readHeld lists the client's delegated grants and app role assignments
+// together.
+func readHeld(ctx context.Context, g graph.Client, clientID string) (*heldConsent, error) {
+	h := &heldConsent{}
+	var grantsErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { h.grants, grantsErr = g.DelegatedGrants(ctx, clientID, "") })
+	assignments, err := g.AppRoleAssignmentsOf(ctx, clientID)
+	wg.Wait()
+	if err := errors.Join(grantsErr, err); err != nil {
+		return nil, err
 	}
-	for _, gr := range grants {
+	h.assignments = assignments
+	return h, nil
+}
+
+// readConsent fills in what the client holds on the catalog's API; with
+// users, it reads the users of the per-user grants, all at once.
+func readConsent(ctx context.Context, g graph.Client, users bool, held *heldConsent, cat *permissions.Catalog, res *Result) error {
+	var perUser []graph.DelegatedGrant
+	for _, gr := range held.grants {
 		if gr.ResourceID != cat.ResourceSPID {
 			continue
 		}
@@ -162,24 +192,16 @@ func readConsent(ctx context.Context, g graph.Client, users bool, clientID strin
 			continue
 		}
 		res.UserGrants++
-		if !users {
-			continue
-		}
-		ug := UserGrant{UserPrincipalName: gr.PrincipalID, ID: gr.PrincipalID, Scopes: consent.SplitScopes(gr.Scope)}
-		u, err := g.UserByID(ctx, gr.PrincipalID)
-		switch {
-		case err == nil:
-			ug.UserPrincipalName = u.UserPrincipalName
-		case !graph.IsNotFound(err): // a deleted user keeps its object id
+		perUser = append(perUser, gr)
+	}
+	if users {
+		ugs, err := readUserGrants(ctx, g, perUser)
+		if err != nil {
 			return err
 		}
-		res.Users = append(res.Users, ug)
+		res.Users = ugs
 	}
-	held, err := g.AppRoleAssignmentsOf(ctx, clientID)
-	if err != nil {
-		return err
-	}
-	for _, a := range held {
+	for _, a := range held.assignments {
 		if !strings.EqualFold(a.ResourceID, cat.ResourceSPID) {
 			continue
 		}
@@ -190,6 +212,37 @@ func readConsent(ctx context.Context, g graph.Client, users bool, clientID strin
 		res.Application = append(res.Application, name)
 	}
 	return nil
+}
+
+// userLookups bounds the concurrent user reads of --users.
+const userLookups = 8
+
+// readUserGrants names the user of each per-user grant, reading the users
+// concurrently; a deleted user keeps its object id.
+func readUserGrants(ctx context.Context, g graph.Client, grants []graph.DelegatedGrant) ([]UserGrant, error) {
+	out := make([]UserGrant, len(grants))
+	errs := make([]error, len(grants))
+	sem := make(chan struct{}, userLookups)
+	var wg sync.WaitGroup
+	for i, gr := range grants {
+		out[i] = UserGrant{UserPrincipalName: gr.PrincipalID, ID: gr.PrincipalID, Scopes: consent.SplitScopes(gr.Scope)}
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			u, err := g.UserByID(ctx, gr.PrincipalID)
+			switch {
+			case err == nil:
+				out[i].UserPrincipalName = u.UserPrincipalName
+			case !graph.IsNotFound(err):
+				errs[i] = err
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // missing returns the names in want that have is without (case-insensitively).
