@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -54,5 +55,41 @@ func (s *checkedString) Set(v string) error {
 		return err
 	}
 	*s.value = v
+	return nil
+}
+
+// DurationRangeFlag defines a duration flag on fs whose value must lie
+// within [0, max]: a negative or absurd duration is a usage error while
+// parsing, before any command runs.
+func DurationRangeFlag(fs *pflag.FlagSet, p *time.Duration, name string, value, max time.Duration, usage string) *pflag.Flag {
+	*p = value
+	fs.Var(&durationRange{value: p, max: max}, name, usage)
+	f := fs.Lookup(name)
+	if value == 0 {
+		f.DefValue = "0" // what pflag's help leaves out as the zero value
+	}
+	return f
+}
+
+type durationRange struct {
+	value *time.Duration
+	max   time.Duration
+}
+
+func (d *durationRange) String() string { return d.value.String() }
+
+func (d *durationRange) Type() string { return "duration" }
+
+func (d *durationRange) Set(v string) error {
+	parsed, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		return fmt.Errorf("not a duration such as 500ms, 5s or 2m")
+	case parsed < 0:
+		return fmt.Errorf("must be zero or more, e.g. 5s")
+	case parsed > d.max:
+		return fmt.Errorf("must be at most %v", d.max)
+	}
+	*d.value = parsed
 	return nil
 }

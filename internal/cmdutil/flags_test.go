@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -93,5 +94,40 @@ func TestRunGroupRejectsUnknownSubcommand(t *testing.T) {
 	}
 	if err.Error() != `unknown command "veiw" for "config"` || HintFor(err) != "Did you mean view?" {
 		t.Errorf("got %q hint %q", err, HintFor(err))
+	}
+}
+
+func TestDurationRangeFlag(t *testing.T) {
+	tests := []struct {
+		arg     string
+		want    time.Duration
+		wantErr string
+	}{
+		{"", time.Second, ""},
+		{"0", 0, ""},
+		{"5s", 5 * time.Second, ""},
+		{"1h", time.Hour, ""},
+		{"-5s", 0, `invalid argument "-5s" for "--lag" flag: must be zero or more, e.g. 5s`},
+		{"61m", 0, `invalid argument "61m" for "--lag" flag: must be at most 1h0m0s`},
+		{"soon", 0, `invalid argument "soon" for "--lag" flag: not a duration such as 500ms, 5s or 2m`},
+	}
+	for _, tt := range tests {
+		cmd := &cobra.Command{Use: "x"}
+		var lag time.Duration
+		DurationRangeFlag(cmd.Flags(), &lag, "lag", time.Second, time.Hour, "Lag")
+		var args []string
+		if tt.arg != "" {
+			args = []string{"--lag", tt.arg}
+		}
+		err := cmd.ParseFlags(args)
+		if tt.wantErr != "" {
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("%q: error %v, want %q", tt.arg, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || lag != tt.want {
+			t.Errorf("%q: %v, %v; want %v", tt.arg, lag, err, tt.want)
+		}
 	}
 }

@@ -9,7 +9,9 @@ import (
 )
 
 // The control API (/_emulator/...) drives the sandbox from outside: JSON
-// in and out, no authentication (it is a local tool). Each feature
+// in and out, no authentication on loopback, and Options.ControlToken as a
+// bearer token when a served emulator is reachable beyond it
+// (authorizeControl). Each feature
 // registers its routes with registerControlRoutes from an init function in
 // its own file, so adding controls never touches this router.
 

@@ -86,14 +86,48 @@ type faultInjector struct {
 	opts      FaultOptions
 	rng       *rand.Rand
 	throttles map[string]throttle // client+workload -> the Retry-After window
-	log       []RequestRecord
+	log       requestLog
 }
 
-func newFaultInjector(opts FaultOptions) *faultInjector {
-	f := &faultInjector{throttles: map[string]throttle{}}
+func newFaultInjector(opts FaultOptions, logLimit int) *faultInjector {
+	f := &faultInjector{throttles: map[string]throttle{}, log: requestLog{limit: max(logLimit, 0)}}
 	f.configure(opts)
 	return f
 }
+
+// maxLoggedPath bounds the path kept per request record, so a log of N
+// records is bounded however long the paths clients send.
+const maxLoggedPath = 1024
+
+// requestLog keeps the served requests: all of them, or with a limit the
+// latest limit in a ring.
+type requestLog struct {
+	limit int // 0: unbounded
+	recs  []RequestRecord
+	// next is, once the ring is full, the slot of the oldest record.
+	next int
+}
+
+func (l *requestLog) add(rec RequestRecord) {
+	if len(rec.Path) > maxLoggedPath {
+		rec.Path = fmt.Sprintf("%s... (%d bytes)", rec.Path[:maxLoggedPath], len(rec.Path))
+	}
+	if l.limit == 0 || len(l.recs) < l.limit {
+		l.recs = append(l.recs, rec)
+		return
+	}
+	l.recs[l.next] = rec
+	l.next = (l.next + 1) % l.limit
+}
+
+// records returns a copy, oldest first.
+func (l *requestLog) records() []RequestRecord {
+	out := make([]RequestRecord, 0, len(l.recs))
+	out = append(out, l.recs[l.next:]...)
+	return append(out, l.recs[:l.next]...)
+}
+
+func (l *requestLog) reset() { l.recs, l.next = nil, 0 }
 
 func (f *faultInjector) configure(opts FaultOptions) {
 	f.opts = opts
@@ -122,30 +156,32 @@ func (s *Server) replicationLag() time.Duration {
 	return s.faults.opts.ReplicationLag
 }
 
-// logRequest appends a served request to the log.
+// logRequest appends a served request to the log (dropping the oldest
+// when a limit is set and reached).
 func (s *Server) logRequest(r *http.Request, status int) {
 	rc := requestInfo(r)
 	end := s.now()
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	s.faults.log = append(s.faults.log, RequestRecord{
+	s.faults.log.add(RequestRecord{
 		Time: rc.start, End: end, Method: r.Method, Path: r.URL.Path, Status: status,
 		Injected: rc.injected, EarlyRetry: rc.earlyRetry,
 	})
 }
 
-// RequestLog returns the requests served so far.
+// RequestLog returns the requests served so far, oldest first (only the
+// latest Options.RequestLogLimit when that is set).
 func (s *Server) RequestLog() []RequestRecord {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	return append([]RequestRecord(nil), s.faults.log...)
+	return s.faults.log.records()
 }
 
 // ResetRequestLog forgets the requests served so far.
 func (s *Server) ResetRequestLog() {
 	s.faults.mu.Lock()
 	defer s.faults.mu.Unlock()
-	s.faults.log = nil
+	s.faults.log.reset()
 }
 
 // delay waits for the configured latency; it reports false when the

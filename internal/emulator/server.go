@@ -1,12 +1,10 @@
 package emulator
 
 import (
-	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -31,6 +29,15 @@ type Options struct {
 	// token expiring within five minutes, so tests use <= 300 s to make
 	// every silent call redeem the refresh token.
 	AccessTokenLifetime time.Duration
+	// RequestLogLimit keeps only the latest this many requests in the
+	// request log (a ring); zero keeps them all, which tests and
+	// benchmarks that count requests rely on. A long-running server sets
+	// it (sandbox serve --request-log).
+	RequestLogLimit int
+	// ControlToken, when set, is the bearer token the control API
+	// (/_emulator/...) requires: a served emulator reachable beyond
+	// loopback must not let anyone approve sign-ins or reset the tenant.
+	ControlToken string
 }
 
 // Server is the emulator: one http.Handler serving the Entra login endpoints
@@ -51,11 +58,13 @@ type Server struct {
 	// controlOnce builds control, the /_emulator router (see control.go).
 	controlOnce sync.Once
 	control     *http.ServeMux
+	// controlToken is Options.ControlToken.
+	controlToken string
 }
 
 // New builds a Server from options.
 func New(opts Options) (*Server, error) {
-	s := &Server{now: opts.Now, sleep: opts.Sleep, seed: opts.Seed, tokenLifetime: opts.AccessTokenLifetime}
+	s := &Server{now: opts.Now, sleep: opts.Sleep, seed: opts.Seed, tokenLifetime: opts.AccessTokenLifetime, controlToken: opts.ControlToken}
 	if s.tokenLifetime <= 0 {
 		s.tokenLifetime = DefaultAccessTokenLifetime
 	}
@@ -84,7 +93,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.state, s.keys = state, keys
-	s.faults = newFaultInjector(opts.Faults)
+	s.faults = newFaultInjector(opts.Faults, opts.RequestLogLimit)
 	return s, nil
 }
 
@@ -151,12 +160,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		setLoginRequestHeaders(w, r, rc)
 	}
-	if err := decodeBody(r); err != nil {
-		writeGraphError(w, r, http.StatusBadRequest, "BadRequest", "The request body could not be decompressed: "+err.Error())
+	// The body is bounded before anything else is done with the request.
+	if err := readBody(r); err != nil {
+		writeBodyError(w, r, err)
 		return
 	}
 	if strings.HasPrefix(path, "/_emulator/") {
-		s.serveControl(w, r, strings.TrimPrefix(path, "/_emulator"))
+		if s.authorizeControl(w, r) {
+			s.serveControl(w, r, strings.TrimPrefix(path, "/_emulator"))
+		}
 		return
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -244,26 +256,6 @@ func requestInfo(r *http.Request) *requestContext {
 		return rc
 	}
 	return &requestContext{requestID: NewGUIDRandom(), start: time.Now()}
-}
-
-// decodeBody transparently gunzips request bodies: the Graph SDK's
-// compression middleware gzips every POST, PATCH and PUT.
-func decodeBody(r *http.Request) error {
-	if !strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") || r.Body == nil {
-		return nil
-	}
-	zr, err := gzip.NewReader(r.Body)
-	if err != nil {
-		return err
-	}
-	raw, err := io.ReadAll(zr)
-	if err != nil {
-		return err
-	}
-	r.Body = io.NopCloser(strings.NewReader(string(raw)))
-	r.ContentLength = int64(len(raw))
-	r.Header.Del("Content-Encoding")
-	return nil
 }
 
 // GraphErrorDetail is one entry of a Graph error's details array.

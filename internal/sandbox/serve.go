@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"cmp"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
@@ -10,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/teamsctl/teamsctl/internal/emulator"
@@ -37,6 +40,38 @@ type ServeOptions struct {
 	// Log receives errors that happen after a response was sent (saving
 	// the state file); nil discards them.
 	Log io.Writer
+	// RequestLogLimit bounds the emulator's request log (the latest this
+	// many requests); zero keeps DefaultRequestLogLimit.
+	RequestLogLimit int
+	// AllowRemote lets Addr be something other than a loopback address.
+	// The control API then requires Served.ControlToken.
+	AllowRemote bool
+}
+
+// DefaultRequestLogLimit is how many requests a served emulator keeps in
+// its request log (/_emulator/requests) unless told otherwise.
+const DefaultRequestLogLimit = 10000
+
+// NotLoopbackError refuses to listen beyond loopback without AllowRemote.
+type NotLoopbackError struct{ Addr string }
+
+func (e *NotLoopbackError) Error() string {
+	return fmt.Sprintf("%s is reachable from other machines; the sandbox listens on loopback (127.0.0.1, ::1 or localhost) unless told otherwise", e.Addr)
+}
+
+// IsLoopbackAddr reports whether host:port names a loopback address: an
+// IP literal in 127.0.0.0/8 or ::1, or localhost. Any other host name
+// might resolve beyond loopback, and an empty host is every interface.
+func IsLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Served is a running emulator server.
@@ -46,9 +81,12 @@ type Served struct {
 	// Graph under URL+"/v1.0".
 	URL string
 	// CAPEM is the CA to trust; empty when the caller provided the certificate.
-	CAPEM    []byte
-	http     *http.Server
-	listener net.Listener
+	CAPEM []byte
+	// ControlToken is the bearer token the control API requires (set when
+	// ServeOptions.AllowRemote); empty when the control API is open.
+	ControlToken string
+	http         *http.Server
+	listener     net.Listener
 }
 
 // Serve starts the emulator on opts.Addr and returns once it accepts
@@ -58,13 +96,25 @@ func Serve(opts ServeOptions) (*Served, error) {
 	if now == nil {
 		now = time.Now
 	}
-	srv, err := openServerState(opts, now)
+	if !opts.AllowRemote && !IsLoopbackAddr(opts.Addr) {
+		return nil, &NotLoopbackError{Addr: opts.Addr}
+	}
+	emu := emulator.Options{Now: now, Faults: opts.Faults, RequestLogLimit: cmp.Or(opts.RequestLogLimit, DefaultRequestLogLimit)}
+	if opts.AllowRemote {
+		emu.ControlToken = rand.Text()
+	}
+	srv, err := openServerState(opts, emu)
 	if err != nil {
 		return nil, err
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", opts.Addr, err)
+	}
+	// localhost is resolved by the system: check what was bound.
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !opts.AllowRemote && !tcp.IP.IsLoopback() {
+		_ = ln.Close()
+		return nil, &NotLoopbackError{Addr: ln.Addr().String()}
 	}
 	cert, caPEM, err := serverCertificate(opts, ln.Addr(), now())
 	if err != nil {
@@ -76,14 +126,18 @@ func Serve(opts ServeOptions) (*Served, error) {
 		handler = persisting(srv, opts.StateFile, opts.Log)
 	}
 	s := &Served{
-		Server:   srv,
-		URL:      "https://" + ln.Addr().String(),
-		CAPEM:    caPEM,
-		listener: ln,
+		Server:       srv,
+		URL:          "https://" + ln.Addr().String(),
+		CAPEM:        caPEM,
+		ControlToken: emu.ControlToken,
+		listener:     ln,
 		http: &http.Server{
 			Handler:           handler,
 			TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
 			ReadHeaderTimeout: 10 * time.Second,
+			// A body (at most emulator.MaxRequestBodyBytes) trickled in
+			// slowly must not hold a connection forever.
+			ReadTimeout: time.Minute,
 		},
 	}
 	go func() { _ = s.http.ServeTLS(ln, "", "") }() // ends with Shutdown
@@ -93,7 +147,9 @@ func Serve(opts ServeOptions) (*Served, error) {
 // Shutdown stops accepting requests and waits for those in flight.
 func (s *Served) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
 
-func openServerState(opts ServeOptions, now func() time.Time) (*emulator.Server, error) {
+// openServerState builds the emulator from the state file, the large
+// tenant or the seed; emu carries the other options.
+func openServerState(opts ServeOptions, emu emulator.Options) (*emulator.Server, error) {
 	if opts.StateFile != "" {
 		raw, err := os.ReadFile(opts.StateFile)
 		switch {
@@ -102,26 +158,27 @@ func openServerState(opts ServeOptions, now func() time.Time) (*emulator.Server,
 			if err := json.Unmarshal(raw, &st); err != nil {
 				return nil, fmt.Errorf("state file %s is not emulator state: %w", opts.StateFile, err)
 			}
-			return emulator.New(emulator.Options{State: &st, Now: now, Faults: opts.Faults})
+			emu.State = &st
+			return emulator.New(emu)
 		case !errors.Is(err, os.ErrNotExist):
 			return nil, err
 		}
 	}
 	if opts.Large {
-		st, err := emulator.GenerateLargeTenant(now(), emulator.ScaleTestSize)
+		st, err := emulator.GenerateLargeTenant(emu.Now(), emulator.ScaleTestSize)
 		if err != nil {
 			return nil, err
 		}
-		return emulator.New(emulator.Options{State: st, Now: now, Faults: opts.Faults})
+		emu.State = st
+		return emulator.New(emu)
 	}
-	var seed *emulator.Seed
 	if opts.SeedFile != "" {
 		var err error
-		if seed, err = emulator.LoadSeed(opts.SeedFile); err != nil {
+		if emu.Seed, err = emulator.LoadSeed(opts.SeedFile); err != nil {
 			return nil, err
 		}
 	}
-	return emulator.New(emulator.Options{Seed: seed, Now: now, Faults: opts.Faults})
+	return emulator.New(emu)
 }
 
 func serverCertificate(opts ServeOptions, addr net.Addr, now time.Time) (tls.Certificate, []byte, error) {

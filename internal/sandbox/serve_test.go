@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -48,5 +49,20 @@ func TestServeAnswersDiscoveryOverTrustedTLS(t *testing.T) {
 	var st emulator.State
 	if err := json.Unmarshal(raw, &st); err != nil || st.HomeTenant().DisplayName != "Served" {
 		t.Fatalf("persisted state: %v / %+v", err, st.HomeTenant())
+	}
+}
+
+func TestServeRefusesToListenBeyondLoopback(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "example.com:0"} {
+		_, err := Serve(ServeOptions{Addr: addr})
+		var nl *NotLoopbackError
+		if !errors.As(err, &nl) {
+			t.Errorf("%s: err = %v, want NotLoopbackError", addr, err)
+		}
+	}
+	for _, addr := range []string{"127.0.0.1:0", "localhost:0"} {
+		if !IsLoopbackAddr(addr) {
+			t.Errorf("%s is loopback", addr)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,11 @@ import (
 	"github.com/teamsctl/teamsctl/internal/sandbox"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
+
+// MaxDuration bounds every injected delay (latency, jitter, Retry-After,
+// replication lag): anything longer outlasts every command's own waits
+// and rehearses nothing.
+const MaxDuration = time.Hour
 
 // Options are the inputs of sandbox fault.
 type Options struct {
@@ -58,10 +64,14 @@ PATH is relative to /v1.0 and may end in * to match any suffix.`,
 				}
 				opts.Faults.Scripted = append(opts.Faults.Scripted, sf)
 			}
-			for name, rate := range map[string]float64{"--rate429": opts.Faults.Rate429, "--rate503": opts.Faults.Rate503, "--rate504": opts.Faults.Rate504} {
-				if rate < 0 || rate > 1 {
-					return cmdutil.FlagErrorf("%s %v: want a fraction between 0 and 1", name, rate)
+			for _, name := range []string{"rate429", "rate503", "rate504"} {
+				rate, _ := cmd.Flags().GetFloat64(name)
+				if rate < 0 || rate > 1 || math.IsNaN(rate) {
+					return cmdutil.FlagErrorf("--%s %v: want a fraction between 0 and 1", name, rate)
 				}
+			}
+			if sum := opts.Faults.Rate429 + opts.Faults.Rate503 + opts.Faults.Rate504; sum > 1 {
+				return cmdutil.FlagErrorf("--rate429, --rate503 and --rate504 add up to %v: together they are the fraction of calls that fail, at most 1", sum)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -70,13 +80,13 @@ PATH is relative to /v1.0 and may end in * to match any suffix.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.DurationVar(&opts.Faults.Latency, "latency", 0, "Delay added to every request")
-	fl.DurationVar(&opts.Faults.Jitter, "jitter", 0, "Random extra delay of up to this much")
+	cmdutil.DurationRangeFlag(fl, &opts.Faults.Latency, "latency", 0, MaxDuration, "Delay added to every request")
+	cmdutil.DurationRangeFlag(fl, &opts.Faults.Jitter, "jitter", 0, MaxDuration, "Random extra delay of up to this much")
 	fl.Float64Var(&opts.Faults.Rate429, "rate429", 0, "Fraction of Graph calls throttled with 429")
 	fl.Float64Var(&opts.Faults.Rate503, "rate503", 0, "Fraction of Graph calls failing with 503")
 	fl.Float64Var(&opts.Faults.Rate504, "rate504", 0, "Fraction of Graph calls failing with 504")
-	fl.DurationVar(&opts.Faults.RetryAfterMax, "retry-after", time.Second, "Longest Retry-After of injected 429s and 503s")
-	fl.DurationVar(&opts.Faults.ReplicationLag, "replication-lag", 0, "How long new directory objects stay invisible to other calls")
+	cmdutil.DurationRangeFlag(fl, &opts.Faults.RetryAfterMax, "retry-after", time.Second, MaxDuration, "Longest Retry-After of injected 429s and 503s")
+	cmdutil.DurationRangeFlag(fl, &opts.Faults.ReplicationLag, "replication-lag", 0, MaxDuration, "How long new directory objects stay invisible to other calls")
 	fl.StringArrayVar(&opts.Scripted, "fail", nil, `Fail a chosen call: "METHOD PATH NTH STATUS" (repeatable)`)
 	fl.BoolVar(&opts.Clear, "clear", false, "Remove every fault")
 	return cmd

@@ -23,6 +23,13 @@ func TestNewCmdFault(t *testing.T) {
 		{args: "--rate429 0.2 --latency 100ms", want: emulator.FaultOptions{Rate429: 0.2, Latency: 100 * time.Millisecond, RetryAfterMax: time.Second}},
 		{args: "--rate503 1.5", wantErr: "--rate503 1.5: want a fraction between 0 and 1"},
 		{args: "--fail POST", wantErr: `--fail "POST": want 4 fields`},
+		{args: "--rate429 0.8 --rate503 0.5", wantErr: "--rate429, --rate503 and --rate504 add up to 1.3"},
+		{args: "--rate504 NaN", wantErr: "--rate504 NaN: want a fraction between 0 and 1"},
+		// Refused while parsing (the root command makes these exit 2).
+		{args: "--replication-lag -5s", wantErr: `invalid argument "-5s" for "--replication-lag" flag: must be zero or more`},
+		{args: "--latency -1ms", wantErr: `invalid argument "-1ms" for "--latency" flag: must be zero or more`},
+		{args: "--jitter 2h", wantErr: `invalid argument "2h" for "--jitter" flag: must be at most 1h0m0s`},
+		{args: "--retry-after -1s", wantErr: `invalid argument "-1s" for "--retry-after" flag: must be zero or more`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.args, func(t *testing.T) {
@@ -31,7 +38,8 @@ func TestNewCmdFault(t *testing.T) {
 			cmd := NewCmdFault(env.Factory, func(_ context.Context, o *Options) error { got = o; return nil })
 			err := cmdtest.Execute(cmd, tt.args)
 			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+				parsing := strings.HasPrefix(tt.wantErr, "invalid argument")
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || (!parsing && cmdutil.ExitCode(err) != cmdutil.ExitUsage) {
 					t.Fatalf("err = %v, want usage error %q", err, tt.wantErr)
 				}
 				return

@@ -3,6 +3,7 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/teamsctl/teamsctl/internal/cmd/sandbox/fault"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/emulator"
@@ -37,6 +39,8 @@ type Options struct {
 	FaultRate      float64
 	RetryAfter     time.Duration
 	ReplicationLag time.Duration
+	RequestLog     int
+	AllowRemote    bool
 }
 
 // Result tells clients where the emulator listens and what to trust.
@@ -47,6 +51,9 @@ type Result struct {
 	TenantDomain string            `json:"tenantDomain"`
 	CAFile       string            `json:"caFile,omitempty"`
 	Environment  map[string]string `json:"environment"`
+	// ControlToken is the bearer token of the control API, with
+	// --allow-remote only; it is printed here once.
+	ControlToken string `json:"controlToken,omitempty"`
 }
 
 // NewCmdServe builds the command; runF replaces the run step in tests.
@@ -67,7 +74,14 @@ certificate for any host name, so clients can be pointed at it by name.
 
 --fault-rate R fails that fraction of Graph requests: 80% of them with 429
 (Retry-After up to --retry-after), 10% with 503 and 10% with 504. Stop the
-server with Ctrl-C.`,
+server with Ctrl-C.
+
+The server listens on loopback only. --allow-remote lets --addr be any
+address (e.g. 0.0.0.0:8443): anyone who reaches it can then use the tenant,
+so the control API requires the control token printed at start
+(Authorization: Bearer TOKEN). Request bodies are limited to Graph's 4 MB,
+as sent and decompressed, and the request log (/_emulator/requests) keeps
+the latest --request-log requests.`,
 		Example: `  teamsctl sandbox serve --addr 127.0.0.1:8443
   teamsctl sandbox serve --state ./tenant.json --latency 100ms --fault-rate 0.2
   eval "$(teamsctl sandbox serve -o json | jq -r '.environment | to_entries[] | "export \(.key)=\(.value)"')"`,
@@ -81,6 +95,12 @@ server with Ctrl-C.`,
 			}
 			if opts.FaultRate < 0 || opts.FaultRate > 1 {
 				return cmdutil.FlagErrorf("--fault-rate %v: want a fraction between 0 and 1, e.g. 0.2", opts.FaultRate)
+			}
+			if opts.RequestLog < 1 {
+				return cmdutil.FlagErrorf("--request-log %d: want the number of requests to keep, at least 1", opts.RequestLog)
+			}
+			if !opts.AllowRemote && !sandbox.IsLoopbackAddr(opts.Addr) {
+				return notLoopback(opts.Addr)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -96,12 +116,19 @@ server with Ctrl-C.`,
 	fl.StringVar(&opts.SeedFile, "seed", "", "Tenant fixture (YAML or JSON) to start from instead of Contoso")
 	fl.BoolVar(&opts.Large, "large", false, "Grow the built-in tenant to 100,000 users, 5,000 groups, 20,000 enterprise apps, 2,000 app registrations and 500 Conditional Access policies")
 	fl.StringVar(&opts.CAOut, "ca-out", "", "Where to write the generated CA (default: sandbox/serve-ca.pem in the config directory)")
-	fl.DurationVar(&opts.Latency, "latency", 0, "Delay added to every request")
-	fl.DurationVar(&opts.Jitter, "jitter", 0, "Random extra delay of up to this much")
+	cmdutil.DurationRangeFlag(fl, &opts.Latency, "latency", 0, fault.MaxDuration, "Delay added to every request")
+	cmdutil.DurationRangeFlag(fl, &opts.Jitter, "jitter", 0, fault.MaxDuration, "Random extra delay of up to this much")
 	fl.Float64Var(&opts.FaultRate, "fault-rate", 0, "Fraction of Graph requests that fail with 429, 503 or 504")
-	fl.DurationVar(&opts.RetryAfter, "retry-after", time.Second, "Longest Retry-After of injected 429s")
-	fl.DurationVar(&opts.ReplicationLag, "replication-lag", 0, "How long new directory objects stay invisible to other calls")
+	cmdutil.DurationRangeFlag(fl, &opts.RetryAfter, "retry-after", time.Second, fault.MaxDuration, "Longest Retry-After of injected 429s")
+	cmdutil.DurationRangeFlag(fl, &opts.ReplicationLag, "replication-lag", 0, fault.MaxDuration, "How long new directory objects stay invisible to other calls")
+	fl.IntVar(&opts.RequestLog, "request-log", sandbox.DefaultRequestLogLimit, "How many of the latest requests the request log (/_emulator/requests) keeps")
+	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "Allow an --addr beyond loopback; the control API then requires the token printed at start")
 	return cmd
+}
+
+func notLoopback(addr string) error {
+	return cmdutil.FlagErrorWithHint(fmt.Errorf("--addr %s: %w", addr, &sandbox.NotLoopbackError{Addr: addr}),
+		"Use --addr 127.0.0.1:PORT, or add --allow-remote to serve other machines (the control API then requires the token printed at start).")
 }
 
 // Faults turns the flags into the emulator's fault options.
@@ -122,8 +149,12 @@ func serveRun(ctx context.Context, opts *Options) error {
 	served, err := sandbox.Serve(sandbox.ServeOptions{
 		Addr: opts.Addr, TLSCertFile: opts.TLSCert, TLSKeyFile: opts.TLSKey,
 		StateFile: opts.StateFile, SeedFile: opts.SeedFile, Large: opts.Large, Faults: opts.Faults(),
-		Now: opts.Now, Log: opts.IO.ErrOut,
+		Now: opts.Now, Log: opts.IO.ErrOut, RequestLogLimit: opts.RequestLog, AllowRemote: opts.AllowRemote,
 	})
+	var nl *sandbox.NotLoopbackError
+	if errors.As(err, &nl) {
+		return notLoopback(opts.Addr)
+	}
 	if err != nil {
 		return err
 	}
@@ -135,6 +166,9 @@ func serveRun(ctx context.Context, opts *Options) error {
 	if err := cmdutil.Print(opts.IO, cfg.Output, result, result.render); err != nil {
 		_ = served.Shutdown(context.Background())
 		return err
+	}
+	if opts.AllowRemote {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: --allow-remote: %s may be reachable from other machines; anyone who reaches it can sign in as the sandbox's users. The control API (/_emulator) requires the control token printed above.\n", served.URL)
 	}
 	fmt.Fprintln(opts.IO.ErrOut, "Serving the sandbox tenant; press Ctrl-C to stop.")
 	<-ctx.Done()
@@ -151,7 +185,7 @@ func describe(served *sandbox.Served, opts *Options, configDir string) (Result, 
 	home := st.HomeTenant()
 	r := Result{
 		LoginURL: served.URL, GraphURL: served.URL + "/v1.0",
-		TenantID: home.ID, TenantDomain: home.DefaultDomain(),
+		TenantID: home.ID, TenantDomain: home.DefaultDomain(), ControlToken: served.ControlToken,
 		Environment: map[string]string{
 			"TEAMSCTL_LOGIN_URL": served.URL,
 			"TEAMSCTL_GRAPH_URL": served.URL + "/v1.0",
@@ -180,6 +214,9 @@ func (r Result) render(w io.Writer, s *ui.Styles) error {
 	}
 	if r.CAFile != "" {
 		fields = append(fields, ui.Field{Key: "CA to trust", Value: r.CAFile})
+	}
+	if r.ControlToken != "" {
+		fields = append(fields, ui.Field{Key: "Control token", Value: r.ControlToken + "  (Authorization: Bearer TOKEN on /_emulator)"})
 	}
 	if err := s.KeyValues(w, fields); err != nil {
 		return err
