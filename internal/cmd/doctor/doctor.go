@@ -134,7 +134,7 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 	fs.BoolVar(&opts.Expectations.NeedsPublicClient, "public-client", false, "The integration signs in with a public client flow (device code, desktop): check \"Allow public client flows\"")
 	cmdutil.AddPresetFlags(cmd, &opts.Preset, "the expectations", true)
 	fs.BoolVar(&opts.Fix, "fix", false, "Apply the safe fixes (this app and users only) after confirmation, then check again")
-	fs.BoolVar(&opts.Yes, "yes", false, "Confirm --fix without asking (needed when not in a terminal)")
+	fs.BoolVarP(&opts.Yes, "yes", "y", false, "Confirm --fix without asking (needed when not in a terminal)")
 	fs.BoolVar(&opts.Strict, "strict", false, "Treat warnings as failures (exit 6)")
 	return cmd
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
@@ -131,4 +132,27 @@ func TestCompletionScripts(t *testing.T) {
 			t.Errorf("%s completion does not mention teamsctl", shell)
 		}
 	}
+}
+
+// TestGlobalShorthandsWorkEverywhere: a command's own flag may refine a
+// global one (--yes on commands that confirm) but must keep its shorthand,
+// or `-y` listed under "Global Flags" would be an unknown flag there.
+func TestGlobalShorthandsWorkEverywhere(t *testing.T) {
+	root, _, _ := newTestRoot(t)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		_ = c.InheritedFlags() // merges the persistent flags into c.Flags()
+		root.PersistentFlags().VisitAll(func(global *pflag.Flag) {
+			if global.Shorthand == "" {
+				return
+			}
+			if f := c.Flags().ShorthandLookup(global.Shorthand); f == nil || f.Name != global.Name {
+				t.Errorf("%s: -%s is not --%s", c.CommandPath(), global.Shorthand, global.Name)
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
 }
