@@ -37,8 +37,11 @@ type Options struct {
 	// directory; the sandbox keeps its own).
 	Dir     string
 	Profile string
-	// Tenant and ClientID are the configured ones (flag, env, config);
-	// empty means organizations and DefaultClientID.
+	// Tenant is the tenant commands act on (flag, env, profile): a saved
+	// sign-in of another tenant is never used for it, and every token's
+	// tenant is checked against it. Empty means whichever tenant the saved
+	// sign-in belongs to (organizations when signing in).
+	// ClientID is the configured client; empty means DefaultClientID.
 	Tenant   string
 	ClientID string
 	Getenv   func(string) string
@@ -66,6 +69,8 @@ type Authenticator struct {
 	mu sync.Mutex
 	// issued are the tokens handed out in this invocation, by scope set.
 	issued map[string]Token
+	// tenantIDs are the tenant ids of domains, as resolved by Entra.
+	tenantIDs map[string]string
 }
 
 // New returns an Authenticator; it does no I/O until asked for a token.
@@ -78,6 +83,7 @@ func New(o Options) *Authenticator {
 		lock:       &profileLock{path: files.lock()},
 		opts:       o,
 		issued:     map[string]Token{},
+		tenantIDs:  map[string]string{},
 	}
 }
 

@@ -21,6 +21,9 @@ type RequiredError struct {
 	Scopes []string
 	// Profile is the profile to sign in for; empty means the default selection.
 	Profile string
+	// Tenant is the tenant to sign in to, when the sign-in belongs to
+	// another one.
+	Tenant string
 	// Reason says why sign-in is needed when no scope is missing, e.g. "the
 	// sign-in expired".
 	Reason string
@@ -47,6 +50,9 @@ func (e *RequiredError) Unwrap() error { return e.Err }
 // LoginCommand is the teamsctl command that fixes the error.
 func (e *RequiredError) LoginCommand() string {
 	cmd := "teamsctl login"
+	if e.Tenant != "" {
+		cmd += " --tenant " + e.Tenant
+	}
 	if len(e.Scopes) > 0 {
 		cmd += " --scopes " + strings.Join(e.Scopes, ",")
 	}

@@ -47,7 +47,7 @@ func (a *Authenticator) Login(ctx context.Context, req LoginRequest) (*LoginResu
 	case ModeServicePrincipal:
 		return a.loginServicePrincipal(ctx, req)
 	case ModeAccessToken:
-		return a.loginAccessToken(req)
+		return a.loginAccessToken(ctx, req)
 	case ModeBrowser, ModeDeviceCode:
 		return a.loginUser(ctx, req)
 	default:
@@ -84,6 +84,7 @@ func (a *Authenticator) finishUserLogin(s *Session, res public.AuthResult) (*Log
 	if claims != nil {
 		s.TenantID, s.Scopes = claims.TenantID, claims.Scopes()
 	}
+	a.rememberTenant(s.Tenant, s.TenantID)
 	if err := a.saveSession(s); err != nil {
 		return nil, err
 	}
@@ -122,6 +123,7 @@ func (a *Authenticator) loginServicePrincipal(ctx context.Context, req LoginRequ
 	if err == nil {
 		s.TenantID = claims.TenantID
 	}
+	a.rememberTenant(s.Tenant, s.TenantID)
 	if err := a.saveSession(s); err != nil {
 		return nil, err
 	}
@@ -162,10 +164,17 @@ func (a *Authenticator) loginCredential(req LoginRequest, s *Session) (confident
 	return confidential.NewCredFromSecret(req.ClientSecret)
 }
 
-func (a *Authenticator) loginAccessToken(req LoginRequest) (*LoginResult, error) {
+func (a *Authenticator) loginAccessToken(ctx context.Context, req LoginRequest) (*LoginResult, error) {
 	raw := strings.TrimSpace(req.AccessToken)
 	claims, err := a.checkProvidedToken(raw, nil, "the access token")
 	if err != nil {
+		return nil, err
+	}
+	if err := a.checkTokenTenant(ctx, raw); err != nil {
+		var req *RequiredError
+		if errors.As(err, &req) {
+			req.Fix = fmt.Sprintf("Give a token of %s, or leave out --tenant and TEAMSCTL_TENANT.", a.askedTenant())
+		}
 		return nil, err
 	}
 	if err := fsutil.WriteFileAtomic(a.files.accessToken(), []byte(raw), 0o600); err != nil {

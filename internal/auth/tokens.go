@@ -21,6 +21,11 @@ import (
 //
 // TEAMSCTL_ACCESS_TOKEN, when set, is used as is for every call.
 //
+// The token is always of the asked tenant (Options.Tenant): a saved
+// sign-in of another tenant is replaced by a sign-in to it when the user
+// may be prompted (always in the sandbox) and refused otherwise, and the
+// token's tid claim is checked before it is handed out.
+//
 // Tokens are remembered for the rest of the invocation, so the Graph
 // client's requests do not each read the token cache.
 func (a *Authenticator) TokenFor(ctx context.Context, scopes Scopes) (Token, error) {
@@ -35,6 +40,9 @@ func (a *Authenticator) TokenFor(ctx context.Context, scopes Scopes) (Token, err
 	if err != nil {
 		return Token{}, err
 	}
+	if err := a.checkTokenTenant(ctx, tok.Value); err != nil {
+		return Token{}, err
+	}
 	a.mu.Lock()
 	a.issued[key] = tok
 	a.mu.Unlock()
@@ -43,7 +51,19 @@ func (a *Authenticator) TokenFor(ctx context.Context, scopes Scopes) (Token, err
 
 func (a *Authenticator) tokenFor(ctx context.Context, scopes Scopes) (Token, error) {
 	if raw := strings.TrimSpace(a.getenv(EnvAccessToken)); raw != "" {
-		return a.providedToken(raw, scopes, EnvAccessToken)
+		tok, err := a.providedToken(raw, scopes, EnvAccessToken)
+		if err != nil {
+			return Token{}, err
+		}
+		if err := a.checkTokenTenant(ctx, tok.Value); err != nil {
+			var req *RequiredError
+			if errors.As(err, &req) {
+				req.Fix = fmt.Sprintf("%s holds a token of another tenant: get one for %s, or leave out --tenant and TEAMSCTL_TENANT.",
+					EnvAccessToken, a.askedTenant())
+			}
+			return Token{}, err
+		}
+		return tok, nil
 	}
 	s, err := a.files.loadSession()
 	if err != nil {
@@ -54,6 +74,13 @@ func (a *Authenticator) tokenFor(ctx context.Context, scopes Scopes) (Token, err
 			return a.sandboxSignIn(ctx, scopes)
 		}
 		return Token{}, &RequiredError{Reason: reason, Profile: a.profileArg()}
+	}
+	same, err := a.sessionIsForAskedTenant(ctx, s)
+	if err != nil {
+		return Token{}, err
+	}
+	if !same {
+		return a.otherTenant(ctx, s, scopes)
 	}
 	switch s.Mode {
 	case ModeAccessToken:

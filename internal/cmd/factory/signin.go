@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/pkg/browser"
@@ -24,7 +26,8 @@ import (
 // EnvSandboxUser names the sandbox user --sandbox signs in as.
 const EnvSandboxUser = "TEAMSCTL_SANDBOX_USER"
 
-// sandboxAdmin is the seed tenant's Global Administrator.
+// sandboxAdmin is the built-in seed's Global Administrator, who signs in to
+// a sandbox tenant that has none.
 const sandboxAdmin = "admin@contoso.onmicrosoft.com"
 
 // addSignIn wires Endpoints, HTTPClient, Auth, Graph and Browser. Each
@@ -83,9 +86,8 @@ func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet) {
 			Tenant: cfg.Tenant, ClientID: cfg.ClientID, Getenv: f.Getenv, Now: f.Now,
 			ErrOut: f.IOStreams.ErrOut, CanPrompt: f.IOStreams.CanPrompt(), Browser: f.Browser}
 		if cfg.Sandbox {
-			// The configured tenant and client belong to the real tenant.
-			o.Dir, o.Tenant, o.ClientID = sandbox.Dir(cfg.Dir()), "", ""
-			o.ApproveDeviceCode = sandboxApprover(sb, sandboxUser(f.Getenv))
+			o.Dir, o.Tenant, o.ClientID = sandbox.Dir(cfg.Dir()), sandboxTenant(cfg, sb), ""
+			o.ApproveDeviceCode = sandboxApprover(sb, f.Getenv(EnvSandboxUser))
 		}
 		return auth.New(o), nil
 	})
@@ -107,15 +109,16 @@ func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet) {
 	}
 }
 
-// openSandbox opens the sandbox tenant and says so, once per invocation.
+// openSandbox opens the sandbox and says which of its tenants this
+// invocation acts on, once per invocation.
 func openSandbox(cfg *config.Config, errOut io.Writer) (*sandbox.Sandbox, error) {
 	sb, err := sandbox.OpenForConfig(context.Background(), cfg.Dir())
 	if err != nil {
 		return nil, err
 	}
-	name := "the sandbox"
+	name := sandboxTenant(cfg, sb)
 	_ = sb.Server.Update(func(st *emulator.State) error {
-		if t := st.HomeTenant(); t != nil {
+		if t := st.TenantByIDOrDomain(name); t != nil {
 			name = t.DisplayName
 		}
 		return nil
@@ -124,27 +127,75 @@ func openSandbox(cfg *config.Config, errOut io.Writer) (*sandbox.Sandbox, error)
 	return sb, nil
 }
 
-func sandboxUser(getenv func(string) string) string {
-	if u := getenv(EnvSandboxUser); u != "" {
-		return u
+// sandboxTenant is the sandbox tenant --sandbox acts on: the one --tenant
+// or TEAMSCTL_TENANT names (an id or domain of a sandbox tenant; an
+// unknown one fails with AADSTS90002, as in Entra), or the profile's
+// tenant when the profile itself is a sandbox profile (sandbox: true in
+// the file), else the sandbox's home tenant (Contoso). A profile's tenant
+// is otherwise a real tenant, which the sandbox does not have.
+func sandboxTenant(cfg *config.Config, sb *sandbox.Sandbox) string {
+	tenant, _ := cfg.Setting("tenant")
+	sandboxSetting, _ := cfg.Setting("sandbox")
+	if cfg.Tenant != "" && (tenant.Source != config.SourceFile || sandboxSetting.Source == config.SourceFile) {
+		return cfg.Tenant
 	}
-	return sandboxAdmin
+	var home string
+	_ = sb.Server.Update(func(st *emulator.State) error {
+		if t := st.HomeTenant(); t != nil {
+			home = t.ID
+		}
+		return nil
+	})
+	return home
 }
 
 // sandboxApprover plays the user at the sandbox's device-login page, so
 // --sandbox runs MSAL's real device code flow without anyone typing a
-// code. A sign-in the emulator refuses (consent, Conditional Access) is
-// recorded on the code and reaches MSAL's next poll as Entra's error.
+// code. The user is upn (TEAMSCTL_SANDBOX_USER), else the first Global
+// Administrator of the tenant the code was issued for. A sign-in the
+// emulator refuses (consent, Conditional Access, a user of another
+// tenant) is recorded on the code and reaches MSAL's next poll as Entra's
+// error.
 func sandboxApprover(sb *sandbox.Sandbox, upn string) func(string) error {
 	return func(userCode string) error {
 		return sb.Do(context.Background(), func(s *emulator.Server) error {
+			user := upn
+			if user == "" {
+				user = tenantAdmin(s, userCode)
+			}
 			var refused *emulator.LoginFailure
-			if err := s.ApproveDeviceCode(userCode, upn); err != nil && !errors.As(err, &refused) {
+			if err := s.ApproveDeviceCode(userCode, user); err != nil && !errors.As(err, &refused) {
 				return err
 			}
 			return nil
 		})
 	}
+}
+
+// tenantAdmin is the first enabled Global Administrator of the tenant the
+// device code belongs to, or the seed's admin when it has none.
+func tenantAdmin(s *emulator.Server, userCode string) string {
+	var tenantID string
+	for _, p := range s.PendingDeviceCodes() {
+		if strings.EqualFold(p.UserCode, userCode) {
+			tenantID = p.TenantID
+		}
+	}
+	admin := sandboxAdmin
+	_ = s.Update(func(st *emulator.State) error {
+		t := st.TenantByIDOrDomain(tenantID)
+		if t == nil {
+			return nil
+		}
+		for _, u := range t.Users {
+			if u.AccountEnabled && slices.Contains(u.DirectoryRoles, emulator.RoleGlobalAdministrator) {
+				admin = u.UserPrincipalName
+				return nil
+			}
+		}
+		return nil
+	})
+	return admin
 }
 
 // systemBrowser opens URLs in the user's browser.
