@@ -30,8 +30,11 @@ type authzRule struct {
 	AdminRoles []string
 	Exemption  exemption
 	// Denied replaces the directory 403 for workloads with their own error
-	// bodies (Outlook, Teams).
+	// bodies (Outlook, Teams, Conditional Access, audit logs).
 	Denied *deniedError
+	// RoleDenied replaces the directory 403 when the token has the scope
+	// but the signed-in user lacks the directory role.
+	RoleDenied *deniedError
 }
 
 // exemption names an alternative to AdminRoles for delegated callers.
@@ -115,6 +118,17 @@ var (
 	outlookDenied = &deniedError{Status: http.StatusForbidden, Code: "ErrorAccessDenied", Message: "Access is denied. Check credentials and try again."}
 	// Teams' refusal for meetings without the scope (unverified wording).
 	teamsDenied = &deniedError{Status: http.StatusForbidden, Code: "Forbidden", Message: "Application does not have permission to access online meetings of this user."}
+	// The Conditional Access service's refusal of a token without the
+	// policy scope (observed widely, e.g. in Graph Explorer and
+	// terraform-provider-azuread reports). It checks the token once, so
+	// a user without a reader role gets the same answer (unverified).
+	caDenied = &deniedError{Status: http.StatusForbidden, Code: "AccessDenied", Message: "You cannot perform the requested operation, required scopes are missing in the token."}
+	// The audit log service's refusal of a token without AuditLog.Read.All
+	// (observed; the List signIns page names the permission).
+	auditDenied = &deniedError{Status: http.StatusForbidden, Code: "Authentication_MSGraphPermissionMissing", Message: "Calling principal does not have required MSGraph permissions AuditLog.Read.All"}
+	// ... and of a delegated user in none of the reader roles the List
+	// signIns page requires (community-observed wording).
+	auditRoleDenied = &deniedError{Status: http.StatusForbidden, Code: "Authentication_RequestFromUnsupportedUserRole", Message: "User is not in the allowed roles"}
 )
 
 // authzTable lists every Graph route the emulator serves. graph_routes.go
@@ -189,11 +203,11 @@ var authzTable = []authzRule{
 	{Method: "GET", Pattern: "/policies/permissionGrantPolicies/{policy}", Delegated: []string{"Policy.Read.PermissionGrant", "Policy.Read.All", "Policy.ReadWrite.PermissionGrant"}, Application: []string{"Policy.Read.PermissionGrant", "Policy.Read.All", "Policy.ReadWrite.PermissionGrant"}},
 	{Method: "GET", Pattern: "/policies/defaultAppManagementPolicy", Delegated: []string{"Policy.Read.All", "Policy.Read.ApplicationConfiguration", "Policy.ReadWrite.ApplicationConfiguration"}, Application: []string{"Policy.Read.All", "Policy.Read.ApplicationConfiguration", "Policy.ReadWrite.ApplicationConfiguration"}},
 	{Method: "PATCH", Pattern: "/policies/defaultAppManagementPolicy", Delegated: []string{"Policy.ReadWrite.ApplicationConfiguration"}, Application: []string{"Policy.ReadWrite.ApplicationConfiguration"}, AdminRoles: appPolicyAdminRoles},
-	{Method: "GET", Pattern: "/identity/conditionalAccess/policies", Delegated: caRead, Application: caRead, AdminRoles: securityReaderRoles},
-	{Method: "GET", Pattern: "/identity/conditionalAccess/policies/{policy}", Delegated: caRead, Application: caRead, AdminRoles: securityReaderRoles},
-	{Method: "POST", Pattern: "/identity/conditionalAccess/evaluate", Delegated: caEvaluate, Application: caEvaluate, AdminRoles: securityReaderRoles},
-	{Method: "GET", Pattern: "/auditLogs/signIns", Delegated: auditRead, Application: auditRead, AdminRoles: securityReaderRoles},
-	{Method: "GET", Pattern: "/auditLogs/signIns/{signIn}", Delegated: auditRead, Application: auditRead, AdminRoles: securityReaderRoles},
+	{Method: "GET", Pattern: "/identity/conditionalAccess/policies", Delegated: caRead, Application: caRead, AdminRoles: securityReaderRoles, Denied: caDenied, RoleDenied: caDenied},
+	{Method: "GET", Pattern: "/identity/conditionalAccess/policies/{policy}", Delegated: caRead, Application: caRead, AdminRoles: securityReaderRoles, Denied: caDenied, RoleDenied: caDenied},
+	{Method: "POST", Pattern: "/identity/conditionalAccess/evaluate", Delegated: caEvaluate, Application: caEvaluate, AdminRoles: securityReaderRoles, Denied: caDenied, RoleDenied: caDenied},
+	{Method: "GET", Pattern: "/auditLogs/signIns", Delegated: auditRead, Application: auditRead, AdminRoles: securityReaderRoles, Denied: auditDenied, RoleDenied: auditRoleDenied},
+	{Method: "GET", Pattern: "/auditLogs/signIns/{signIn}", Delegated: auditRead, Application: auditRead, AdminRoles: securityReaderRoles, Denied: auditDenied, RoleDenied: auditRoleDenied},
 
 	{Method: "POST", Pattern: "/me/onlineMeetings", SelfDelegated: meetingsWrite, Denied: teamsDenied},
 	{Method: "GET", Pattern: "/me/onlineMeetings", SelfDelegated: meetingsRead, Denied: teamsDenied},
@@ -260,6 +274,9 @@ func (c *graphCall) authorize(rule *authzRule) *graphError {
 	}
 	if len(rule.AdminRoles) == 0 || c.hasAnyRole(rule.AdminRoles...) || c.exempt(rule.Exemption) {
 		return nil
+	}
+	if rule.RoleDenied != nil {
+		return newGraphError(rule.RoleDenied.Status, rule.RoleDenied.Code, rule.RoleDenied.Message)
 	}
 	return errInsufficientPrivileges()
 }

@@ -79,11 +79,20 @@ func TestAuthorization(t *testing.T) {
 		{"authorization policy read without scope", "GET", "/v1.0/policies/authorizationPolicy", deleg(upnAdmin, "User.Read"), nil, 403, "Authorization_RequestDenied"},
 		{"authorization policy patch as Application Administrator", "PATCH", "/v1.0/policies/authorizationPolicy", deleg(upnAppAdmin, "Policy.ReadWrite.Authorization"), map[string]any{"blockMsolPowerShell": true}, 403, "Authorization_RequestDenied"},
 		{"authorization policy patch as Global Administrator", "PATCH", "/v1.0/policies/authorizationPolicy", deleg(upnAdmin, "Policy.ReadWrite.Authorization"), map[string]any{"blockMsolPowerShell": true}, 204, ""},
-		{"CA policies without reader role", "GET", "/v1.0/identity/conditionalAccess/policies", deleg(upnRita, "Policy.Read.All"), nil, 403, "Authorization_RequestDenied"},
+		// Each workload answers with its own 403 (see authz.go's sources):
+		// Conditional Access AccessDenied, the audit log service
+		// Authentication_MSGraphPermissionMissing (no scope) or
+		// Authentication_RequestFromUnsupportedUserRole (no role), the
+		// directory Authorization_RequestDenied.
+		{"CA policies without reader role", "GET", "/v1.0/identity/conditionalAccess/policies", deleg(upnRita, "Policy.Read.All"), nil, 403, "AccessDenied"},
+		{"CA policies without scope", "GET", "/v1.0/identity/conditionalAccess/policies", deleg(upnAdmin, "Directory.Read.All"), nil, 403, "AccessDenied"},
+		{"CA policies app-only without role", "GET", "/v1.0/identity/conditionalAccess/policies", app("Directory.Read.All"), nil, 403, "AccessDenied"},
 		{"CA policies as Global Administrator", "GET", "/v1.0/identity/conditionalAccess/policies", deleg(upnAdmin, "Policy.Read.All"), nil, 200, ""},
 		{"CA policies app-only", "GET", "/v1.0/identity/conditionalAccess/policies", app("Policy.Read.All"), nil, 200, ""},
 		{"sign-ins", "GET", "/v1.0/auditLogs/signIns", deleg(upnAdmin, "AuditLog.Read.All"), nil, 200, ""},
-		{"sign-ins without scope", "GET", "/v1.0/auditLogs/signIns", deleg(upnAdmin, "Directory.Read.All"), nil, 403, "Authorization_RequestDenied"},
+		{"sign-ins without scope", "GET", "/v1.0/auditLogs/signIns", deleg(upnAdmin, "Directory.Read.All"), nil, 403, "Authentication_MSGraphPermissionMissing"},
+		{"sign-ins app-only without role", "GET", "/v1.0/auditLogs/signIns", app("Directory.Read.All"), nil, 403, "Authentication_MSGraphPermissionMissing"},
+		{"sign-ins without reader role", "GET", "/v1.0/auditLogs/signIns", deleg(upnRita, "AuditLog.Read.All"), nil, 403, "Authentication_RequestFromUnsupportedUserRole"},
 		{"events of another user, delegated", "GET", "/v1.0/users/" + rob + "/events", deleg(upnRita, "Calendars.ReadWrite"), nil, 403, "ErrorAccessDenied"},
 		{"events app-only", "GET", "/v1.0/users/" + rob + "/events", app("Calendars.Read"), nil, 200, ""},
 		{"meetings of another user, delegated", "POST", "/v1.0/users/" + rob + "/onlineMeetings", deleg(upnRita, "OnlineMeetings.ReadWrite"), map[string]any{"subject": "x"}, 403, "Forbidden"},

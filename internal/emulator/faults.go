@@ -284,7 +284,10 @@ func throttleKey(r *http.Request, path string) string {
 func writeFault(w http.ResponseWriter, r *http.Request, status int, retryAfter time.Duration) {
 	requestInfo(r).injected = true
 	if retryAfter > 0 || status == http.StatusTooManyRequests {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(retryAfter.Seconds()))))
+		// Graph's Retry-After is a positive number of seconds ("Microsoft
+		// Graph throttling guidance"); a 429 scripted without one still
+		// advertises a second, without enforcing a throttle window.
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(retryAfter.Seconds())))))
 	}
 	switch status {
 	case http.StatusTooManyRequests:

@@ -53,7 +53,7 @@ func GenerateLargeTenant(now time.Time, size LargeTenantSize) (*State, error) {
 	}
 	generated := home.Users[len(home.Users)-size.Users:]
 	for i := range size.Groups {
-		g := &Group{ID: st.NewGUID(), DisplayName: fmt.Sprintf("Generated Group %05d", i), SecurityEnabled: true}
+		g := &Group{ID: st.NewGUID(), DisplayName: fmt.Sprintf("Generated Group %05d", i), SecurityEnabled: true, CreatedDateTime: now}
 		for j := range 20 {
 			if len(generated) > 0 {
 				g.Members = append(g.Members, generated[(i*20+j)%len(generated)].ID)

@@ -312,11 +312,15 @@ func (c *graphCall) lag() Replicated {
 	return Replicated{}
 }
 
+// isoTime renders an Edm.DateTimeOffset as the directory and Teams send
+// it: UTC with seven fractional digits (100-ns ticks), e.g.
+// 2019-09-17T19:10:35.2742618Z; a client that parses only whole seconds
+// fails against Graph as it does here.
 func isoTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return t.UTC().Format("2006-01-02T15:04:05Z")
+	return t.UTC().Format("2006-01-02T15:04:05.0000000Z")
 }
 
 func emptyIfNil(list []string) []string {

@@ -854,7 +854,7 @@ func (c *graphCall) directoryObjectView(id string) map[string]any {
 		return withODataType(userView(u), "user")
 	}
 	if g := c.tenant.GroupByID(id); g != nil && g.VisibleAtTime(c.now) {
-		return withODataType(groupView(g), "group")
+		return withODataType(groupView(g, c.tenant.DefaultDomain()), "group")
 	}
 	if sp := c.tenant.ServicePrincipalByID(id); sp != nil && sp.VisibleAtTime(c.now) {
 		return withODataType(servicePrincipalView(sp), "servicePrincipal")

@@ -3,8 +3,10 @@ package emulator
 import (
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"net/http"
+	"strconv"
 	"strings"
 )
 
@@ -31,7 +33,7 @@ var typeUser = &graphType{
 
 var typeGroup = &graphType{
 	Name: "microsoft.graph.group", Resource: "Group",
-	Zero: func() map[string]any { return groupView(&Group{}) },
+	Zero: func() map[string]any { return groupView(&Group{}, "") },
 	Filter: map[string]string{
 		"id": "eq in", "displayName": "eq in startswith", "mailNickname": "eq in startswith",
 		"mail": "eq in startswith", "securityEnabled": "eq", "mailEnabled": "eq",
@@ -51,7 +53,7 @@ var typeDirectoryObject = &graphType{
 	Name: "microsoft.graph.directoryObject", Resource: "DirectoryObject",
 	Zero: func() map[string]any {
 		out := map[string]any{}
-		for _, m := range []map[string]any{userView(&User{}), groupView(&Group{}), directoryRoleView(&Tenant{}, "")} {
+		for _, m := range []map[string]any{userView(&User{}), groupView(&Group{}, ""), directoryRoleView(&Tenant{}, "")} {
 			for k, v := range m {
 				out[k] = v
 			}
@@ -77,12 +79,26 @@ func organizationView(t *Tenant) map[string]any {
 	if t.Country != "" {
 		country = t.Country
 	}
+	plans := assignedPlans(t)
+	provisioned := []map[string]any{}
+	seen := map[any]bool{}
+	for _, p := range plans {
+		if !seen[p["service"]] {
+			seen[p["service"]] = true
+			provisioned = append(provisioned, map[string]any{"capabilityStatus": "Enabled", "provisioningStatus": "Success", "service": p["service"]})
+		}
+	}
+	// The properties GET /organization returns, as listed by the
+	// organization resource of the v1.0 schema.
 	return map[string]any{
 		"id": t.ID, "deletedDateTime": nil, "businessPhones": []string{}, "city": nil, "country": nil,
-		"countryLetterCode": country, "createdDateTime": nil, "displayName": t.DisplayName,
-		"onPremisesSyncEnabled": nil, "postalCode": nil, "preferredLanguage": "en", "state": nil,
-		"street": nil, "tenantType": "AAD", "technicalNotificationMails": []string{},
-		"verifiedDomains": domains, "assignedPlans": assignedPlans(t),
+		"countryLetterCode": country, "createdDateTime": isoTime(t.CreatedDateTime), "defaultUsageLocation": nil,
+		"displayName": t.DisplayName, "marketingNotificationEmails": []string{}, "onPremisesLastSyncDateTime": nil,
+		"onPremisesSyncEnabled": nil, "partnerTenantType": nil, "postalCode": nil, "preferredLanguage": "en",
+		"privacyProfile": nil, "securityComplianceNotificationMails": []string{},
+		"securityComplianceNotificationPhones": []string{}, "state": nil, "street": nil, "tenantType": "AAD",
+		"technicalNotificationMails": []string{}, "verifiedDomains": domains, "assignedPlans": plans,
+		"provisionedPlans": provisioned,
 	}
 }
 
@@ -99,7 +115,7 @@ func assignedPlans(t *Tenant) []map[string]any {
 				}
 				seen[p.ServicePlanID] = true
 				plans = append(plans, map[string]any{
-					"assignedDateTime": "2024-01-01T00:00:00Z", "capabilityStatus": "Enabled",
+					"assignedDateTime": isoTime(t.CreatedDateTime), "capabilityStatus": "Enabled",
 					"service": servicePlanService(p.ServicePlanName), "servicePlanId": p.ServicePlanID,
 				})
 			}
@@ -137,17 +153,52 @@ func userView(u *User) map[string]any {
 	}
 }
 
-func groupView(g *Group) map[string]any {
+// groupView renders a group whose mail address is in domain (the
+// tenant's default domain, where Entra creates group addresses).
+func groupView(g *Group, domain string) map[string]any {
 	var mail any
 	if g.MailEnabled && g.MailNickname != "" {
-		mail = g.MailNickname + "@"
+		mail = g.MailNickname + "@" + domain
 	}
+	proxies := []string{}
+	if s, ok := mail.(string); ok {
+		proxies = append(proxies, "SMTP:"+s)
+	}
+	// The default properties of GET /groups/{id} (Graph "Get group",
+	// response 1, and the group resource's properties in the v1.0
+	// schema): a cloud-only, static, non-role-assignable group.
 	return map[string]any{
-		"id": g.ID, "deletedDateTime": nil, "classification": nil, "createdDateTime": nil,
+		"id": g.ID, "deletedDateTime": nil, "classification": nil, "createdDateTime": isoTime(g.CreatedDateTime),
 		"description": nullable(g.Description), "displayName": nullable(g.DisplayName),
-		"groupTypes": emptyIfNil(g.GroupTypes), "mail": mail, "mailEnabled": g.MailEnabled,
-		"mailNickname": nullable(g.MailNickname), "securityEnabled": g.SecurityEnabled, "visibility": nil,
+		"expirationDateTime": nil, "groupTypes": emptyIfNil(g.GroupTypes), "isAssignableToRole": nil, "mail": mail,
+		"mailEnabled": g.MailEnabled, "mailNickname": nullable(g.MailNickname), "membershipRule": nil,
+		"membershipRuleProcessingState": nil, "onPremisesDomainName": nil, "onPremisesLastSyncDateTime": nil,
+		"onPremisesNetBiosName": nil, "onPremisesSamAccountName": nil, "onPremisesSecurityIdentifier": nil,
+		"onPremisesSyncEnabled": nil, "preferredDataLocation": nil, "preferredLanguage": nil,
+		"proxyAddresses": proxies, "renewedDateTime": isoTime(g.CreatedDateTime), "resourceBehaviorOptions": []string{},
+		"resourceProvisioningOptions": []string{}, "securityEnabled": g.SecurityEnabled,
+		"securityIdentifier": nullable(cloudSecurityIdentifier(g.ID)), "theme": nil, "uniqueName": nil, "visibility": nil,
+		"onPremisesProvisioningErrors": []any{}, "serviceProvisioningErrors": []any{},
 	}
+}
+
+// cloudSecurityIdentifier is the SID Entra gives a cloud-only object:
+// S-1-12-1- and the object id's 16 bytes as four little-endian uint32s.
+// Microsoft does not document the mapping for Graph; it is the one
+// Windows and Intune use for Entra objects, and what Graph returns.
+func cloudSecurityIdentifier(objectID string) string {
+	raw, err := hex.DecodeString(strings.ReplaceAll(objectID, "-", ""))
+	if err != nil || len(raw) != 16 {
+		return ""
+	}
+	// The GUID's first three fields are stored little-endian.
+	b := []byte{raw[3], raw[2], raw[1], raw[0], raw[5], raw[4], raw[7], raw[6]}
+	b = append(b, raw[8:]...)
+	parts := make([]string, 4)
+	for i := range parts {
+		parts[i] = strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b[i*4:])), 10)
+	}
+	return "S-1-12-1-" + strings.Join(parts, "-")
 }
 
 // directoryRoleID derives the object id of an activated role in a tenant
@@ -288,7 +339,7 @@ func (c *graphCall) listUserMemberships(transitive bool) *graphError {
 	views := []map[string]any{}
 	for _, id := range groupIDs {
 		if g := c.tenant.GroupByID(id); g != nil && g.VisibleAtTime(c.now) {
-			views = append(views, withODataType(groupView(g), "group"))
+			views = append(views, withODataType(groupView(g, c.tenant.DefaultDomain()), "group"))
 		}
 	}
 	for _, r := range u.DirectoryRoles {
@@ -301,7 +352,7 @@ func (c *graphCall) listGroups() *graphError {
 	var views []map[string]any
 	for _, g := range c.tenant.Groups {
 		if g.VisibleAtTime(c.now) {
-			views = append(views, groupView(g))
+			views = append(views, groupView(g, c.tenant.DefaultDomain()))
 		}
 	}
 	return c.writeCollection("groups", views)
@@ -324,7 +375,7 @@ func (c *graphCall) getGroup() *graphError {
 	if gerr != nil {
 		return gerr
 	}
-	return c.writeEntity(http.StatusOK, "groups", groupView(g))
+	return c.writeEntity(http.StatusOK, "groups", groupView(g, c.tenant.DefaultDomain()))
 }
 
 func (c *graphCall) listGroupMembers() *graphError {
@@ -352,7 +403,7 @@ func (c *graphCall) listMembers(transitive bool) *graphError {
 			if u := c.tenant.UserByIDOrUPN(id); u != nil && u.VisibleAtTime(c.now) {
 				views = append(views, withODataType(userView(u), "user"))
 			} else if sub := c.tenant.GroupByID(id); sub != nil && sub.VisibleAtTime(c.now) {
-				views = append(views, withODataType(groupView(sub), "group"))
+				views = append(views, withODataType(groupView(sub, c.tenant.DefaultDomain()), "group"))
 				if transitive {
 					walk(sub)
 				}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -80,9 +81,21 @@ func (c *graphCall) listServicePrincipalGrants() *graphError {
 	if gerr != nil {
 		return gerr
 	}
-	return c.writeCollection("oauth2PermissionGrants", c.visibleGrants(func(g *PermissionGrant) bool {
+	return c.writeCollection("oauth2PermissionGrants", c.withGrantIDs(c.visibleGrants(func(g *PermissionGrant) bool {
 		return strings.EqualFold(g.ClientID, sp.ID)
-	}))
+	})))
+}
+
+// withGrantIDs marks grants listed through a navigation property
+// (/servicePrincipals/{id}/oauth2PermissionGrants,
+// /users/{id}/oauth2PermissionGrants) with the @odata.id Graph gives each
+// of them there: the directory's own URL of the grant. Graph does not
+// document the annotation; it is what real tenants answer, in this form.
+func (c *graphCall) withGrantIDs(views []map[string]any) []map[string]any {
+	for _, v := range views {
+		v["@odata.id"] = fmt.Sprintf("https://graph.microsoft.com/v2/%s/oauth2PermissionGrants/%s", c.tenant.ID, v["id"])
+	}
+	return views
 }
 
 func (c *graphCall) listUserGrants() *graphError {
@@ -90,9 +103,9 @@ func (c *graphCall) listUserGrants() *graphError {
 	if gerr != nil {
 		return gerr
 	}
-	return c.writeCollection("oauth2PermissionGrants", c.visibleGrants(func(g *PermissionGrant) bool {
+	return c.writeCollection("oauth2PermissionGrants", c.withGrantIDs(c.visibleGrants(func(g *PermissionGrant) bool {
 		return strings.EqualFold(g.PrincipalID, u.ID)
-	}))
+	})))
 }
 
 func (c *graphCall) findGrant() (*PermissionGrant, *graphError) {

@@ -80,5 +80,5 @@ func (c *graphCall) groupEntity() (string, map[string]any, *graphError) {
 	if gerr != nil {
 		return "", nil, gerr
 	}
-	return "groups('" + g.ID + "')", groupView(g), nil
+	return "groups('" + g.ID + "')", groupView(g, c.tenant.DefaultDomain()), nil
 }

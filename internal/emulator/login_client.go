@@ -54,7 +54,13 @@ func isMultiTenant(app *Application) bool {
 // credential can only be a public client. Entra's exact rule for 700025 is
 // not documented; this is the case it is reported for.
 func isPublicOnly(app *Application) bool {
-	return app.IsFallbackPublicClient && len(app.PasswordCredentials) == 0 && len(app.KeyCredentials) == 0
+	return allowsPublicClientFlows(app) && len(app.PasswordCredentials) == 0 && len(app.KeyCredentials) == 0
+}
+
+// allowsPublicClientFlows: "Allow public client flows" is on only when
+// isFallbackPublicClient is true (null, its default, means off).
+func allowsPublicClientFlows(app *Application) bool {
+	return app.IsFallbackPublicClient != nil && *app.IsFallbackPublicClient
 }
 
 // clientCredentials are the credentials a token request presents.

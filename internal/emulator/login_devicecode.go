@@ -109,7 +109,7 @@ func (s *Server) grantDeviceCode(q *tokenRequest) (map[string]any, *LoginFailure
 	if f != nil {
 		return nil, f
 	}
-	if method == authNone && !c.app.IsFallbackPublicClient {
+	if method == authNone && !allowsPublicClientFlows(c.app) {
 		return nil, errCredentialRequired()
 	}
 	raw := q.form("device_code")

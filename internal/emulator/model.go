@@ -79,6 +79,9 @@ type Tenant struct {
 	Domains     []*Domain `json:"domains"`
 	// Home marks the tenant that Graph calls and sign-ins address by default.
 	Home bool `json:"home,omitempty"`
+	// CreatedDateTime is when the tenant was created (the organization's
+	// createdDateTime); a seed without one gets the time it is built.
+	CreatedDateTime time.Time `json:"createdDateTime,omitempty"`
 
 	// SubscribedSkus are the tenant's licence subscriptions (Graph's
 	// subscribedSkus). SKUs users hold but the seed does not list are
@@ -188,12 +191,14 @@ type ServicePlan struct {
 // Group is a security or Microsoft 365 group; members may be users or groups.
 type Group struct {
 	Replicated
-	ID              string `json:"id"`
-	DisplayName     string `json:"displayName"`
-	Description     string `json:"description,omitempty"`
-	MailNickname    string `json:"mailNickname,omitempty"`
-	SecurityEnabled bool   `json:"securityEnabled"`
-	MailEnabled     bool   `json:"mailEnabled"`
+	ID string `json:"id"`
+	// CreatedDateTime defaults to the time the seed is built.
+	CreatedDateTime time.Time `json:"createdDateTime,omitempty"`
+	DisplayName     string    `json:"displayName"`
+	Description     string    `json:"description,omitempty"`
+	MailNickname    string    `json:"mailNickname,omitempty"`
+	SecurityEnabled bool      `json:"securityEnabled"`
+	MailEnabled     bool      `json:"mailEnabled"`
 	// GroupTypes is ["Unified"] for a Microsoft 365 group, empty for
 	// security groups and distribution lists.
 	GroupTypes []string `json:"groupTypes,omitempty"`
@@ -203,18 +208,19 @@ type Group struct {
 // Application is an app registration.
 type Application struct {
 	Replicated
-	ID                     string                   `json:"id"`
-	AppID                  string                   `json:"appId"`
-	DisplayName            string                   `json:"displayName"`
-	Description            string                   `json:"description,omitempty"`
-	SignInAudience         string                   `json:"signInAudience"`
-	PublisherDomain        string                   `json:"publisherDomain,omitempty"`
-	CreatedDateTime        time.Time                `json:"createdDateTime"`
-	IdentifierURIs         []string                 `json:"identifierUris,omitempty"`
-	Tags                   []string                 `json:"tags,omitempty"`
-	Notes                  string                   `json:"notes,omitempty"`
-	UniqueName             string                   `json:"uniqueName,omitempty"`
-	IsFallbackPublicClient bool                     `json:"isFallbackPublicClient,omitempty"`
+	ID              string    `json:"id"`
+	AppID           string    `json:"appId"`
+	DisplayName     string    `json:"displayName"`
+	Description     string    `json:"description,omitempty"`
+	SignInAudience  string    `json:"signInAudience"`
+	PublisherDomain string    `json:"publisherDomain,omitempty"`
+	CreatedDateTime time.Time `json:"createdDateTime"`
+	IdentifierURIs  []string  `json:"identifierUris,omitempty"`
+	Tags            []string  `json:"tags,omitempty"`
+	Notes           string    `json:"notes,omitempty"`
+	UniqueName      string    `json:"uniqueName,omitempty"`
+	// IsFallbackPublicClient is null until set, as in Graph.
+	IsFallbackPublicClient *bool                    `json:"isFallbackPublicClient,omitempty"`
 	WebRedirectURIs        []string                 `json:"webRedirectUris,omitempty"`
 	SpaRedirectURIs        []string                 `json:"spaRedirectUris,omitempty"`
 	PublicClientRedirects  []string                 `json:"publicClientRedirectUris,omitempty"`

@@ -210,7 +210,7 @@ func (q *odataQuery) project(view map[string]any, t *graphType) (map[string]any,
 	}
 	if len(q.Select) == 0 {
 		out := map[string]any{}
-		for _, k := range append([]string{"@odata.type"}, t.Default...) {
+		for _, k := range append([]string{"@odata.type", "@odata.id"}, t.Default...) {
 			if v, ok := view[k]; ok {
 				out[k] = v
 			}
@@ -229,8 +229,10 @@ func (q *odataQuery) project(view map[string]any, t *graphType) (map[string]any,
 			out[name] = v
 		}
 	}
-	if odataType, ok := view["@odata.type"]; ok {
-		out["@odata.type"] = odataType
+	for _, k := range []string{"@odata.type", "@odata.id"} {
+		if v, ok := view[k]; ok {
+			out[k] = v
+		}
 	}
 	return out, nil
 }

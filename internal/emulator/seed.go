@@ -136,9 +136,15 @@ func buildTenant(st *State, t *Tenant, now time.Time) error {
 	if err := completeSubscribedSkus(t); err != nil {
 		return err
 	}
+	if t.CreatedDateTime.IsZero() {
+		t.CreatedDateTime = now
+	}
 	for _, g := range t.Groups {
 		if g.ID == "" {
 			g.ID = st.NewGUID()
+		}
+		if g.CreatedDateTime.IsZero() {
+			g.CreatedDateTime = now
 		}
 	}
 	for _, g := range t.Groups {
