@@ -226,6 +226,8 @@ var authzTable = []authzRule{
 	{Method: "GET", Pattern: "/users/{user}/events", Application: calendarsRead, SelfDelegated: calendarsRead, SelfOnly: true, Denied: outlookDenied},
 	{Method: "GET", Pattern: "/users/{user}/events/{event}", Application: calendarsRead, SelfDelegated: calendarsRead, SelfOnly: true, Denied: outlookDenied},
 	{Method: "DELETE", Pattern: "/users/{user}/events/{event}", Application: calendarsWrite, SelfDelegated: calendarsWrite, SelfOnly: true, Denied: outlookDenied},
+	{Method: "GET", Pattern: "/me/calendarView", SelfDelegated: calendarsRead, Denied: outlookDenied},
+	{Method: "GET", Pattern: "/users/{user}/calendarView", Application: calendarsRead, SelfDelegated: calendarsRead, SelfOnly: true, Denied: outlookDenied},
 
 	// A property of an entity needs what reading the entity needs.
 	{Method: "GET", Pattern: "/servicePrincipals/{sp}/{property}", Delegated: appReadDelegated, Application: appReadApp},

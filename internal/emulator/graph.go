@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -65,6 +66,11 @@ type graphCall struct {
 
 // serveGraph serves Microsoft Graph under /v1.0 and /beta.
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request, version, path string) {
+	if wantsNoMetadata(r) {
+		nw := &noMetadataWriter{ResponseWriter: w}
+		defer nw.flush()
+		w = nw
+	}
 	if gerr := s.serveGraphCall(w, r, version, path); gerr != nil {
 		writeGraphErr(w, r, gerr)
 	}
@@ -328,4 +334,68 @@ func emptyIfNil(list []string) []string {
 		return []string{}
 	}
 	return list
+}
+
+// wantsNoMetadata reports Accept: application/json;odata.metadata=none,
+// with which Graph, like any OData service, leaves out control
+// information: @odata.context, @odata.type, @odata.id and @odata.etag,
+// but not @odata.nextLink and @odata.count (OData JSON Format 4.01,
+// 3.1.3 "metadata=none").
+func wantsNoMetadata(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ";") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		if strings.EqualFold(k, "odata.metadata") && strings.EqualFold(strings.TrimSpace(v), "none") {
+			return true
+		}
+	}
+	return false
+}
+
+// noMetadataWriter buffers a Graph response and rewrites its JSON body
+// without control information.
+type noMetadataWriter struct {
+	http.ResponseWriter
+	status int
+	buf    bytes.Buffer
+}
+
+func (w *noMetadataWriter) WriteHeader(status int) { w.status = status }
+
+func (w *noMetadataWriter) Write(p []byte) (int, error) { return w.buf.Write(p) }
+
+func (w *noMetadataWriter) flush() {
+	status := cmp.Or(w.status, http.StatusOK)
+	body := w.buf.Bytes()
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if ct := w.Header().Get("Content-Type"); strings.Contains(ct, "odata.metadata=minimal") && dec.Decode(&v) == nil {
+		w.Header().Set("Content-Type", strings.Replace(ct, "odata.metadata=minimal", "odata.metadata=none", 1))
+		var out bytes.Buffer
+		enc := json.NewEncoder(&out)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(stripControlInfo(v)) == nil {
+			body = out.Bytes()
+		}
+	}
+	w.ResponseWriter.WriteHeader(status)
+	_, _ = w.ResponseWriter.Write(body) // the client went away; nothing to report to
+}
+
+func stripControlInfo(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if strings.HasPrefix(k, "@odata.") && k != "@odata.nextLink" && k != "@odata.count" && k != "@odata.deltaLink" {
+				delete(x, k)
+				continue
+			}
+			x[k] = stripControlInfo(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = stripControlInfo(e)
+		}
+	}
+	return v
 }

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -78,5 +79,35 @@ func TestPropertySegmentsAndUnmodelledRoutes(t *testing.T) {
 	res = g.do("GET", "/v1.0/applicationz", tok, nil)
 	if res.Status != 400 || res.errMessage() != "Resource not found for the segment 'applicationz'." {
 		t.Errorf("unknown root: %d %q", res.Status, res.errMessage())
+	}
+}
+
+// Accept: application/json;odata.metadata=none leaves out control
+// information but keeps paging (OData JSON Format 4.01, 3.1.3); before,
+// the header was ignored.
+func TestODataMetadataNone(t *testing.T) {
+	g := newGraphEnv(t, FaultOptions{})
+	tok := g.token(upnAdmin, "User.Read.All", "Group.Read.All")
+	res := g.must(200, g.do("GET", "/v1.0/users?$top=2", tok, nil, "Accept", "application/json;odata.metadata=none"))
+	if _, ok := res.Body["@odata.context"]; ok {
+		t.Error("@odata.context with metadata=none")
+	}
+	if res.str("@odata.nextLink") == "" || len(res.values()) != 2 {
+		t.Errorf("paging lost: %v", res.Body)
+	}
+	if ct := res.Header.Get("Content-Type"); !strings.Contains(ct, "odata.metadata=none") {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	members := g.must(200, g.do("GET", "/v1.0/groups", tok, nil, "Accept", "application/json; odata.metadata=none")).values()
+	for _, m := range members {
+		for k := range m {
+			if strings.HasPrefix(k, "@odata.") {
+				t.Errorf("item keeps %s", k)
+			}
+		}
+	}
+	// The default (minimal) keeps them.
+	if res := g.must(200, g.do("GET", "/v1.0/users?$top=2", tok, nil)); res.str("@odata.context") == "" {
+		t.Error("no @odata.context by default")
 	}
 }

@@ -133,6 +133,8 @@ func buildGraphRoutes() []*graphRoute {
 		route("GET", "/users/{user}/events", (*graphCall).listEvents, optSelect|optFilter|optTop|optOrderBy|optSkipToken, typeEvent),
 		route("GET", "/users/{user}/events/{event}", (*graphCall).getEvent, 0, typeEvent),
 		writeRoute("DELETE", "/users/{user}/events/{event}", (*graphCall).deleteEvent, nil),
+		route("GET", "/me/calendarView", (*graphCall).listCalendarView, optSelect|optFilter|optTop|optOrderBy|optSkipToken, typeEvent),
+		route("GET", "/users/{user}/calendarView", (*graphCall).listCalendarView, optSelect|optFilter|optTop|optOrderBy|optSkipToken, typeEvent),
 
 		// Property segments come last: every literal segment above wins.
 		propertyRoute("/servicePrincipals/{sp}/{property}", (*graphCall).servicePrincipalEntity, typeServicePrincipal),

@@ -1,9 +1,11 @@
 package emulator
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -22,19 +24,32 @@ var typeOnlineMeeting = &graphType{
 	Filter: map[string]string{"joinWebUrl": "eq", "joinMeetingIdSettings/joinMeetingId": "eq"},
 }
 
+// Outlook filters and sorts events on their times as on their scalar
+// properties ("Use query parameters", whose $filter example is
+// start/dateTime ge '2017-07-01T08:00'; "List events" orders by
+// createdDateTime). Times without an offset are UTC.
 var typeEvent = &graphType{
 	Name: "microsoft.graph.event", Resource: "Event",
-	Zero:     func() map[string]any { return eventView(&Event{}, &User{}) },
-	Filter:   map[string]string{"id": "eq", "subject": "eq startswith", "isOnlineMeeting": "eq", "onlineMeetingProvider": "eq"},
-	OrderBy:  []string{"subject"},
+	Zero: func() map[string]any { return eventView(&Event{}, &User{}) },
+	Filter: map[string]string{
+		"id": "eq", "subject": "eq ne startswith", "isOnlineMeeting": "eq ne", "onlineMeetingProvider": "eq ne",
+		"start/dateTime": outlookOrdered, "end/dateTime": outlookOrdered, "createdDateTime": outlookOrdered,
+		"lastModifiedDateTime": outlookOrdered, "organizer/emailAddress/address": "eq ne", "iCalUId": "eq",
+		"isOrganizer": "eq ne", "isAllDay": "eq ne", "isCancelled": "eq ne", "showAs": "eq ne", "type": "eq ne",
+		"importance": "eq ne", "sensitivity": "eq ne", "categories": "any", "attendees": "any",
+		"attendees/emailAddress/address": "eq",
+	},
+	OrderBy:  []string{"subject", "start/dateTime", "end/dateTime", "createdDateTime", "lastModifiedDateTime"},
 	PageSize: 10, // Outlook's default page size
 }
 
+const outlookOrdered = "eq ne gt ge lt le"
+
 var onlineMeetingProps = propSpec{
 	Type:     "microsoft.graph.onlineMeeting",
-	Writable: []string{"startDateTime", "endDateTime", "subject"},
+	Writable: []string{"startDateTime", "endDateTime", "subject", "participants"},
 	// Options Teams accepts; the emulator keeps its defaults for them.
-	Unmodelled: []string{"participants", "joinMeetingIdSettings", "lobbyBypassSettings", "allowedPresenters",
+	Unmodelled: []string{"joinMeetingIdSettings", "lobbyBypassSettings", "allowedPresenters",
 		"isEntryExitAnnounced", "allowMeetingChat", "allowTeamworkReactions", "recordAutomatically", "externalId",
 		"allowAttendeeToEnableCamera", "allowAttendeeToEnableMic", "chatInfo", "audioConferencing", "watermarkProtection"},
 	ReadOnly: []string{"id", "creationDateTime", "joinWebUrl", "joinInformation", "videoTeleconferenceId"},
@@ -129,12 +144,57 @@ func (c *graphCall) createOnlineMeeting() *graphError {
 	if end != nil {
 		m.EndDateTime = end.UTC()
 	}
+	if m.Attendees, gerr = c.meetingAttendees(body); gerr != nil {
+		return gerr
+	}
 	c.fillMeetingJoinInfo(m, organizer)
 	if c.claims.IsAppOnly() {
 		m.CreatedByAppID = c.claims.AppID
 	}
 	c.tenant.OnlineMeetings = append(c.tenant.OnlineMeetings, m)
 	return c.writeRaw(http.StatusCreated, c.meetingEntity(m, organizer))
+}
+
+// meetingAttendees reads participants.attendees, which Teams stores and
+// echoes ("Create onlineMeeting", example 2 adds attendees): each names a
+// user by identity.user.id or upn, with a role (attendee by default).
+// Users of this tenant are completed from the directory.
+func (c *graphCall) meetingAttendees(body map[string]json.RawMessage) ([]MeetingAttendee, *graphError) {
+	var in struct {
+		Attendees []struct {
+			UPN      string `json:"upn"`
+			Role     string `json:"role"`
+			Identity struct {
+				User struct {
+					ID       string `json:"id"`
+					TenantID string `json:"tenantId"`
+				} `json:"user"`
+			} `json:"identity"`
+		} `json:"attendees"`
+	}
+	if raw, ok := body["participants"]; ok && json.Unmarshal(raw, &in) != nil {
+		return nil, errUnreadableJSON()
+	}
+	var out []MeetingAttendee
+	for _, a := range in.Attendees {
+		at := MeetingAttendee{UserID: a.Identity.User.ID, UPN: a.UPN, TenantID: a.Identity.User.TenantID, Role: a.Role}
+		switch at.Role {
+		case "":
+			at.Role = "attendee"
+		case "attendee", "presenter", "producer", "coorganizer":
+		default:
+			return nil, newGraphError(http.StatusBadRequest, "BadRequest", fmt.Sprintf("Cannot convert the literal '%s' to the expected type 'microsoft.graph.onlineMeetingRole'.", a.Role))
+		}
+		if at.UserID == "" && at.UPN == "" {
+			return nil, newGraphError(http.StatusBadRequest, "BadRequest", "An attendee needs identity.user.id or upn.") // wording unverified
+		}
+		ref := cmp.Or(at.UserID, at.UPN)
+		if u := c.tenant.UserByIDOrUPN(ref); u != nil {
+			at.UserID, at.UPN, at.TenantID = u.ID, u.UserPrincipalName, c.tenant.ID
+		}
+		out = append(out, at)
+	}
+	return out, nil
 }
 
 // fillMeetingJoinInfo generates the thread, join URL, meeting id and
@@ -178,9 +238,19 @@ func onlineMeetingView(m *OnlineMeeting, t *Tenant, organizer *User) map[string]
 			"organizer": map[string]any{"upn": nullable(organizer.UserPrincipalName), "role": "presenter",
 				"identity": map[string]any{"user": map[string]any{"id": nullable(organizer.ID), "displayName": nil,
 					"tenantId": nullable(t.ID), "identityProvider": "AAD"}}},
-			"attendees": []any{},
+			"attendees": attendeeViews(m.Attendees),
 		},
 	}
+}
+
+func attendeeViews(list []MeetingAttendee) []map[string]any {
+	out := []map[string]any{}
+	for _, a := range list {
+		out = append(out, map[string]any{"upn": nullable(a.UPN), "role": a.Role,
+			"identity": map[string]any{"user": map[string]any{"id": nullable(a.UserID), "displayName": nil,
+				"tenantId": nullable(a.TenantID), "identityProvider": "AAD"}}})
+	}
+	return out
 }
 
 func (c *graphCall) meetingEntity(m *OnlineMeeting, organizer *User) map[string]any {
@@ -354,13 +424,13 @@ func (c *graphCall) createEvent() *graphError {
 	for _, a := range in.Attendees {
 		e.Attendees = append(e.Attendees, Attendee{Address: a.EmailAddress.Address, Name: a.EmailAddress.Name, Type: a.Type})
 	}
+	e.ID = "AAMkAG" + c.s.state.NewOpaqueID() + "AAA="
 	if gerr := c.attachTeamsMeeting(e, in, owner); gerr != nil {
 		return gerr
 	}
 	if c.claims.IsAppOnly() {
 		e.CreatedByAppID = c.claims.AppID
 	}
-	e.ID = "AAMkAG" + c.s.state.NewOpaqueID() + "AAA="
 	c.tenant.Events = append(c.tenant.Events, e)
 	return c.writeRaw(http.StatusCreated, c.eventEntity(e, owner))
 }
@@ -385,9 +455,14 @@ func (c *graphCall) attachTeamsMeeting(e *Event, in eventBody, owner *User) *gra
 		}
 		return nil
 	}
-	token := strings.NewReplacer("-", "", "_", "").Replace(c.s.state.NewOpaqueID())
-	thread := "19:meeting_" + token + "@thread.v2"
-	e.IsOnlineMeeting, e.JoinURL, e.ConferenceID = true, teamsJoinURL(thread, c.tenant.ID, owner.ID), meetingDigits(thread)
+	// Outlook creates the Teams meeting itself; Graph finds it with
+	// GET /onlineMeetings?$filter=JoinWebUrl eq '...' ("Get onlineMeeting":
+	// the way to reach meetings created through calendar events).
+	m := &OnlineMeeting{OrganizerID: owner.ID, Subject: e.Subject, StartDateTime: e.Start, EndDateTime: e.End,
+		CreationDateTime: c.now.UTC(), EventID: e.ID}
+	c.fillMeetingJoinInfo(m, owner)
+	c.tenant.OnlineMeetings = append(c.tenant.OnlineMeetings, m)
+	e.IsOnlineMeeting, e.JoinURL, e.ConferenceID = true, m.JoinWebURL, m.JoinMeetingID
 	return nil
 }
 
@@ -471,6 +546,54 @@ func (c *graphCall) listEvents() *graphError {
 		}
 	}
 	return c.writeCollection(fmt.Sprintf("users('%s')/events", owner.ID), views)
+}
+
+// listCalendarView answers GET /me/calendarView?startDateTime=&endDateTime=
+// ("List calendarView"): the events of the default calendar that overlap
+// the window, which both parameters must give. Times without an offset
+// are UTC. Recurring events are not modelled, so there are no occurrences
+// to expand.
+func (c *graphCall) listCalendarView() *graphError {
+	owner, gerr := c.calendarOwner()
+	if gerr != nil {
+		return gerr
+	}
+	from, okFrom := parseWindowTime(queryFold(c.r, "startDateTime"))
+	to, okTo := parseWindowTime(queryFold(c.r, "endDateTime"))
+	if !okFrom || !okTo {
+		// Outlook's answer to a missing or unreadable window (observed).
+		return newGraphError(http.StatusBadRequest, "ErrorInvalidParameter",
+			"This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.")
+	}
+	views := []map[string]any{}
+	for _, e := range c.tenant.Events {
+		if strings.EqualFold(e.OwnerID, owner.ID) && e.Start.Before(to) && e.End.After(from) {
+			views = append(views, eventView(e, owner))
+		}
+	}
+	return c.writeCollection(fmt.Sprintf("users('%s')/calendarView", owner.ID), views)
+}
+
+// queryFold reads a non-system query parameter case-insensitively, as
+// Outlook does.
+func queryFold(r *http.Request, name string) string {
+	for k, v := range r.URL.Query() {
+		if strings.EqualFold(k, name) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
+}
+
+// parseWindowTime reads an ISO 8601 time with or without an offset
+// (without one it is UTC).
+func parseWindowTime(s string) (time.Time, bool) {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.9999999", "2006-01-02T15:04"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
 }
 
 func (c *graphCall) deleteEvent() *graphError {

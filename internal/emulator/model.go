@@ -488,6 +488,19 @@ type OnlineMeeting struct {
 	JoinMeetingID    string    `json:"joinMeetingId"`
 	Passcode         string    `json:"passcode"`
 	CreatedByAppID   string    `json:"createdByAppId,omitempty"`
+	// Attendees are the participants the creator listed.
+	Attendees []MeetingAttendee `json:"attendees,omitempty"`
+	// EventID is set for the meeting of a calendar event with a Teams
+	// link (Outlook creates it; Graph finds it by its join URL).
+	EventID string `json:"eventId,omitempty"`
+}
+
+// MeetingAttendee is one participants.attendees entry of an online meeting.
+type MeetingAttendee struct {
+	UserID   string `json:"userId,omitempty"`
+	UPN      string `json:"upn,omitempty"`
+	TenantID string `json:"tenantId,omitempty"`
+	Role     string `json:"role"`
 }
 
 // Event is a calendar event, optionally with a Teams meeting.

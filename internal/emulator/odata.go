@@ -325,9 +325,9 @@ func (q *odataQuery) apply(views []map[string]any, t *graphType) ([]map[string]a
 		if t == nil || !containsFold(t.OrderBy, q.OrderBy) {
 			return nil, errUnsupportedQuery()
 		}
-		prop, _ := canonicalProp(t.Zero(), q.OrderBy)
+		key := func(v map[string]any) string { return fmt.Sprint(resolveFilterPath(v, nil, q.OrderBy)) }
 		sort.SliceStable(views, func(i, j int) bool {
-			a, b := fmt.Sprint(views[i][prop]), fmt.Sprint(views[j][prop])
+			a, b := key(views[i]), key(views[j])
 			if q.OrderDesc {
 				return strings.ToLower(a) > strings.ToLower(b)
 			}

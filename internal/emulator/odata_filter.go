@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"strings"
-	"time"
 )
 
 // This file is a small, pure OData $filter parser and evaluator covering the
@@ -472,8 +471,11 @@ func compareFilterValue(got any, op string, want filterValue) bool {
 	case bool:
 		return compareOrdered(op, boolCmp(g, want.Text == "true"), want.Kind == "bool")
 	case string:
-		if t, err := time.Parse(time.RFC3339, g); err == nil && want.Kind == "raw" {
-			if w, err := time.Parse(time.RFC3339, want.Text); err == nil {
+		// Date-times compare chronologically: the directory's unquoted
+		// DateTimeOffset literals, and Outlook's quoted local times
+		// ('2017-07-01T08:00', UTC) against dateTimeTimeZone values.
+		if t, ok := parseWindowTime(g); ok && want.Kind != "null" {
+			if w, ok := parseWindowTime(want.Text); ok {
 				return compareOrdered(op, t.Compare(w), true)
 			}
 		}
