@@ -109,6 +109,19 @@ func TestAppListStreamsPages(t *testing.T) {
 	}
 }
 
+// TestAppListPageCountTarget: app list asks Graph for its largest page
+// (999 applications), so the large tenant's 2,000 apps take 3 requests
+// instead of 20.
+func TestAppListPageCountTarget(t *testing.T) {
+	e := Start(t, Options{State: largeTenant(t)})
+	r := e.MustRun("app", "list", "-o", "json")
+	pages := applicationPages(r.Log)
+	t.Logf("%d pages; %s", pages, r)
+	if pages > 3 {
+		t.Errorf("app list read %d pages of applications, want at most 3 for %d apps", pages, emulator.ScaleTestSize.Applications)
+	}
+}
+
 func TestVmHWM(t *testing.T) {
 	status := "Name:\tbench.test\nVmPeak:\t  900000 kB\nVmHWM:\t   51200 kB\nVmRSS:\t   40000 kB\n"
 	if got := vmHWM(status); got != 50<<20 {

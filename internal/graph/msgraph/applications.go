@@ -20,6 +20,13 @@ var appSelect = []string{"id", "appId", "displayName", "uniqueName", "signInAudi
 	"tags", "notes", "web", "spa", "publicClient", "isFallbackPublicClient", "requiredResourceAccess",
 	"passwordCredentials", "keyCredentials"}
 
+// maxPageSize is the largest $top Graph serves on the directory collections
+// teamsctl lists (applications, service principals, grants, app role
+// assignments): "Maximum value is 999" ($top in the List applications and
+// List servicePrincipals pages). A large tenant's lists then take a request
+// per 999 objects instead of per 100 (Graph's default page size).
+const maxPageSize int32 = 999
+
 // odataString quotes s for an OData $filter.
 func odataString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
@@ -54,7 +61,7 @@ func (c *Client) ListApplications(ctx context.Context, q graph.ApplicationQuery)
 
 func (c *Client) ApplicationsByName(ctx context.Context, name string) ([]graph.Application, error) {
 	cfg := &applications.ApplicationsRequestBuilderGetRequestConfiguration{QueryParameters: &applications.ApplicationsRequestBuilderGetQueryParameters{
-		Select: appSelect, Filter: ptr("displayName eq " + odataString(name)),
+		Select: appSelect, Filter: ptr("displayName eq " + odataString(name)), Top: ptr(maxPageSize),
 	}}
 	return allPages(ctx, func(ctx context.Context, next string) (models.ApplicationCollectionResponseable, error) {
 		if next != "" {

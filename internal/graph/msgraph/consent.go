@@ -39,7 +39,7 @@ func (c *Client) ServicePrincipalByAppID(ctx context.Context, appID string) (*gr
 func (c *Client) ServicePrincipalsByName(ctx context.Context, name string) ([]graph.ServicePrincipal, error) {
 	cfg := &serviceprincipals.ServicePrincipalsRequestBuilderGetRequestConfiguration{
 		QueryParameters: &serviceprincipals.ServicePrincipalsRequestBuilderGetQueryParameters{
-			Select: spSelect, Filter: ptr("displayName eq " + odataString(name))}}
+			Select: spSelect, Filter: ptr("displayName eq " + odataString(name)), Top: ptr(maxPageSize)}}
 	return allPages(ctx, func(ctx context.Context, next string) (models.ServicePrincipalCollectionResponseable, error) {
 		if next != "" {
 			return c.sdk.ServicePrincipals().WithUrl(next).Get(ctx, nil)
@@ -108,7 +108,7 @@ func (c *Client) DelegatedGrants(ctx context.Context, clientID, resourceID strin
 		filter += " and resourceId eq " + odataString(resourceID)
 	}
 	cfg := &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetRequestConfiguration{
-		QueryParameters: &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetQueryParameters{Filter: &filter}}
+		QueryParameters: &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetQueryParameters{Filter: &filter, Top: ptr(maxPageSize)}}
 	return allPages(ctx, func(ctx context.Context, next string) (models.OAuth2PermissionGrantCollectionResponseable, error) {
 		if next != "" {
 			return c.sdk.Oauth2PermissionGrants().WithUrl(next).Get(ctx, nil)
@@ -154,21 +154,25 @@ func (c *Client) DeleteDelegatedGrant(ctx context.Context, id string) error {
 
 func (c *Client) AppRoleAssignedTo(ctx context.Context, resourceID string) ([]graph.AppRoleAssignment, error) {
 	b := c.sdk.ServicePrincipals().ByServicePrincipalId(resourceID).AppRoleAssignedTo()
+	cfg := &serviceprincipals.ItemAppRoleAssignedToRequestBuilderGetRequestConfiguration{
+		QueryParameters: &serviceprincipals.ItemAppRoleAssignedToRequestBuilderGetQueryParameters{Top: ptr(maxPageSize)}}
 	return allPages(ctx, func(ctx context.Context, next string) (models.AppRoleAssignmentCollectionResponseable, error) {
 		if next != "" {
 			return b.WithUrl(next).Get(ctx, nil)
 		}
-		return b.Get(ctx, nil)
+		return b.Get(ctx, cfg)
 	}, toAssignment)
 }
 
 func (c *Client) AppRoleAssignmentsOf(ctx context.Context, principalSPID string) ([]graph.AppRoleAssignment, error) {
 	b := c.sdk.ServicePrincipals().ByServicePrincipalId(principalSPID).AppRoleAssignments()
+	cfg := &serviceprincipals.ItemAppRoleAssignmentsRequestBuilderGetRequestConfiguration{
+		QueryParameters: &serviceprincipals.ItemAppRoleAssignmentsRequestBuilderGetQueryParameters{Top: ptr(maxPageSize)}}
 	return allPages(ctx, func(ctx context.Context, next string) (models.AppRoleAssignmentCollectionResponseable, error) {
 		if next != "" {
 			return b.WithUrl(next).Get(ctx, nil)
 		}
-		return b.Get(ctx, nil)
+		return b.Get(ctx, cfg)
 	}, toAssignment)
 }
 

@@ -55,7 +55,7 @@ array.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.NamePrefix, "name", "", "Only apps whose display name starts with this")
-	cmd.Flags().IntVar(&opts.PageSize, "page-size", 100, "Apps read per Graph request")
+	cmd.Flags().IntVar(&opts.PageSize, "page-size", 999, "Apps read per Graph request (1-999)")
 	return cmd
 }
 

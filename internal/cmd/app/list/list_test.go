@@ -15,7 +15,7 @@ func TestNewCmdList(t *testing.T) {
 	if got.NamePrefix != "elevato" || got.PageSize != 20 {
 		t.Errorf("options = %+v", got)
 	}
-	if err := cmdtest.Execute(NewCmdList(env.Factory, func(o *Options) error { got = o; return nil }), ""); err != nil || got.PageSize != 100 {
+	if err := cmdtest.Execute(NewCmdList(env.Factory, func(o *Options) error { got = o; return nil }), ""); err != nil || got.PageSize != 999 {
 		t.Errorf("default page size = %d, %v", got.PageSize, err)
 	}
 	for args, want := range map[string]string{
