@@ -20,6 +20,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/plan"
+	"github.com/teamsctl/teamsctl/internal/redirecturi"
 	"github.com/teamsctl/teamsctl/internal/replicate"
 )
 
@@ -340,7 +341,7 @@ func (r *Registrar) update(ctx context.Context, app *graph.Application, d Desire
 		}
 	}
 	if len(added)+len(removed) > 0 {
-		if err := ValidateRedirectURIs(added, d.Platform, countURIs(app)); err != nil {
+		if err := redirecturi.ValidateAll(added, d.Platform, countURIs(app)); err != nil {
 			return err
 		}
 		setRedirectURIs(&u, app, d.Platform, want)

@@ -31,6 +31,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/plan"
 	"github.com/teamsctl/teamsctl/internal/presets"
+	"github.com/teamsctl/teamsctl/internal/redirecturi"
 )
 
 // SchemaVersion is the version of the Result's JSON.
@@ -420,7 +421,7 @@ func validate(o Options) error {
 		if err != nil {
 			return &UsageError{Msg: err.Error()}
 		}
-		if err := appreg.ValidateRedirectURIs(uris, cmp.Or(pre.Platform, appreg.PlatformWeb), 0); err != nil {
+		if err := redirecturi.ValidateAll(uris, cmp.Or(pre.Platform, appreg.PlatformWeb), 0); err != nil {
 			return &UsageError{Msg: "--instance: " + err.Error()}
 		}
 	}

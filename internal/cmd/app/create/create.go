@@ -18,6 +18,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/consent"
 	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/presets"
+	"github.com/teamsctl/teamsctl/internal/redirecturi"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
@@ -114,7 +115,7 @@ lists, --redirect-uri replaces its URIs, --secret=false adds no secret.`,
 			if opts.Application, err = permissions.ParseLists(application); err != nil {
 				return cmdutil.FlagErrorf("--application: %v", err)
 			}
-			if err := appreg.ValidateRedirectURIs(opts.RedirectURIs, opts.Platform, 0); err != nil {
+			if err := redirecturi.ValidateAll(opts.RedirectURIs, opts.Platform, 0); err != nil {
 				return cmdutil.FlagErrorWithHint(fmt.Errorf("--redirect-uri: %w", err),
 					"Entra accepts https URIs (http only for localhost and 127.0.0.1), without #fragment, up to 256 characters and 256 URIs.")
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/consent"
+	"github.com/teamsctl/teamsctl/internal/redirecturi"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
@@ -89,7 +90,7 @@ A URI that is not registered is an error and nothing is changed.`
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		opts.App, opts.URIs = args[0], args[1:]
 		if action == ActionAdd {
-			if err := appreg.ValidateRedirectURIs(opts.URIs, opts.platform(), 0); err != nil {
+			if err := redirecturi.ValidateAll(opts.URIs, opts.platform(), 0); err != nil {
 				return cmdutil.FlagErrorWithHint(err, validHint)
 			}
 		}
@@ -144,7 +145,7 @@ func run(ctx context.Context, opts *Options) error {
 				res.Added = append(res.Added, u)
 			}
 		}
-		if err := appreg.ValidateRedirectURIs(res.Added, p, appreg.CountRedirectURIs(app)); err != nil {
+		if err := redirecturi.ValidateAll(res.Added, p, appreg.CountRedirectURIs(app)); err != nil {
 			return cmdutil.FlagErrorWithHint(fmt.Errorf("%s: %w", app.DisplayName, err), validHint)
 		}
 	} else {

@@ -15,6 +15,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/consent"
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/permissions"
+	"github.com/teamsctl/teamsctl/internal/redirecturi"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
@@ -64,7 +65,7 @@ the app's registration requires (the v1 form). APP is an app of this tenant
 				return cmdutil.FlagErrorf("--delegated: %v", err)
 			}
 			if opts.RedirectURI != "" {
-				if err := appreg.ValidateRedirectURI(opts.RedirectURI, appreg.PlatformWeb); err != nil {
+				if err := redirecturi.Validate(opts.RedirectURI, appreg.PlatformWeb); err != nil {
 					return cmdutil.FlagErrorf("--redirect-uri: %v", err)
 				}
 			}
