@@ -8,7 +8,7 @@ import (
 // Keys of the state JSON that hold secrets: never dumped in clear, since
 // dumps end up in test output and bug reports.
 var secretKeys = map[string]bool{
-	"secretText": true, "token": true, "code": true, "deviceCode": true, "codeChallenge": true,
+	"secretText": true, "token": true, "code": true, "deviceCode": true, "codeChallenge": true, "password": true,
 }
 
 // Keys whose values change from run to run even with a fixed seed and

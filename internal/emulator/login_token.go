@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -44,6 +45,7 @@ var tokenGrants = map[string]tokenGrant{
 	"urn:ietf:params:oauth:grant-type:device_code": (*Server).grantDeviceCode,
 	"refresh_token":      (*Server).grantRefreshToken,
 	"authorization_code": (*Server).grantAuthorizationCode,
+	"password":           (*Server).grantPassword,
 }
 
 func (s *Server) serveToken(w http.ResponseWriter, r *http.Request, ref string) {
@@ -152,6 +154,48 @@ func assignedRoleValues(t *Tenant, sp, resource *ServicePrincipal) []string {
 		}
 	}
 	return out
+}
+
+// grantPassword is the resource owner password credentials flow (ROPC,
+// "Microsoft identity platform and OAuth 2.0 Resource Owner Password
+// Credentials"): a work account's username and password, checked against
+// the user's seeded password (50126 when wrong or when the account has
+// none). It cannot prompt, so the sign-in is evaluated as a silent one: no
+// consent (65001) and no MFA, which Entra refuses with 50076 where
+// Conditional Access requires it. A public client needs "Allow public
+// client flows" (7000218 otherwise), as for the device code flow.
+func (s *Server) grantPassword(q *tokenRequest) (map[string]any, *LoginFailure) {
+	c, method, f := q.client()
+	if f != nil {
+		return nil, f
+	}
+	if method == authNone && !allowsPublicClientFlows(c.app) {
+		return nil, errCredentialRequired()
+	}
+	upn, password := q.form("username"), q.form("password")
+	switch {
+	case upn == "":
+		return nil, errMissingParam("username")
+	case password == "":
+		return nil, errMissingParam("password")
+	}
+	scopes, f := parseScopes(q.st, q.lt.tenant, q.form("scope"))
+	if f != nil {
+		return nil, f
+	}
+	user := q.lt.tenant.UserByIDOrUPN(upn)
+	a := signInAttempt{tenant: q.lt.tenant, client: c, user: user, upn: upn, scopes: scopes, clientAppType: clientAppDesktop}
+	if user != nil && (user.Password == "" || subtle.ConstantTimeCompare([]byte(user.Password), []byte(password)) != 1) {
+		f := fail("invalid_grant", 50126, "Error validating credentials due to invalid username or password.")
+		recordSignIn(q.st, a, caOutcome{status: "notApplied"}, f, q.now)
+		return nil, f
+	}
+	res, f := s.signIn(q.st, a, q.now)
+	if f != nil {
+		return nil, f
+	}
+	return s.issueUserTokens(q, userTokens{client: c, user: user, scopes: scopes, clientSP: res.clientSP,
+		mfa: res.mfa, clientAppType: clientAppDesktop, auth: method})
 }
 
 // grantRefreshToken redeems a refresh token. Entra re-evaluates the

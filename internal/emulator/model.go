@@ -141,18 +141,20 @@ type Replicated struct {
 // User is a member or guest account.
 type User struct {
 	Replicated
-	ID                string    `json:"id"`
-	UserPrincipalName string    `json:"userPrincipalName"`
-	DisplayName       string    `json:"displayName"`
-	GivenName         string    `json:"givenName,omitempty"`
-	Surname           string    `json:"surname,omitempty"`
-	Mail              string    `json:"mail,omitempty"`
-	JobTitle          string    `json:"jobTitle,omitempty"`
-	UserType          string    `json:"userType"` // Member or Guest
-	AccountEnabled    bool      `json:"accountEnabled"`
-	Password          string    `json:"password,omitempty"` // for the emulated sign-in page only
-	DirectoryRoles    []string  `json:"directoryRoles,omitempty"`
-	Licenses          []License `json:"licenses,omitempty"`
+	ID                string `json:"id"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	DisplayName       string `json:"displayName"`
+	GivenName         string `json:"givenName,omitempty"`
+	Surname           string `json:"surname,omitempty"`
+	Mail              string `json:"mail,omitempty"`
+	JobTitle          string `json:"jobTitle,omitempty"`
+	UserType          string `json:"userType"` // Member or Guest
+	AccountEnabled    bool   `json:"accountEnabled"`
+	// Password is checked by the password grant (ROPC); users without one
+	// cannot use it. Dumps redact it.
+	Password       string    `json:"password,omitempty"`
+	DirectoryRoles []string  `json:"directoryRoles,omitempty"`
+	Licenses       []License `json:"licenses,omitempty"`
 	// HasMailbox is false for users without an Exchange mailbox, whose
 	// calendar calls fail like Graph's MailboxNotEnabledForRESTAPI.
 	HasMailbox bool `json:"hasMailbox"`

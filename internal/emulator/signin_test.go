@@ -229,7 +229,7 @@ func TestTokenEndpointProtocolErrors(t *testing.T) {
 		err  string
 	}{
 		{"no grant type", url.Values{}, 900144, "invalid_request"},
-		{"unsupported grant", url.Values{"grant_type": {"password"}}, 70003, "unsupported_grant_type"},
+		{"unsupported grant", url.Values{"grant_type": {"client_assertion"}}, 70003, "unsupported_grant_type"},
 		{"bad device code", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:device_code"}, "client_id": {GraphCommandLineToolsAppID}, "device_code": {"nope"}}, 70018, "bad_verification_code"},
 		{"unknown refresh token", url.Values{"grant_type": {"refresh_token"}, "client_id": {GraphCommandLineToolsAppID}, "refresh_token": {"nope"}, "scope": {"User.Read"}}, 9002313, "invalid_grant"},
 	}
