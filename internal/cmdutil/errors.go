@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/teamsctl/teamsctl/internal/auth"
+	"github.com/teamsctl/teamsctl/internal/config"
 )
 
 // FlagError is a usage mistake: a bad flag, argument or combination. It
@@ -127,4 +128,22 @@ func HintFor(err error) string {
 		}
 	}
 	return ""
+}
+
+// CheckedConfig is what Factory.Config returns: the loaded configuration,
+// or, when the selected profile does not exist, a usage error (exit 2)
+// naming the profiles there are. Commands that create profiles get the
+// configuration back with config.AllowNewProfile.
+func CheckedConfig(cfg *config.Config, err error) (*config.Config, error) {
+	if err == nil {
+		err = cfg.CheckProfile()
+	}
+	var unknown *config.UnknownProfileError
+	if errors.As(err, &unknown) {
+		return nil, FlagErrorWithHint(err, unknown.Hint())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
 }

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -31,7 +33,11 @@ const ProfileFlag = "profile"
 
 // Config holds the resolved settings for one invocation.
 type Config struct {
-	Profile  string
+	Profile string
+	// ProfileSource says what selected the profile: SourceFlag, "env
+	// TEAMSCTL_PROFILE", SourceCurrentProfile or SourceDefault.
+	ProfileSource string
+
 	Tenant   string
 	Cloud    string
 	Output   string
@@ -60,6 +66,8 @@ const (
 	SourceFlag    = "flag"
 	SourceFile    = "file"
 	SourceDefault = "default"
+	// SourceCurrentProfile: the file's current-profile selected the profile.
+	SourceCurrentProfile = "current-profile"
 )
 
 // Dir is the configuration directory. Later the token cache and the
@@ -116,7 +124,7 @@ func Load(opts LoadOptions) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	profile, err := selectProfile(opts, file)
+	profile, profileSource, err := selectProfile(opts, file)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +138,8 @@ func Load(opts LoadOptions) (*Config, error) {
 		return nil, err
 	}
 	cfg := &Config{
-		Profile:  profile,
+		Profile:       profile,
+		ProfileSource: profileSource,
 		Tenant:   v.GetString("tenant"),
 		Cloud:    v.GetString("cloud"),
 		Output:   v.GetString("output"),
@@ -190,21 +199,86 @@ func resolvedSettings(v *viper.Viper, fileValues, envValues map[string]string, f
 	return settings
 }
 
-// selectProfile applies --profile > TEAMSCTL_PROFILE > current-profile > default.
-func selectProfile(opts LoadOptions, file *File) (string, error) {
+// selectProfile applies --profile > TEAMSCTL_PROFILE > current-profile >
+// default, and says which one chose.
+func selectProfile(opts LoadOptions, file *File) (name, source string, err error) {
 	if flag := lookupFlag(opts.Flags, ProfileFlag); flag != nil && flag.Changed {
-		return flag.Value.String(), CheckProfileName(flag.Value.String())
+		return flag.Value.String(), SourceFlag, CheckProfileName(flag.Value.String())
 	}
 	if name := opts.Getenv(EnvProfile); name != "" {
 		if err := CheckProfileName(name); err != nil {
-			return "", fmt.Errorf("%s: %w", EnvProfile, err)
+			return "", "", fmt.Errorf("%s: %w", EnvProfile, err)
 		}
-		return name, nil
+		return name, "env " + EnvProfile, nil
 	}
 	if name := file.CurrentProfile(); name != "" {
-		return name, nil
+		return name, SourceCurrentProfile, nil
 	}
-	return DefaultProfile, nil
+	return DefaultProfile, SourceDefault, nil
+}
+
+// CheckProfile reports an UnknownProfileError when the selected profile is
+// neither in the file nor the implicit default profile: a mistyped
+// --profile, TEAMSCTL_PROFILE or current-profile must not run as an empty
+// profile (no tenant, so whatever tenant a sign-in has). It looks at the
+// file as it is in memory, so a command that creates the profile (login)
+// passes once it has added it.
+func (c *Config) CheckProfile() error {
+	if c.Profile == DefaultProfile || c.file.HasProfile(c.Profile) {
+		return nil
+	}
+	return &UnknownProfileError{Name: c.Profile, Source: c.ProfileSource, Profiles: c.file.Profiles(), File: c.file.Path(), config: c}
+}
+
+// IsNewProfile reports whether the selected profile does not exist yet.
+func (c *Config) IsNewProfile() bool { return c.CheckProfile() != nil }
+
+// AllowNewProfile is for the commands that create a profile (config set,
+// login) or manage the profiles rather than use one (config profiles,
+// config use-profile): given what Factory.Config returned, it returns the
+// configuration even when the selected profile does not exist yet. Other
+// errors are returned as they are.
+func AllowNewProfile(cfg *Config, err error) (*Config, error) {
+	var unknown *UnknownProfileError
+	if errors.As(err, &unknown) {
+		return unknown.config, nil
+	}
+	return cfg, err
+}
+
+// UnknownProfileError is a selected profile that does not exist.
+type UnknownProfileError struct {
+	Name string
+	// Source is what selected it (Config.ProfileSource).
+	Source   string
+	Profiles []string
+	File     string
+	config   *Config
+}
+
+func (e *UnknownProfileError) Error() string {
+	by := map[string]string{SourceFlag: "--profile", SourceCurrentProfile: "the current-profile of " + e.File}[e.Source]
+	if by == "" {
+		by = strings.TrimPrefix(e.Source, "env ")
+	}
+	profiles := e.Profiles
+	if !slices.Contains(profiles, DefaultProfile) {
+		profiles = append([]string{DefaultProfile}, profiles...)
+	}
+	return fmt.Sprintf("profile %q (from %s) does not exist; profiles: %s", e.Name, by, strings.Join(profiles, ", "))
+}
+
+// Hint says how to pick an existing profile or create this one.
+func (e *UnknownProfileError) Hint() string {
+	create := fmt.Sprintf("create it with: teamsctl config set tenant TENANT --profile %s (or teamsctl login --tenant TENANT --profile %s)", e.Name, e.Name)
+	switch e.Source {
+	case SourceCurrentProfile:
+		return "Switch to an existing profile with: teamsctl config use-profile NAME; or " + create
+	case SourceFlag:
+		return "Check the spelling, or " + create
+	default:
+		return fmt.Sprintf("Correct or unset %s, or %s", EnvProfile, create)
+	}
 }
 
 // envValues reads the TEAMSCTL_* variables that are set, validating each

@@ -248,3 +248,51 @@ func TestSettingUnknownKey(t *testing.T) {
 		t.Errorf("want *UnknownKeyError, got %v", err)
 	}
 }
+
+// A mistyped --profile, TEAMSCTL_PROFILE or a current-profile naming a
+// profile that is gone must not run as an empty profile (no tenant, so
+// whatever tenant a sign-in has): it is an error naming the profiles there
+// are, with a hint that fits where the name came from.
+func TestUnknownProfileIsAnErrorNamingTheProfiles(t *testing.T) {
+	dangling := strings.Replace(twoProfiles, "current-profile: contoso", "current-profile: contosso", 1)
+	tests := []struct {
+		name, file string
+		env        map[string]string
+		args       []string
+		want, hint string
+	}{
+		{name: "flag", file: twoProfiles, args: []string{"--profile", "contosso"},
+			want: `profile "contosso" (from --profile) does not exist; profiles: default, contoso, fabrikam`, hint: "Check the spelling"},
+		{name: "env", file: twoProfiles, env: map[string]string{EnvProfile: "contosso"},
+			want: `(from TEAMSCTL_PROFILE)`, hint: "Correct or unset TEAMSCTL_PROFILE"},
+		{name: "current-profile", file: dangling,
+			want: `(from the current-profile of `, hint: "teamsctl config use-profile NAME"},
+		{name: "no file", args: []string{"--profile", "new"},
+			want: `profiles: default`, hint: "teamsctl login --tenant TENANT --profile new"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := load(t, configDir(t, tt.file), tt.env, tt.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = cfg.CheckProfile()
+			var unknown *UnknownProfileError
+			if !errors.As(err, &unknown) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(unknown.Hint(), tt.hint) {
+				t.Fatalf("CheckProfile = %v (hint %q), want %q and hint %q", err, unknown.Hint(), tt.want, tt.hint)
+			}
+			if got, err := AllowNewProfile(nil, err); err != nil || got != cfg {
+				t.Errorf("AllowNewProfile = %v, %v; want the configuration back", got, err)
+			}
+			if err := cfg.File().AddProfile(cfg.Profile); err != nil || cfg.CheckProfile() != nil {
+				t.Errorf("after AddProfile: %v, %v", err, cfg.CheckProfile())
+			}
+		})
+	}
+	for _, args := range [][]string{nil, {"--profile", "default"}, {"--profile", "fabrikam"}} {
+		cfg, err := load(t, configDir(t, twoProfiles), nil, args...)
+		if err != nil || cfg.CheckProfile() != nil {
+			t.Errorf("%v: %v, %v", args, err, cfg.CheckProfile())
+		}
+	}
+}

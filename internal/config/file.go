@@ -267,6 +267,22 @@ func (f *File) Set(profile, key, value string) error {
 	return nil
 }
 
+// AddProfile adds an empty profile, unless the file has it already.
+func (f *File) AddProfile(name string) error {
+	if err := CheckProfileName(name); err != nil {
+		return err
+	}
+	profiles := mappingValue(f.root, profilesKey)
+	if profiles == nil || profiles.Kind != yaml.MappingNode {
+		profiles = &yaml.Node{Kind: yaml.MappingNode}
+		setMappingValue(f.root, profilesKey, profiles)
+	}
+	if settings := mappingValue(profiles, name); settings == nil {
+		setMappingValue(profiles, name, &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle})
+	}
+	return nil
+}
+
 // Unset removes key from the profile and reports whether it was set.
 func (f *File) Unset(profile, key string) (bool, error) {
 	if _, err := LookupKey(key); err != nil {

@@ -61,7 +61,7 @@ var keys = []Key{
 	{Name: "tenant", Help: "Tenant ID (GUID) or verified domain, e.g. contoso.onmicrosoft.com", check: CheckTenant},
 	{Name: "cloud", Default: "global", Help: "Microsoft cloud: " + strings.Join(Clouds, ", "), check: oneOf(Clouds)},
 	{Name: "output", Default: OutputText, Help: "Result format: " + strings.Join(Outputs, ", "), check: oneOf(Outputs)},
-	{Name: "login-url", Help: "Sign-in endpoint, overriding the cloud's (https; http only for localhost)", check: CheckEndpointURL},
+	{Name: "login-url", Help: "Sign-in endpoint, overriding the cloud's (https)", check: CheckLoginURL},
 	{Name: "graph-url", Help: "Microsoft Graph endpoint, overriding the cloud's (https; http only for localhost)", check: CheckEndpointURL},
 	{Name: "ca-file", Help: "PEM file of extra certificate authorities to trust"},
 	{Name: "client-id", Help: "Application (client) ID teamsctl signs in with", check: CheckGUID},
@@ -151,6 +151,19 @@ func CheckEndpointURL(v string) error {
 	default:
 		return fmt.Errorf("%q must use https", v)
 	}
+}
+
+// CheckLoginURL accepts an absolute https URL: MSAL refuses an authority
+// of any other scheme, loopback included.
+func CheckLoginURL(v string) error {
+	if err := CheckEndpointURL(v); err != nil {
+		return err
+	}
+	if u, _ := url.Parse(v); u.Scheme != "https" {
+		return fmt.Errorf("%q uses http; the sign-in endpoint must use https, even on localhost "+
+			"(`teamsctl sandbox serve` serves https and prints the --ca-file to trust)", v)
+	}
+	return nil
 }
 
 func isLoopback(host string) bool {

@@ -1,6 +1,9 @@
 package config
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCheckTenant(t *testing.T) {
 	valid := []string{"contoso.onmicrosoft.com", "recruiting.contoso.co.uk", "72f988bf-86f1-41af-91ab-2d7cd011db47"}
@@ -28,6 +31,19 @@ func TestCheckEndpointURL(t *testing.T) {
 	for _, v := range invalid {
 		if err := CheckEndpointURL(v); err == nil {
 			t.Errorf("CheckEndpointURL(%q) accepted an invalid URL", v)
+		}
+	}
+}
+
+// MSAL refuses an http authority, loopback included: --login-url says so
+// up front (a usage error) instead of failing inside MSAL.
+func TestCheckLoginURLNeedsHTTPS(t *testing.T) {
+	if err := CheckLoginURL("https://127.0.0.1:8443"); err != nil {
+		t.Errorf("https loopback: %v", err)
+	}
+	for _, v := range []string{"http://127.0.0.1:8443", "http://localhost", "http://login.example.com"} {
+		if err := CheckLoginURL(v); err == nil || !strings.Contains(err.Error(), "use https") {
+			t.Errorf("CheckLoginURL(%q) = %v", v, err)
 		}
 	}
 }

@@ -36,6 +36,15 @@ func TestBadInputs(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(malformedDir, "config.yaml"), []byte("profiles:\n  a:\n    tenant: [x\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	profilesDir, danglingDir := t.TempDir(), t.TempDir()
+	for d, text := range map[string]string{
+		profilesDir: "current-profile: contoso\nprofiles:\n  contoso:\n    tenant: contoso.onmicrosoft.com\n",
+		danglingDir: "current-profile: gone\nprofiles:\n  contoso:\n    tenant: contoso.onmicrosoft.com\n",
+	} {
+		if err := os.WriteFile(filepath.Join(d, "config.yaml"), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cases := []struct {
 		name string
 		args []string
@@ -85,6 +94,13 @@ func TestBadInputs(t *testing.T) {
 		{"secret file symlink", []string{"app", "secret", "add", "x", "--secret-file", link, "--force"}, nil, 2, "is a symbolic link"},
 		{"handoff directory", []string{"setup", "elevato", "--instance", "https://acme.elevato.net", "--handoff", dir}, nil, 2, "is a directory"},
 		{"handoff symlink", []string{"app", "create", "--name", "x", "--handoff", link, "--force"}, nil, 2, "is a symbolic link"},
+		{"profile typo", []string{"--profile", "contosso", "app", "list"}, map[string]string{"TEAMSCTL_CONFIG_DIR": profilesDir}, 2,
+			`profile "contosso" (from --profile) does not exist; profiles: default, contoso`},
+		{"env profile typo", []string{"whoami"}, map[string]string{"TEAMSCTL_CONFIG_DIR": profilesDir, "TEAMSCTL_PROFILE": "contosso"}, 2,
+			"Correct or unset TEAMSCTL_PROFILE"},
+		{"dangling current profile", []string{"whoami"}, map[string]string{"TEAMSCTL_CONFIG_DIR": danglingDir}, 2,
+			"teamsctl config use-profile NAME"},
+		{"http login url", []string{"--login-url", "http://127.0.0.1:1", "whoami"}, nil, 2, "must use https, even on localhost"},
 	}
 	if len(cases) < 30 {
 		t.Fatalf("%d cases, want at least 30", len(cases))

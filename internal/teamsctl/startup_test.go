@@ -2,6 +2,7 @@ package teamsctl
 
 import (
 	"context"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -21,7 +22,7 @@ import (
 func offlineEnv(t *testing.T) (map[string]string, *atomic.Int32) {
 	t.Helper()
 	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		http.Error(w, "no network expected", http.StatusTeapot)
 	}))
@@ -30,8 +31,14 @@ func offlineEnv(t *testing.T) (map[string]string, *atomic.Int32) {
 	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("profiles: [unclosed\n\t::: not yaml"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// The sign-in endpoint must be https; the server's certificate is
+	// trusted so that a request that does go out reaches the counter.
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return map[string]string{"TEAMSCTL_CONFIG_DIR": dir, "HOME": dir, "NO_COLOR": "1", "TEAMSCTL_NO_PROMPT": "1",
-		"TEAMSCTL_LOGIN_URL": srv.URL, "TEAMSCTL_GRAPH_URL": srv.URL + "/v1.0"}, &hits
+		"TEAMSCTL_LOGIN_URL": srv.URL, "TEAMSCTL_GRAPH_URL": srv.URL + "/v1.0", "TEAMSCTL_CA_FILE": caFile}, &hits
 }
 
 func runWith(env map[string]string, args ...string) (int, string, string) {

@@ -19,21 +19,24 @@ import (
 // been parsed; it is a function because the root command is built from
 // the factory, after this call.
 func New(ios *iostreams.IOStreams, getenv func(string) string, now func() time.Time, globalFlags func() *pflag.FlagSet) *cmdutil.Factory {
+	// Reads config.yaml and TEAMSCTL_* and applies the global flags.
+	load := sync.OnceValues(func() (*config.Config, error) {
+		cfg, err := config.Load(config.LoadOptions{Getenv: getenv, Flags: globalFlags()})
+		if err != nil {
+			return nil, err
+		}
+		// no-color may come from the file or env, known only now;
+		// iostreams still makes the decision.
+		if cfg.NoColor {
+			ios.DisableColor()
+		}
+		return cfg, nil
+	})
 	f := &cmdutil.Factory{
 		IOStreams: ios,
-		// Reads config.yaml and TEAMSCTL_* and applies the global flags.
-		Config: sync.OnceValues(func() (*config.Config, error) {
-			cfg, err := config.Load(config.LoadOptions{Getenv: getenv, Flags: globalFlags()})
-			if err != nil {
-				return nil, err
-			}
-			// no-color may come from the file or env, known only now;
-			// iostreams still makes the decision.
-			if cfg.NoColor {
-				ios.DisableColor()
-			}
-			return cfg, nil
-		}),
+		// The selected profile is checked on every call, against the file
+		// as it is in memory: login adds a new profile before signing in.
+		Config: func() (*config.Config, error) { return cmdutil.CheckedConfig(load()) },
 		Now:    now,
 		Getenv: getenv,
 	}

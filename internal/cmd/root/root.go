@@ -97,7 +97,7 @@ func addGlobalFlags(cmd *cobra.Command) {
 	cmdutil.CheckedStringFlag(fs, &profile, config.ProfileFlag, "", "", "Configuration profile to use (default: the current profile)", config.CheckProfileName)
 	cmdutil.StringEnumFlag(cmd, fs, &output, "output", "o", "", config.Outputs, "Result format (default text)")
 	cmdutil.StringEnumFlag(cmd, fs, &cloud, "cloud", "", "", config.Clouds, "Microsoft cloud (default global)")
-	cmdutil.CheckedStringFlag(fs, &loginURL, "login-url", "", "", "Sign-in endpoint override (https URL)", config.CheckEndpointURL)
+	cmdutil.CheckedStringFlag(fs, &loginURL, "login-url", "", "", "Sign-in endpoint override (https URL)", config.CheckLoginURL)
 	cmdutil.CheckedStringFlag(fs, &graphURL, "graph-url", "", "", "Microsoft Graph endpoint override (https URL)", config.CheckEndpointURL)
 	fs.String("ca-file", "", "PEM file of extra certificate authorities to trust")
 	fs.Bool("sandbox", false, "Use the built-in emulated tenant instead of Microsoft")

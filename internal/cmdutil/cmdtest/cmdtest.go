@@ -51,7 +51,9 @@ func New(t *testing.T, configYAML string, env map[string]string) *Env {
 	ios, _, out, errOut := iostreams.Test()
 	f := &cmdutil.Factory{
 		IOStreams: ios,
-		Config:    func() (*config.Config, error) { return config.Load(config.LoadOptions{Getenv: getenv}) },
+		Config: func() (*config.Config, error) {
+			return cmdutil.CheckedConfig(config.Load(config.LoadOptions{Getenv: getenv}))
+		},
 		Now:       func() time.Time { return Now },
 		Getenv:    getenv,
 	}

@@ -80,6 +80,11 @@ client-id setting names your own: a single-tenant app registration with
 "Allow public client flows" on and the mobile and desktop redirect URI
 http://localhost.
 
+--profile NAME signs in for that profile. A profile that does not exist yet
+is created in the config file once the sign-in succeeds, with --tenant as its
+tenant, so its later commands act on that tenant only (every other command
+refuses an unknown profile, as a typo would be).
+
 Without --scopes, teamsctl asks for what its setup commands and doctor need:
 User.Read, Application.ReadWrite.All, DelegatedPermissionGrant.ReadWrite.All,
 AppRoleAssignment.ReadWrite.All, Policy.Read.All, User.Read.All,
@@ -157,11 +162,15 @@ func (o *Options) validate() error {
 }
 
 func loginRun(ctx context.Context, opts *Options) error {
-	cfg, err := opts.Config()
+	cfg, err := config.AllowNewProfile(opts.Config())
 	if err != nil {
 		return err
 	}
 	req, err := opts.request(cfg)
+	if err != nil {
+		return err
+	}
+	newProfile, err := addProfile(cfg)
 	if err != nil {
 		return err
 	}
@@ -173,8 +182,36 @@ func loginRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if newProfile {
+		if err := cfg.File().Save(); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "Created profile %s in %s.\n", cfg.Profile, cfg.File().Path())
+	}
 	r := result(cfg.Profile, a.Sandbox(), res)
 	return cmdutil.Print(opts.IO, cfg.Output, r, r.render)
+}
+
+// addProfile adds the selected profile to the config file in memory when
+// it does not exist yet (login --profile NEW creates it, as config set
+// does), pinned to the tenant the sign-in names: later commands of the
+// profile then act on that tenant only. The file is saved only once the
+// sign-in succeeded. A sandbox sign-in pins no tenant, since a profile's
+// tenant names a real one.
+func addProfile(cfg *config.Config) (bool, error) {
+	if !cfg.IsNewProfile() {
+		return false, nil
+	}
+	file := cfg.File()
+	if err := file.AddProfile(cfg.Profile); err != nil {
+		return false, err
+	}
+	if cfg.Tenant != "" && !cfg.Sandbox {
+		if err := file.Set(cfg.Profile, "tenant", cfg.Tenant); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // request turns the options into a sign-in, reading secrets from stdin or

@@ -51,7 +51,7 @@ func NewCmdProfiles(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comman
 }
 
 func profilesRun(opts *Options) error {
-	cfg, err := opts.Config()
+	cfg, err := config.AllowNewProfile(opts.Config())
 	if err != nil {
 		return err
 	}

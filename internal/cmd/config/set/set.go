@@ -64,7 +64,7 @@ profile written becomes the current profile.`,
 }
 
 func setRun(opts *Options) error {
-	cfg, err := opts.Config()
+	cfg, err := config.AllowNewProfile(opts.Config())
 	if err != nil {
 		return err
 	}

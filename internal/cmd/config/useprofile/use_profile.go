@@ -52,7 +52,7 @@ create one with 'teamsctl config set KEY VALUE --profile NAME'.`,
 }
 
 func useProfileRun(opts *Options) error {
-	cfg, err := opts.Config()
+	cfg, err := config.AllowNewProfile(opts.Config())
 	if err != nil {
 		return err
 	}
