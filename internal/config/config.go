@@ -140,17 +140,17 @@ func Load(opts LoadOptions) (*Config, error) {
 	cfg := &Config{
 		Profile:       profile,
 		ProfileSource: profileSource,
-		Tenant:   v.GetString("tenant"),
-		Cloud:    v.GetString("cloud"),
-		Output:   v.GetString("output"),
-		LoginURL: v.GetString("login-url"),
-		GraphURL: v.GetString("graph-url"),
-		CAFile:   v.GetString("ca-file"),
-		ClientID: v.GetString("client-id"),
-		Sandbox:  v.GetBool("sandbox"),
-		NoColor:  v.GetBool("no-color"),
-		dir:      dir,
-		file:     file,
+		Tenant:        v.GetString("tenant"),
+		Cloud:         v.GetString("cloud"),
+		Output:        v.GetString("output"),
+		LoginURL:      v.GetString("login-url"),
+		GraphURL:      v.GetString("graph-url"),
+		CAFile:        v.GetString("ca-file"),
+		ClientID:      v.GetString("client-id"),
+		Sandbox:       v.GetBool("sandbox"),
+		NoColor:       v.GetBool("no-color"),
+		dir:           dir,
+		file:          file,
 	}
 	cfg.settings = resolvedSettings(v, fileValues, env, opts.Flags)
 	return cfg, nil

@@ -54,8 +54,8 @@ func New(t *testing.T, configYAML string, env map[string]string) *Env {
 		Config: func() (*config.Config, error) {
 			return cmdutil.CheckedConfig(config.Load(config.LoadOptions{Getenv: getenv}))
 		},
-		Now:       func() time.Time { return Now },
-		Getenv:    getenv,
+		Now:    func() time.Time { return Now },
+		Getenv: getenv,
 	}
 	return &Env{Factory: f, IO: ios, Out: out, ErrOut: errOut, ConfigPath: path}
 }
