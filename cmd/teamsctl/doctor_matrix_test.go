@@ -110,6 +110,7 @@ var matrixSeeds = map[string][]seedEdit{
 	"own-expiring":     {ownApp("AzureADMyOrg", "", "2026-03-15T00:00:00Z", false)},
 	"own-no-secret":    {ownApp("AzureADMyOrg", elevatoURI, "", false)},
 	"own-bare":         {ownApp("AzureADMyOrg", "", "", false)},
+	"business-user":    {ebmsConsented, recruitersAssigned, businessUser},
 	"own-unknown-id": {ownApp("AzureADMyOrg", elevatoURI, "2027-01-01T00:00:00Z", false),
 		insertBefore("        passwordCredentials:\n", "              - {id: 0f4e5a7b-1111-4222-8333-944455556666, type: Scope}\n")},
 }
@@ -172,6 +173,12 @@ var matrixScenarios = map[string]matrixScenario{
 	"own-bare":         {seed: "own-bare", args: []string{elevato}},
 	"own-bare-public":  {seed: "own-bare", args: []string{elevato, "--public-client"}, code: 6},
 	"own-unknown-id":   {seed: "own-unknown-id", args: []string{elevato}},
+	// Presets saying what recruiters need.
+	"mail-preset":   {seed: "healthy", args: []string{recruiteeApp, "--preset", "recruitee-mail", "--user", nolicense}, code: 6},
+	"ebms-preset":   {seed: "healthy", args: []string{"--preset", "ebms", "--user", rita, "--user", nomailbox}, code: 6},
+	"business-plan": {seed: "business-user", args: []string{ebms, "--preset", "erecruiter", "--user", rita, "--user", bea}, code: 6},
+	"business-plan-no-user-read": {seed: "business-user", args: []string{ebms, "--preset", "erecruiter", "--user", bea}, code: 6,
+		scopes: scopesWithout("User.Read.All", "Directory.Read.All", "DelegatedPermissionGrant.ReadWrite.All")},
 	// Tokens lacking what a check reads.
 	"no-policy-read": {seed: "healthy", args: ebmsArgs(rita), scopes: scopesWithout("Policy.Read.All", "AuditLog.Read.All")},
 	"no-app-read": {seed: "healthy", args: ebmsArgs(rita), code: 6,
@@ -208,6 +215,8 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDAppRegistration, "", doctor.Skip, "no-policy-read", []string{"Policy.Read.All"}},
 	{doctor.IDAppRegistration, "", doctor.Info, "healthy", []string{"Only admins"}},
 	{doctor.IDAppRegistration, "", doctor.Info, "own-consentable", []string{"Any user"}},
+	// tenant.rooms
+	{doctor.IDRooms, "", doctor.Info, "ebms-preset", []string{"room mailbox"}},
 	// tenant.secret-policy
 	{doctor.IDSecretPolicy, "", doctor.Pass, "healthy", []string{"needs no client secret"}},
 	{doctor.IDSecretPolicy, "", doctor.Pass, "own-consentable", []string{"No app management policy"}},
@@ -298,13 +307,20 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDUserToken, rita, doctor.Skip, "no-user-read", []string{"DelegatedPermissionGrant.Read.All"}},
 	// user.teams-licence
 	{doctor.IDUserTeamsLicence, rita, doctor.Pass, "healthy", []string{"ENTERPRISEPACK"}},
+	{doctor.IDUserTeamsLicence, nolicense, doctor.Pass, "mail-preset", []string{"Not needed"}},
 	{doctor.IDUserTeamsLicence, gina, doctor.Fail, "conditional-access", []string{"licences: none"}},
 	{doctor.IDUserTeamsLicence, rita, doctor.Skip, "no-user-read", []string{"User.Read.All"}},
 	// user.mailbox
-	{doctor.IDUserMailbox, rita, doctor.Pass, "healthy", []string{"Exchange Online enabled"}},
+	{doctor.IDUserMailbox, rita, doctor.Pass, "healthy", []string{"Exchange Online mailbox enabled"}},
+	{doctor.IDUserMailbox, nolicense, doctor.Pass, "mail-preset", []string{"EXCHANGESTANDARD"}},
+	{doctor.IDUserMailbox, nomailbox, doctor.Fail, "ebms-preset", []string{"EXCHANGE_S_FOUNDATION"}},
 	{doctor.IDUserMailbox, gina, doctor.Warn, "own-consentable", []string{"licences: none"}},
 	{doctor.IDUserMailbox, gina, doctor.Fail, "conditional-access", []string{"licences: none"}},
 	{doctor.IDUserMailbox, rita, doctor.Skip, "no-user-read", []string{"User.Read.All"}},
+	// user.licence
+	{doctor.IDUserLicence, bea, doctor.Pass, "business-plan", []string{"O365_BUSINESS_PREMIUM"}},
+	{doctor.IDUserLicence, rita, doctor.Fail, "business-plan", []string{"Microsoft 365 Business plans", "ENTERPRISEPACK"}},
+	{doctor.IDUserLicence, bea, doctor.Skip, "business-plan-no-user-read", []string{"User.Read.All"}},
 	// user.conditional-access
 	{doctor.IDUserCA, rita, doctor.Pass, "healthy", []string{"What If", "report-only"}},
 	{doctor.IDUserCA, rob, doctor.Warn, "conditional-access", []string{"managed device required", "AADSTS53000"}},
@@ -321,6 +337,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDTeamsAccessPolicy, "", doctor.Skip, "no-app", []string{"unknown"}},
 	{doctor.IDTeamsAccessPolicy, "", doctor.Info, "app-role-missing", []string{"New-CsApplicationAccessPolicy"}},
 	// teams.meeting-policy
+	{doctor.IDTeamsMeetingPolicy, "", doctor.Pass, "mail-preset", []string{"Not needed"}},
 	{doctor.IDTeamsMeetingPolicy, "", doctor.Info, "healthy", []string{"Set-CsTeamsMeetingPolicy"}},
 }
 

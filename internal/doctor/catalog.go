@@ -11,6 +11,7 @@ const (
 	IDConsentWorkflow    = "tenant.admin-consent-workflow"
 	IDAppRegistration    = "tenant.app-registration"
 	IDSecretPolicy       = "tenant.secret-policy"
+	IDRooms              = "tenant.rooms"
 	IDAppExists          = "app.registration"
 	IDAppAudience        = "app.audience"
 	IDAppRedirectURIs    = "app.redirect-uris"
@@ -27,6 +28,7 @@ const (
 	IDUserToken          = "user.token"
 	IDUserTeamsLicence   = "user.teams-licence"
 	IDUserMailbox        = "user.mailbox"
+	IDUserLicence        = "user.licence"
 	IDUserCA             = "user.conditional-access"
 	IDUserSignIns        = "user.sign-ins"
 	IDTeamsAccessPolicy  = "teams.access-policy"
@@ -66,6 +68,9 @@ func Catalog() []Definition {
 		{IDAppRegistration, GroupTenant, "Who may register applications", []string{readAuthzPolicy.name}, "", statuses(Skip, Info)},
 		// never warn: a lifetime cap is information (info), a block is a failure.
 		{IDSecretPolicy, GroupTenant, "App management policy allows the client secret", []string{readAppPolicy.name}, "", statuses(Pass, Fail, Skip, Info)},
+		// only for integrations that list meeting rooms (a preset's
+		// requires.rooms); only ever informs: doctor does not list rooms.
+		{IDRooms, GroupTenant, "Meeting rooms set up as room mailboxes", nil, "", statuses(Info)},
 		// never warn; info for a vendor-hosted app registered elsewhere,
 		// downstream of sp.exists when neither exists.
 		{IDAppExists, GroupApp, "App registration exists in this tenant", []string{readApp.name}, "", statuses(Pass, Fail, Skip, Info, Downstream)},
@@ -95,17 +100,23 @@ func Catalog() []Definition {
 		// the tenant-wide consent lacks (sp.consent), or the enterprise app is
 		// missing (sp.exists); that check is the root cause.
 		{IDUserToken, GroupUser, "User can get a token without admin help", []string{readGrants.name, readAuthzPolicy.name, readGraphSP.name}, "", statuses(Pass, Skip, Downstream)},
-		// never warn: without Teams no meeting can be created.
+		// never warn: without Teams no meeting can be created (pass when the
+		// integration creates none).
 		{IDUserTeamsLicence, GroupUser, "Microsoft Teams licence", []string{readLicences.name}, "", statuses(Pass, Fail, Skip)},
+		// warn when whether the integration needs a mailbox is unknown.
 		{IDUserMailbox, GroupUser, "Exchange Online mailbox licence", []string{readLicences.name}, "", statuses(Pass, Warn, Fail, Skip)},
+		// only with a preset's requires.licences; never warn.
+		{IDUserLicence, GroupUser, "Licences the integration requires", []string{readLicences.name}, "", statuses(Pass, Fail, Skip)},
 		{IDUserCA, GroupUser, "Conditional Access policies for this user and app", []string{evaluateCA.name + " or " + readCA.name}, "", statuses(Pass, Warn, Fail, Skip)},
 		// never fail: past failures are history; downstream of the check that
 		// still finds the latest failure's cause.
 		{IDUserSignIns, GroupUser, "Recent failed sign-ins to this app", []string{readSignIns.name}, "", statuses(Pass, Warn, Skip, Downstream)},
 		// never warn or fail: Graph cannot read the policy.
 		{IDTeamsAccessPolicy, GroupTeams, "Teams application access policy (app-only meetings)", nil, "", statuses(Pass, Skip, Info)},
-		// only ever informs: Graph cannot read meeting policies, and the check reads nothing, so it never skips.
-		{IDTeamsMeetingPolicy, GroupTeams, "Meeting policy: lobby and anonymous join", nil, "", statuses(Info)},
+		// informs: Graph cannot read meeting policies, and the check reads
+		// nothing, so it never skips; passes when the integration creates
+		// no Teams meetings.
+		{IDTeamsMeetingPolicy, GroupTeams, "Meeting policy: lobby and anonymous join", nil, "", statuses(Pass, Info)},
 	}
 }
 

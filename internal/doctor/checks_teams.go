@@ -10,6 +10,12 @@ import (
 // read, with the manual steps.
 
 func (e *evaluator) teams() {
+	if !e.needsTeams() {
+		const notNeeded = "Not needed: the integration creates no Teams meetings."
+		e.add(IDTeamsAccessPolicy, "", Pass, notNeeded, "", nil)
+		e.add(IDTeamsMeetingPolicy, "", Pass, notNeeded, "", nil)
+		return
+	}
 	subject := causes.Subject{AppID: e.f.appLabel()}
 	if len(e.f.users) == 1 && e.f.users[0].user.ok() {
 		subject.UserID, subject.User = e.f.users[0].user.v.ID, e.f.users[0].ref

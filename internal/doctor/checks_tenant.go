@@ -117,6 +117,18 @@ func (e *evaluator) tenant() {
 	}
 }
 
+// rooms informs, for an integration that lists the tenant's meeting
+// rooms, where rooms come from.
+func (e *evaluator) rooms() {
+	if !e.f.exp.NeedsRooms {
+		return
+	}
+	e.add(IDRooms, "", Info, "The integration lists the tenant's meeting rooms: each room must be a room mailbox (doctor does not list them).",
+		"Rooms that are only calendars or shared mailboxes are not offered to recruiters; Microsoft Graph lists room mailboxes as places (GET /places/microsoft.graph.room).",
+		&Fix{Portal: "Exchange admin center > Recipients > Resources: each meeting room as a room mailbox, in a room list if the vendor groups them",
+			PowerShell: "Get-EXOMailbox -RecipientTypeDetails RoomMailbox"})
+}
+
 func describeUserConsent(policies []string) string {
 	if len(policies) == 0 {
 		return "nothing (user consent is off)"

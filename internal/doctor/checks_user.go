@@ -17,6 +17,9 @@ func (e *evaluator) user(u *userFacts) {
 	f := e.f
 	subj := u.ref
 	userIDs := []string{IDUserAssignment, IDUserToken, IDUserTeamsLicence, IDUserMailbox, IDUserCA, IDUserSignIns}
+	if len(f.exp.Licences) > 0 {
+		userIDs = append(userIDs, IDUserLicence)
+	}
 	switch {
 	case u.user.notFound():
 		e.add(IDUserAccount, subj, Fail, "No user "+u.ref+" in this tenant.", "Check the spelling of the UPN; guests have UPNs like name_domain#EXT#@tenant.",

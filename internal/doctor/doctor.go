@@ -116,6 +116,23 @@ type Expectations struct {
 	// MeetingKind is "onlineMeeting" (Teams meeting), "event" (Outlook
 	// event with a Teams link) or "" (unknown).
 	MeetingKind string `json:"meetingKind,omitempty"`
+	// NeedsTeams and NeedsMailbox say whether each user needs a Microsoft
+	// Teams licence and an Exchange Online mailbox. Nil: Teams is needed,
+	// and a mailbox for events and mail or calendar permissions (else
+	// unknown, and a missing one only warns).
+	NeedsTeams   *bool `json:"needsTeams,omitempty"`
+	NeedsMailbox *bool `json:"needsMailbox,omitempty"`
+	// NeedsRooms: the integration lists the tenant's meeting rooms.
+	NeedsRooms bool `json:"needsRooms,omitempty"`
+	// Licences each user must hold: one SKU of each requirement.
+	Licences []LicenceRequirement `json:"licences,omitempty"`
+}
+
+// LicenceRequirement is a licence an integration requires: one of SKUs
+// (skuPartNumber values), named for people.
+type LicenceRequirement struct {
+	Name string   `json:"name"`
+	SKUs []string `json:"skus"`
 }
 
 // Token describes the caller's sign-in; the pre-flight compares its

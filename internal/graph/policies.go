@@ -165,6 +165,9 @@ type ServicePlan struct {
 	ServicePlanID      string `json:"servicePlanId"`
 	ServicePlanName    string `json:"servicePlanName"`
 	ProvisioningStatus string `json:"provisioningStatus"`
+	// AppliesTo is "User", or "Company" for a plan that serves the whole
+	// organisation (EXCHANGE_S_FOUNDATION gives no user a mailbox).
+	AppliesTo string `json:"appliesTo,omitempty"`
 }
 
 // Memberships are a user's transitive groups and directory roles.

@@ -67,9 +67,12 @@ type Preset struct {
 	Handoff []string `yaml:"handoff,omitempty" json:"handoff,omitempty"`
 	// AssignmentRequired: the vendor recommends restricting the app to
 	// assigned users (setup assigns --group when given).
-	AssignmentRequired bool   `yaml:"assignmentRequired,omitempty" json:"assignmentRequired,omitempty"`
-	Teams              Teams  `yaml:"teams" json:"teams"`
-	Notes              []Note `yaml:"notes,omitempty" json:"notes,omitempty"`
+	AssignmentRequired bool  `yaml:"assignmentRequired,omitempty" json:"assignmentRequired,omitempty"`
+	Teams              Teams `yaml:"teams" json:"teams"`
+	// Requires is what each recruiter needs for the integration to work;
+	// doctor checks only what the integration needs.
+	Requires *Requires `yaml:"requires,omitempty" json:"requires,omitempty"`
+	Notes    []Note    `yaml:"notes,omitempty" json:"notes,omitempty"`
 
 	// Source is the file the preset was read from (the built-in file name
 	// or the --preset-file path), for errors found when it is used.
@@ -101,6 +104,57 @@ type Teams struct {
 	// LobbyNotes are the vendor's meeting-policy requests (anonymous join,
 	// lobby bypass), which only the Teams admin center can apply.
 	LobbyNotes string `yaml:"lobbyNotes,omitempty" json:"lobbyNotes,omitempty"`
+}
+
+// Requires says what each recruiter needs. Teams and Mailbox left out are
+// derived from the meeting kind and permissions (NeedsTeams,
+// NeedsMailbox).
+type Requires struct {
+	// Teams: a Microsoft Teams licence (to organise Teams meetings).
+	Teams *bool `yaml:"teams,omitempty" json:"teams,omitempty"`
+	// Mailbox: an Exchange Online mailbox (mail, calendar, invitations).
+	Mailbox *bool `yaml:"mailbox,omitempty" json:"mailbox,omitempty"`
+	// Rooms: the integration lists the tenant's meeting rooms (room
+	// mailboxes), so they must be set up in Exchange.
+	Rooms bool `yaml:"rooms,omitempty" json:"rooms,omitempty"`
+	// Licences the vendor supports: each recruiter holds one of the SKUs
+	// of every entry.
+	Licences []Licence `yaml:"licences,omitempty" json:"licences,omitempty"`
+}
+
+// Licence is a licence requirement: one of SKUs (skuPartNumber values, as
+// in Microsoft's licensing service plan reference), named for people.
+type Licence struct {
+	Name string   `yaml:"name" json:"name"`
+	SKUs []string `yaml:"skus" json:"skus"`
+}
+
+// NeedsTeams says whether recruiters need a Microsoft Teams licence: as
+// the preset states, else whenever the integration creates meetings.
+func (p *Preset) NeedsTeams() bool {
+	if p.Requires != nil && p.Requires.Teams != nil {
+		return *p.Requires.Teams
+	}
+	return p.Teams.Meeting != MeetingNone
+}
+
+// NeedsMailbox says whether recruiters need an Exchange Online mailbox: as
+// the preset states, else for Outlook invitations and for mail or calendar
+// permissions.
+func (p *Preset) NeedsMailbox() bool {
+	if p.Requires != nil && p.Requires.Mailbox != nil {
+		return *p.Requires.Mailbox
+	}
+	if p.Teams.Meeting == MeetingEvent {
+		return true
+	}
+	for _, s := range append(slices.Clone(p.Delegated), p.Application...) {
+		l := strings.ToLower(s)
+		if strings.HasPrefix(l, "mail.") || strings.HasPrefix(l, "calendars.") {
+			return true
+		}
+	}
+	return false
 }
 
 // Note is one of the vendor's own caveats.
@@ -282,6 +336,31 @@ func (p *Preset) validate(file string) error {
 	}
 	if p.Teams.ApplicationAccessPolicy && len(p.Application) == 0 {
 		return bad("teams.applicationAccessPolicy", "only applies to application permissions; the preset has none")
+	}
+	return p.validateRequires(bad)
+}
+
+// skuRE is the syntax of skuPartNumber values (O365_BUSINESS_PREMIUM,
+// "O365_w/o Teams Bundle_M3").
+var skuRE = lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9_ ./()+-]{0,99}$`)
+
+func (p *Preset) validateRequires(bad func(string, string, ...any) error) error {
+	if p.Requires == nil {
+		return nil
+	}
+	for i, l := range p.Requires.Licences {
+		f := fmt.Sprintf("requires.licences[%d]", i)
+		if strings.TrimSpace(l.Name) == "" {
+			return bad(f+".name", "is required: say which licences these are, e.g. Microsoft 365 Business plans")
+		}
+		if len(l.SKUs) == 0 {
+			return bad(f+".skus", "list at least one skuPartNumber, e.g. O365_BUSINESS_PREMIUM")
+		}
+		for j, s := range l.SKUs {
+			if !skuRE.MatchString(s) {
+				return bad(fmt.Sprintf("%s.skus[%d]", f, j), "%q is not a skuPartNumber (e.g. O365_BUSINESS_PREMIUM)", s)
+			}
+		}
 	}
 	return nil
 }

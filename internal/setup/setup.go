@@ -708,6 +708,14 @@ func Expectations(pre *presets.Preset, instance string) doctor.Expectations {
 	case presets.MeetingEvent:
 		exp.MeetingKind = "event"
 	}
+	teams, mailbox := pre.NeedsTeams(), pre.NeedsMailbox()
+	exp.NeedsTeams, exp.NeedsMailbox = &teams, &mailbox
+	if pre.Requires != nil {
+		exp.NeedsRooms = pre.Requires.Rooms
+		for _, l := range pre.Requires.Licences {
+			exp.Licences = append(exp.Licences, doctor.LicenceRequirement{Name: l.Name, SKUs: l.SKUs})
+		}
+	}
 	return exp
 }
 

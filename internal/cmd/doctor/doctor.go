@@ -2,6 +2,7 @@
 package doctor
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -251,6 +252,11 @@ func applyPreset(opts *Options) error {
 	}
 	if e.MeetingKind == "" {
 		e.MeetingKind = want.MeetingKind
+	}
+	e.NeedsTeams, e.NeedsMailbox = cmp.Or(e.NeedsTeams, want.NeedsTeams), cmp.Or(e.NeedsMailbox, want.NeedsMailbox)
+	e.NeedsRooms = e.NeedsRooms || want.NeedsRooms
+	if len(e.Licences) == 0 {
+		e.Licences = want.Licences
 	}
 	return nil
 }

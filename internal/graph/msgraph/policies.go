@@ -187,7 +187,7 @@ func (c *Client) LicenseDetails(ctx context.Context, idOrUPN string) ([]graph.Li
 		d := graph.LicenseDetail{SkuID: uuidString(l.GetSkuId()), SkuPartNumber: deref(l.GetSkuPartNumber()), ServicePlans: []graph.ServicePlan{}}
 		for _, p := range l.GetServicePlans() {
 			d.ServicePlans = append(d.ServicePlans, graph.ServicePlan{ServicePlanID: uuidString(p.GetServicePlanId()),
-				ServicePlanName: deref(p.GetServicePlanName()), ProvisioningStatus: deref(p.GetProvisioningStatus())})
+				ServicePlanName: deref(p.GetServicePlanName()), ProvisioningStatus: deref(p.GetProvisioningStatus()), AppliesTo: deref(p.GetAppliesTo())})
 		}
 		out = append(out, d)
 	}
