@@ -97,3 +97,36 @@ func Classify(e *APIError, retryAfter time.Duration) error {
 		return e
 	}
 }
+
+// UnexpectedAnswerError is an answer Microsoft Graph does not give: no
+// entity (an empty body, 204, or JSON null) where Graph always returns
+// one, a body that is not Graph's JSON (an HTML page from a proxy or
+// gateway), or redirects that do not end. Request names what was sent
+// ("GET https://graph.microsoft.com/v1.0/..."), Status what came back (0:
+// unknown).
+type UnexpectedAnswerError struct {
+	Request     string
+	Status      int
+	ContentType string
+	// Problem says what is wrong with the answer, e.g. "no entity where
+	// Microsoft Graph returns one".
+	Problem string
+}
+
+func (e *UnexpectedAnswerError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Request)
+	if e.Status != 0 {
+		fmt.Fprintf(&b, ": answered %d %s", e.Status, http.StatusText(e.Status))
+		if e.ContentType != "" {
+			fmt.Fprintf(&b, " (%s)", e.ContentType)
+		}
+	}
+	b.WriteString(": " + e.Problem)
+	return b.String()
+}
+
+// Hint implements the hint convention (cmdutil.HintFor).
+func (e *UnexpectedAnswerError) Hint() string {
+	return "Something between teamsctl and Microsoft Graph answered instead of Graph (a proxy, firewall or gateway), or Graph had an outage: check --graph-url and the network, then run the command again."
+}

@@ -95,7 +95,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if err != nil {
 			return nil, err
 		}
-		recordAttempt(req.Context(), resp)
+		recordAttempt(req.Context(), req, resp)
 		if attempt >= t.Policy.MaxRetries || !retryable(req.Method, resp.StatusCode) {
 			return resp, nil
 		}
@@ -197,11 +197,28 @@ func drain(resp *http.Response) {
 }
 
 // Attempts collects the request ids of every attempt of a call, so an
-// error after retries can name them all (Microsoft support asks for them).
+// error after retries can name them all (Microsoft support asks for them),
+// and what the last attempt was and got, so an answer the caller cannot
+// use can be reported with the request it answered.
 type Attempts struct {
-	mu  sync.Mutex
-	ids []string
+	mu   sync.Mutex
+	ids  []string
+	last Attempt
+	n    int
 }
+
+// Attempt is one request sent and the response it got.
+type Attempt struct {
+	Method string
+	// URL is the request's address without its query, which can be long
+	// and carry names from the tenant.
+	URL         string
+	Status      int
+	ContentType string
+}
+
+// Request is "METHOD URL", how messages name the request.
+func (a Attempt) Request() string { return a.Method + " " + a.URL }
 
 type attemptsKey struct{}
 
@@ -219,16 +236,26 @@ func (a *Attempts) RequestIDs() []string {
 	return append([]string(nil), a.ids...)
 }
 
-func recordAttempt(ctx context.Context, resp *http.Response) {
+// Last returns the most recent attempt; ok is false when none got a
+// response.
+func (a *Attempts) Last() (last Attempt, ok bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.last, a.n > 0
+}
+
+func recordAttempt(ctx context.Context, req *http.Request, resp *http.Response) {
 	a, ok := ctx.Value(attemptsKey{}).(*Attempts)
 	if !ok {
 		return
 	}
-	id := resp.Header.Get("request-id")
-	if id == "" {
-		return
-	}
+	u := *req.URL
+	u.RawQuery, u.Fragment, u.User = "", "", nil
 	a.mu.Lock()
-	a.ids = append(a.ids, id)
-	a.mu.Unlock()
+	defer a.mu.Unlock()
+	a.n++
+	a.last = Attempt{Method: req.Method, URL: u.String(), Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type")}
+	if id := resp.Header.Get("request-id"); id != "" {
+		a.ids = append(a.ids, id)
+	}
 }

@@ -2,12 +2,14 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/teamsctl/teamsctl/internal/emulator"
 )
@@ -144,5 +146,28 @@ func TestResetKeepsTheSigningKey(t *testing.T) {
 	}
 	if key() != before {
 		t.Fatal("reset replaced the signing key: cached sandbox sign-ins would stop working")
+	}
+}
+
+// TestCancelledRequestIsNeverAnswered: a request cancelled while the
+// emulator works on it (here, during injected latency) fails with the
+// context's error, as over a network, instead of an empty 200 that the
+// client would read as Graph's answer.
+func TestCancelledRequestIsNeverAnswered(t *testing.T) {
+	sb, err := Open(context.Background(), t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.Server.SetFaults(emulator.FaultOptions{Latency: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(10*time.Millisecond, cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, GraphURL()+"/policies/authorizationPolicy", nil)
+	resp, err := sb.Transport().RoundTrip(req)
+	if !errors.Is(err, context.Canceled) {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		t.Fatalf("cancelled request: status %d, err %v; want context.Canceled and no response", status, err)
 	}
 }

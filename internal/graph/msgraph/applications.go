@@ -46,17 +46,9 @@ func (c *Client) ListApplications(ctx context.Context, q graph.ApplicationQuery)
 	} else {
 		params = nil
 	}
-	resp, err := call(ctx, func(ctx context.Context) (models.ApplicationCollectionResponseable, error) {
+	return page(ctx, func(ctx context.Context) (models.ApplicationCollectionResponseable, error) {
 		return b.Get(ctx, &applications.ApplicationsRequestBuilderGetRequestConfiguration{QueryParameters: params})
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out := make([]graph.Application, 0, len(resp.GetValue()))
-	for _, a := range resp.GetValue() {
-		out = append(out, toApplication(a))
-	}
-	return out, deref(resp.GetOdataNextLink()), nil
+	}, toApplication)
 }
 
 func (c *Client) ApplicationsByName(ctx context.Context, name string) ([]graph.Application, error) {
@@ -86,19 +78,18 @@ func (c *Client) Application(ctx context.Context, objectID string) (*graph.Appli
 func (c *Client) ApplicationByAppID(ctx context.Context, appID string) (*graph.Application, error) {
 	// $filter rather than (appId='...'): an unknown appId is an empty list
 	// here, which becomes NotFound without a Graph error to interpret.
-	resp, err := call(ctx, func(ctx context.Context) (models.ApplicationCollectionResponseable, error) {
+	apps, _, err := page(ctx, func(ctx context.Context) (models.ApplicationCollectionResponseable, error) {
 		return c.sdk.Applications().Get(ctx, &applications.ApplicationsRequestBuilderGetRequestConfiguration{
 			QueryParameters: &applications.ApplicationsRequestBuilderGetQueryParameters{
 				Select: appSelect, Filter: ptr("appId eq " + odataString(appID))}})
-	})
+	}, toApplication)
 	if err != nil {
 		return nil, err
 	}
-	if len(resp.GetValue()) == 0 {
+	if len(apps) == 0 {
 		return nil, notFound("application with appId " + appID)
 	}
-	out := toApplication(resp.GetValue()[0])
-	return &out, nil
+	return &apps[0], nil
 }
 
 // notFound is the NotFound for an empty lookup.
@@ -242,17 +233,16 @@ func (c *Client) UpdateApplication(ctx context.Context, objectID string, u graph
 		}
 		body.SetKeyCredentials(keys)
 	}
-	_, err := call(ctx, func(ctx context.Context) (models.Applicationable, error) {
-		return c.sdk.Applications().ByApplicationId(objectID).Patch(ctx, body, nil)
+	return send(ctx, func(ctx context.Context) error {
+		_, err := c.sdk.Applications().ByApplicationId(objectID).Patch(ctx, body, nil)
+		return err
 	})
-	return err
 }
 
 func (c *Client) DeleteApplication(ctx context.Context, objectID string) error {
-	_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, c.sdk.Applications().ByApplicationId(objectID).Delete(ctx, nil)
+	return send(ctx, func(ctx context.Context) error {
+		return c.sdk.Applications().ByApplicationId(objectID).Delete(ctx, nil)
 	})
-	return err
 }
 
 func (c *Client) AddPassword(ctx context.Context, objectID string, in graph.PasswordCreate) (*graph.PasswordCredential, error) {
@@ -286,19 +276,17 @@ func (c *Client) RemovePassword(ctx context.Context, objectID, keyID string) err
 	}
 	body := applications.NewItemRemovePasswordPostRequestBody()
 	body.SetKeyId(&id)
-	_, err = call(ctx, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, c.sdk.Applications().ByApplicationId(objectID).RemovePassword().Post(ctx, body, nil)
+	return send(ctx, func(ctx context.Context) error {
+		return c.sdk.Applications().ByApplicationId(objectID).RemovePassword().Post(ctx, body, nil)
 	})
-	return err
 }
 
 func (c *Client) AddApplicationOwner(ctx context.Context, objectID, userID string) error {
 	ref := models.NewReferenceCreate()
 	ref.SetOdataId(ptr(strings.TrimSuffix(c.sdk.RequestAdapter.GetBaseUrl(), "/") + "/directoryObjects/" + userID))
-	_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, c.sdk.Applications().ByApplicationId(objectID).Owners().Ref().Post(ctx, ref, nil)
+	return send(ctx, func(ctx context.Context) error {
+		return c.sdk.Applications().ByApplicationId(objectID).Owners().Ref().Post(ctx, ref, nil)
 	})
-	return err
 }
 
 func (c *Client) DefaultAppManagementPolicy(ctx context.Context) (*graph.AppManagementPolicy, error) {
@@ -313,7 +301,7 @@ func (c *Client) DefaultAppManagementPolicy(ctx context.Context) (*graph.AppMana
 		return out, nil
 	}
 	r := p.GetApplicationRestrictions()
-	for _, pc := range r.GetPasswordCredentials() {
+	for _, pc := range items(r.GetPasswordCredentials()) {
 		if pc.GetState() != nil && pc.GetState().String() != "enabled" {
 			continue
 		}
@@ -327,7 +315,7 @@ func (c *Client) DefaultAppManagementPolicy(ctx context.Context) (*graph.AppMana
 			out.MaxPasswordLifetime = isoToDuration(pc.GetMaxLifetime())
 		}
 	}
-	for _, kc := range r.GetKeyCredentials() {
+	for _, kc := range items(r.GetKeyCredentials()) {
 		if kc.GetState() != nil && kc.GetState().String() != "enabled" {
 			continue
 		}
@@ -365,19 +353,19 @@ func toApplication(a models.Applicationable) graph.Application {
 		out.PublicClientRedirectURIs = nonNil(p.GetRedirectUris())
 	}
 	out.RequiredResourceAccess = []graph.RequiredResourceAccess{}
-	for _, r := range a.GetRequiredResourceAccess() {
+	for _, r := range items(a.GetRequiredResourceAccess()) {
 		rra := graph.RequiredResourceAccess{ResourceAppID: deref(r.GetResourceAppId()), ResourceAccess: []graph.ResourceAccess{}}
-		for _, ra := range r.GetResourceAccess() {
+		for _, ra := range items(r.GetResourceAccess()) {
 			rra.ResourceAccess = append(rra.ResourceAccess, graph.ResourceAccess{ID: uuidString(ra.GetId()), Type: deref(ra.GetTypeEscaped())})
 		}
 		out.RequiredResourceAccess = append(out.RequiredResourceAccess, rra)
 	}
 	out.PasswordCredentials = []graph.PasswordCredential{}
-	for _, p := range a.GetPasswordCredentials() {
+	for _, p := range items(a.GetPasswordCredentials()) {
 		out.PasswordCredentials = append(out.PasswordCredentials, toPassword(p))
 	}
 	out.KeyCredentials = []graph.KeyCredential{}
-	for _, k := range a.GetKeyCredentials() {
+	for _, k := range items(a.GetKeyCredentials()) {
 		kc := graph.KeyCredential{KeyID: uuidString(k.GetKeyId()), DisplayName: deref(k.GetDisplayName()),
 			Type: deref(k.GetTypeEscaped()), Usage: deref(k.GetUsage())}
 		if b := k.GetCustomKeyIdentifier(); len(b) > 0 {

@@ -2,8 +2,9 @@ package msgraph
 
 import (
 	"context"
+	"errors"
+	"slices"
 
-	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/organization"
 	"github.com/microsoftgraph/msgraph-sdk-go/users"
@@ -28,22 +29,21 @@ func (c *Client) Me(ctx context.Context) (*graph.User, error) {
 // Organization implements graph.Client. A token belongs to one tenant, so
 // the collection has one entry.
 func (c *Client) Organization(ctx context.Context) (*graph.Organization, error) {
-	resp, err := call(ctx, func(ctx context.Context) (models.OrganizationCollectionResponseable, error) {
+	orgs, _, err := page(ctx, func(ctx context.Context) (models.OrganizationCollectionResponseable, error) {
 		return c.sdk.Organization().Get(ctx, &organization.OrganizationRequestBuilderGetRequestConfiguration{
 			QueryParameters: &organization.OrganizationRequestBuilderGetQueryParameters{Select: []string{"id", "displayName", "verifiedDomains"}},
 		})
-	})
+	}, same[models.Organizationable])
 	if err != nil {
 		return nil, err
 	}
-	orgs := resp.GetValue()
 	if len(orgs) == 0 {
 		return nil, &graph.NotFound{APIError: &graph.APIError{Status: 404, Message: "the tenant has no organization object"}}
 	}
 	o := orgs[0]
 	org := &graph.Organization{ID: deref(o.GetId()), DisplayName: deref(o.GetDisplayName())}
-	for _, d := range o.GetVerifiedDomains() {
-		if d.GetIsDefault() != nil && *d.GetIsDefault() {
+	for _, d := range items(o.GetVerifiedDomains()) {
+		if d != nil && d.GetIsDefault() != nil && *d.GetIsDefault() {
 			org.DefaultDomain = deref(d.GetName())
 		}
 	}
@@ -54,31 +54,23 @@ func (c *Client) Organization(ctx context.Context) (*graph.Organization, error) 
 // signed-in user's transitive memberships (roles assigned to a group the
 // user is in count too).
 func (c *Client) MyDirectoryRoles(ctx context.Context) ([]graph.DirectoryRole, error) {
-	resp, err := call(ctx, func(ctx context.Context) (models.DirectoryObjectCollectionResponseable, error) {
-		return c.sdk.Me().TransitiveMemberOf().Get(ctx, nil)
-	})
+	b := c.sdk.Me().TransitiveMemberOf()
+	objs, err := allPages(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
+		if next != "" {
+			return b.WithUrl(next).Get(ctx, nil)
+		}
+		return b.Get(ctx, nil)
+	}, same[models.DirectoryObjectable])
 	if err != nil {
 		return nil, err
 	}
 	var roles []graph.DirectoryRole
-	err = c.eachPage(ctx, resp, func(obj models.DirectoryObjectable) {
+	for _, obj := range objs {
 		if r, ok := obj.(models.DirectoryRoleable); ok {
 			roles = append(roles, graph.DirectoryRole{ID: deref(r.GetId()), DisplayName: deref(r.GetDisplayName()), RoleTemplateID: deref(r.GetRoleTemplateId())})
 		}
-	})
-	return roles, err
-}
-
-// eachPage calls fn for every item of a collection, following nextLinks.
-func (c *Client) eachPage(ctx context.Context, first models.DirectoryObjectCollectionResponseable, fn func(models.DirectoryObjectable)) error {
-	it, err := msgraphcore.NewPageIterator[models.DirectoryObjectable](first, c.sdk.GetAdapter(), models.CreateDirectoryObjectCollectionResponseFromDiscriminatorValue)
-	if err != nil {
-		return err
 	}
-	_, err = call(ctx, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, it.Iterate(ctx, func(obj models.DirectoryObjectable) bool { fn(obj); return true })
-	})
-	return err
+	return roles, nil
 }
 
 // collectionPage is one page of a Graph collection response.
@@ -87,23 +79,60 @@ type collectionPage[V any] interface {
 	GetOdataNextLink() *string
 }
 
+// errNullItem is a collection page with a null item, which Graph never
+// sends; call reports it with the request it answered.
+var errNullItem = errors.New("the collection holds a null item")
+
+// page reads one page of a collection with call and converts its values
+// (never nil: a null item is an error). next is the page's
+// @odata.nextLink, "" on the last page.
+func page[P collectionPage[V], V, T any](ctx context.Context, get func(ctx context.Context) (P, error), convert func(V) T) (out []T, next string, err error) {
+	resp, err := call(ctx, func(ctx context.Context) (P, error) {
+		resp, err := get(ctx)
+		if err == nil && !isNil(resp) && slices.ContainsFunc(resp.GetValue(), func(v V) bool { return isNil(v) }) {
+			return resp, errNullItem
+		}
+		return resp, err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out = make([]T, 0, len(resp.GetValue()))
+	for _, v := range resp.GetValue() {
+		out = append(out, convert(v))
+	}
+	return out, deref(resp.GetOdataNextLink()), nil
+}
+
+// maxPages bounds the collections teamsctl reads whole. They are filtered
+// to one app, user or name, so a thousand pages (a hundred thousand items
+// at Graph's default page size) means the walk is not ending.
+const maxPages = 1000
+
 // allPages reads a whole collection: get(ctx, "") reads the first page and
 // get(ctx, link) the page an @odata.nextLink points to; convert turns each
-// value into its domain type. Callers bound the collection with a filter,
-// so this never lists a whole tenant.
+// value into its domain type. A link seen before or more than maxPages
+// pages end the walk with an error (graph.Pages).
 func allPages[P collectionPage[V], V, T any](ctx context.Context, get func(ctx context.Context, next string) (P, error), convert func(V) T) ([]T, error) {
 	out := []T{}
+	pages := graph.Pages{Max: maxPages}
 	next := ""
 	for {
-		resp, err := call(ctx, func(ctx context.Context) (P, error) { return get(ctx, next) })
+		items, link, err := page(ctx, func(ctx context.Context) (P, error) { return get(ctx, next) }, convert)
 		if err != nil {
 			return nil, err
 		}
-		for _, v := range resp.GetValue() {
-			out = append(out, convert(v))
-		}
-		if next = deref(resp.GetOdataNextLink()); next == "" {
+		out = append(out, items...)
+		if link == "" {
 			return out, nil
 		}
+		if err := pages.Follow(link); err != nil {
+			return nil, err
+		}
+		next = link
 	}
 }
+
+// same is the identity conversion, for page and allPages callers that
+// read the SDK's values themselves.
+func same[V any](v V) V { return v }

@@ -21,19 +21,18 @@ var spSelect = []string{"id", "appId", "displayName", "appOwnerOrganizationId", 
 	"servicePrincipalType", "verifiedPublisher", "tags", "replyUrls"}
 
 func (c *Client) ServicePrincipalByAppID(ctx context.Context, appID string) (*graph.ServicePrincipal, error) {
-	resp, err := call(ctx, func(ctx context.Context) (models.ServicePrincipalCollectionResponseable, error) {
+	sps, _, err := page(ctx, func(ctx context.Context) (models.ServicePrincipalCollectionResponseable, error) {
 		return c.sdk.ServicePrincipals().Get(ctx, &serviceprincipals.ServicePrincipalsRequestBuilderGetRequestConfiguration{
 			QueryParameters: &serviceprincipals.ServicePrincipalsRequestBuilderGetQueryParameters{
 				Select: spSelect, Filter: ptr("appId eq " + odataString(appID))}})
-	})
+	}, toServicePrincipal)
 	if err != nil {
 		return nil, err
 	}
-	if len(resp.GetValue()) == 0 {
+	if len(sps) == 0 {
 		return nil, notFound("service principal for appId " + appID)
 	}
-	out := toServicePrincipal(resp.GetValue()[0])
-	return &out, nil
+	return &sps[0], nil
 }
 
 func (c *Client) ServicePrincipalsByName(ctx context.Context, name string) ([]graph.ServicePrincipal, error) {
@@ -89,17 +88,16 @@ func (c *Client) UpdateServicePrincipal(ctx context.Context, id string, u graph.
 	if u.AppRoleAssignmentRequired != nil {
 		body.SetAppRoleAssignmentRequired(u.AppRoleAssignmentRequired)
 	}
-	_, err := call(ctx, func(ctx context.Context) (models.ServicePrincipalable, error) {
-		return c.sdk.ServicePrincipals().ByServicePrincipalId(id).Patch(ctx, body, nil)
+	return send(ctx, func(ctx context.Context) error {
+		_, err := c.sdk.ServicePrincipals().ByServicePrincipalId(id).Patch(ctx, body, nil)
+		return err
 	})
-	return err
 }
 
 func (c *Client) DeleteServicePrincipal(ctx context.Context, id string) error {
-	_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, c.sdk.ServicePrincipals().ByServicePrincipalId(id).Delete(ctx, nil)
+	return send(ctx, func(ctx context.Context) error {
+		return c.sdk.ServicePrincipals().ByServicePrincipalId(id).Delete(ctx, nil)
 	})
-	return err
 }
 
 func (c *Client) DelegatedGrants(ctx context.Context, clientID, resourceID string) ([]graph.DelegatedGrant, error) {
@@ -139,17 +137,16 @@ func (c *Client) CreateDelegatedGrant(ctx context.Context, g graph.DelegatedGran
 func (c *Client) UpdateDelegatedGrantScope(ctx context.Context, id, scope string) error {
 	body := models.NewOAuth2PermissionGrant()
 	body.SetScope(&scope)
-	_, err := call(ctx, func(ctx context.Context) (models.OAuth2PermissionGrantable, error) {
-		return c.sdk.Oauth2PermissionGrants().ByOAuth2PermissionGrantId(id).Patch(ctx, body, nil)
+	return send(ctx, func(ctx context.Context) error {
+		_, err := c.sdk.Oauth2PermissionGrants().ByOAuth2PermissionGrantId(id).Patch(ctx, body, nil)
+		return err
 	})
-	return err
 }
 
 func (c *Client) DeleteDelegatedGrant(ctx context.Context, id string) error {
-	_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, c.sdk.Oauth2PermissionGrants().ByOAuth2PermissionGrantId(id).Delete(ctx, nil)
+	return send(ctx, func(ctx context.Context) error {
+		return c.sdk.Oauth2PermissionGrants().ByOAuth2PermissionGrantId(id).Delete(ctx, nil)
 	})
-	return err
 }
 
 func (c *Client) AppRoleAssignedTo(ctx context.Context, resourceID string) ([]graph.AppRoleAssignment, error) {
@@ -199,11 +196,10 @@ func (c *Client) AssignAppRole(ctx context.Context, a graph.AppRoleAssignment) (
 }
 
 func (c *Client) RemoveAppRoleAssignment(ctx context.Context, resourceID, assignmentID string) error {
-	_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, c.sdk.ServicePrincipals().ByServicePrincipalId(resourceID).AppRoleAssignedTo().
+	return send(ctx, func(ctx context.Context) error {
+		return c.sdk.ServicePrincipals().ByServicePrincipalId(resourceID).AppRoleAssignedTo().
 			ByAppRoleAssignmentId(assignmentID).Delete(ctx, nil)
 	})
-	return err
 }
 
 func (c *Client) UserByID(ctx context.Context, idOrUPN string) (*graph.User, error) {
@@ -219,17 +215,13 @@ func (c *Client) UserByID(ctx context.Context, idOrUPN string) (*graph.User, err
 }
 
 func (c *Client) GroupsByName(ctx context.Context, name string) ([]graph.Group, error) {
-	resp, err := call(ctx, func(ctx context.Context) (models.GroupCollectionResponseable, error) {
+	out, _, err := page(ctx, func(ctx context.Context) (models.GroupCollectionResponseable, error) {
 		return c.sdk.Groups().Get(ctx, &groups.GroupsRequestBuilderGetRequestConfiguration{
 			QueryParameters: &groups.GroupsRequestBuilderGetQueryParameters{
 				Select: []string{"id", "displayName"}, Filter: ptr("displayName eq " + odataString(name))}})
-	})
-	if err != nil {
+	}, toGroup)
+	if err != nil || len(out) == 0 {
 		return nil, err
-	}
-	var out []graph.Group
-	for _, g := range resp.GetValue() {
-		out = append(out, graph.Group{ID: deref(g.GetId()), DisplayName: deref(g.GetDisplayName())})
 	}
 	return out, nil
 }
@@ -241,7 +233,12 @@ func (c *Client) Group(ctx context.Context, id string) (*graph.Group, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &graph.Group{ID: deref(g.GetId()), DisplayName: deref(g.GetDisplayName())}, nil
+	out := toGroup(g)
+	return &out, nil
+}
+
+func toGroup(g models.Groupable) graph.Group {
+	return graph.Group{ID: deref(g.GetId()), DisplayName: deref(g.GetDisplayName())}
 }
 
 func toServicePrincipal(sp models.ServicePrincipalable) graph.ServicePrincipal {
@@ -257,12 +254,12 @@ func toServicePrincipal(sp models.ServicePrincipalable) graph.ServicePrincipal {
 	if vp := sp.GetVerifiedPublisher(); vp != nil {
 		out.VerifiedPublisher = deref(vp.GetDisplayName())
 	}
-	for _, r := range sp.GetAppRoles() {
+	for _, r := range items(sp.GetAppRoles()) {
 		out.AppRoles = append(out.AppRoles, graph.AppRole{ID: uuidString(r.GetId()), Value: deref(r.GetValue()),
 			DisplayName: deref(r.GetDisplayName()), Description: deref(r.GetDescription()),
 			AllowedMemberTypes: r.GetAllowedMemberTypes(), IsEnabled: r.GetIsEnabled() == nil || *r.GetIsEnabled()})
 	}
-	for _, s := range sp.GetOauth2PermissionScopes() {
+	for _, s := range items(sp.GetOauth2PermissionScopes()) {
 		out.OAuth2PermissionScopes = append(out.OAuth2PermissionScopes, graph.PermissionScope{ID: uuidString(s.GetId()),
 			Value: deref(s.GetValue()), Type: deref(s.GetTypeEscaped()), AdminConsentDisplayName: deref(s.GetAdminConsentDisplayName()),
 			IsEnabled: s.GetIsEnabled() == nil || *s.GetIsEnabled()})

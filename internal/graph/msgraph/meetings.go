@@ -57,10 +57,9 @@ func (c *Client) OnlineMeeting(ctx context.Context, user, id string) (*graph.Onl
 
 // DeleteOnlineMeeting implements graph.Meetings.
 func (c *Client) DeleteOnlineMeeting(ctx context.Context, user, id string) error {
-	_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, c.user(user).OnlineMeetings().ByOnlineMeetingId(id).Delete(ctx, nil)
+	return send(ctx, func(ctx context.Context) error {
+		return c.user(user).OnlineMeetings().ByOnlineMeetingId(id).Delete(ctx, nil)
 	})
-	return err
 }
 
 func toOnlineMeeting(m models.OnlineMeetingable) *graph.OnlineMeeting {
@@ -149,10 +148,9 @@ func (c *Client) Event(ctx context.Context, user, id string) (*graph.Event, erro
 
 // DeleteEvent implements graph.Meetings.
 func (c *Client) DeleteEvent(ctx context.Context, user, id string) error {
-	_, err := call(ctx, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, c.user(user).Events().ByEventId(id).Delete(ctx, nil)
+	return send(ctx, func(ctx context.Context) error {
+		return c.user(user).Events().ByEventId(id).Delete(ctx, nil)
 	})
-	return err
 }
 
 func toEvent(ev models.Eventable) *graph.Event {
@@ -170,7 +168,7 @@ func toEvent(ev models.Eventable) *graph.Event {
 	if o := ev.GetOrganizer(); o != nil && o.GetEmailAddress() != nil {
 		out.OrganizerName, out.OrganizerAddress = deref(o.GetEmailAddress().GetName()), deref(o.GetEmailAddress().GetAddress())
 	}
-	for _, a := range ev.GetAttendees() {
+	for _, a := range items(ev.GetAttendees()) {
 		if a.GetEmailAddress() != nil {
 			out.Attendees = append(out.Attendees, deref(a.GetEmailAddress().GetAddress()))
 		}

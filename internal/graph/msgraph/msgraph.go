@@ -4,11 +4,16 @@
 package msgraph
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -81,10 +86,46 @@ func httpClient(o Options) *http.Client {
 		base = http.DefaultTransport
 	}
 	return &http.Client{
-		Transport:     khttp.NewCustomTransportWithParentTransport(&retry.Transport{Base: base, Policy: o.Retry}, middleware...),
+		Transport:     khttp.NewCustomTransportWithParentTransport(nullCheck{&retry.Transport{Base: base, Policy: o.Retry}}, middleware...),
 		Timeout:       o.HTTPClient.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+}
+
+// nullCheck refuses, below the SDK, a JSON answer whose body is null:
+// kiota's JSON parser turns it into a nil parse node and then calls a
+// method on it, a panic no caller could catch.
+type nullCheck struct{ base http.RoundTripper }
+
+// nullPeek is how much of a JSON body nullCheck reads ahead: enough for
+// "null" in any reasonable whitespace.
+const nullPeek = 64
+
+func (t nullCheck) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.Body == nil || resp.Header.Get("Content-Encoding") != "" {
+		return resp, err
+	}
+	if mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); !strings.Contains(mediaType, "json") {
+		return resp, nil
+	}
+	head, err := io.ReadAll(io.LimitReader(resp.Body, nullPeek))
+	if err != nil {
+		_ = resp.Body.Close()
+		return nil, err
+	}
+	if len(head) < nullPeek && string(bytes.TrimSpace(head)) == "null" {
+		_ = resp.Body.Close()
+		u := *req.URL
+		u.RawQuery = ""
+		return nil, &graph.UnexpectedAnswerError{Request: req.Method + " " + u.String(), Status: resp.StatusCode,
+			ContentType: resp.Header.Get("Content-Type"), Problem: "no entity where Microsoft Graph returns one (a null body)"}
+	}
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	return resp, nil
 }
 
 // tokenProvider is kiota's AccessTokenProvider over auth. It hands out a
@@ -123,35 +164,132 @@ func isLoopback(host string) bool {
 	return host == "localhost" || host == "127.0.0.1" || host == "::1"
 }
 
-// call runs one SDK call, recording the request ids of its attempts so a
-// failure can name them all, and converts its error.
+// The SDK answers (nil, nil) for an empty body, a 204, a JSON null, and a
+// redirect its handler stopped following (after maxRedirects). Every SDK
+// call therefore goes through one of two helpers, so no wrapper ever
+// dereferences a nil result: call for requests answered with an entity or
+// a collection page, send for those whose answer teamsctl does not read.
+
+// maxRedirects is how many redirects kiota's redirect handler follows.
+const maxRedirects = 5
+
+// call runs one SDK call answered with an entity. A nil answer is an
+// *graph.UnexpectedAnswerError naming the request (or the context's error
+// when the command was interrupted). It records the request ids of the
+// attempts so a failure can name them all, and converts the error.
 func call[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) (T, error) {
 	ctx, attempts := retry.TrackAttempts(ctx)
 	out, err := fn(ctx)
 	if err != nil {
-		return out, convertError(err, attempts.RequestIDs())
+		var zero T
+		return zero, convertError(ctx, err, attempts)
+	}
+	if isNil(out) {
+		var zero T
+		if err := ctx.Err(); err != nil {
+			return zero, err
+		}
+		return zero, unexpected(attempts, "no entity where Microsoft Graph returns one (an empty or null body)")
 	}
 	return out, nil
 }
 
-// convertError maps the SDK's errors to graph's typed errors. Errors that
-// are not Graph's (sign-in, network, cancellation) pass through.
-func convertError(err error, attemptIDs []string) error {
+// send runs one SDK call whose answer teamsctl does not read: PATCH,
+// DELETE and actions, which Graph answers with 204 No Content.
+func send(ctx context.Context, fn func(ctx context.Context) error) error {
+	ctx, attempts := retry.TrackAttempts(ctx)
+	if err := fn(ctx); err != nil {
+		return convertError(ctx, err, attempts)
+	}
+	if last, ok := attempts.Last(); ok && isRedirect(last.Status) {
+		return unexpected(attempts, "")
+	}
+	return nil
+}
+
+// isNil reports a nil interface, pointer, map or slice inside v.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice:
+		return rv.IsNil()
+	}
+	return false
+}
+
+// items drops the null entries of a nested collection (JSON [null]),
+// which the SDK returns as nil values.
+func items[V any](s []V) []V {
+	return slices.DeleteFunc(slices.Clone(s), func(v V) bool { return isNil(v) })
+}
+
+func isRedirect(status int) bool { return status >= 300 && status < 400 }
+
+// unexpected describes the last attempt's answer as one Graph does not
+// give; a redirect still being redirected says so whatever problem is.
+func unexpected(attempts *retry.Attempts, problem string) error {
+	last, ok := attempts.Last()
+	if !ok {
+		return &graph.UnexpectedAnswerError{Request: "a Microsoft Graph request", Problem: problem}
+	}
+	if isRedirect(last.Status) {
+		problem = fmt.Sprintf("still redirected after %d redirects; Microsoft Graph does not redirect this request", maxRedirects)
+	}
+	return &graph.UnexpectedAnswerError{Request: last.Request(), Status: last.Status, ContentType: last.ContentType, Problem: problem}
+}
+
+// convertError maps the SDK's errors to graph's typed errors. An answer
+// the SDK could not read (an HTML page from a proxy, broken JSON, a
+// redirect loop) becomes an *graph.UnexpectedAnswerError naming the
+// request and the status. Errors that are not about an answer (sign-in,
+// network, cancellation) pass through.
+func convertError(ctx context.Context, err error, attempts *retry.Attempts) error {
+	var answerErr *graph.UnexpectedAnswerError
+	if errors.As(err, &answerErr) {
+		return answerErr
+	}
 	var apiErr abstractions.ApiErrorable
 	if !errors.As(err, &apiErr) {
-		return err
+		return unreadable(ctx, err, attempts)
 	}
-	e := &graph.APIError{Status: apiErr.GetStatusCode(), Message: err.Error()}
+	e := &graph.APIError{Status: apiErr.GetStatusCode()}
 	var odataErr *odataerrors.ODataError
-	if errors.As(err, &odataErr) && odataErr.GetErrorEscaped() != nil {
+	switch {
+	case !errors.As(err, &odataErr):
+		e.Message = err.Error()
+	case odataErr.GetErrorEscaped() != nil:
 		main := odataErr.GetErrorEscaped()
 		e.Code, e.Message = deref(main.GetCode()), deref(main.GetMessage())
+	default:
+		// The SDK's ODataError.Error dereferences the missing error
+		// object, so it is never called here.
+		e.Message = "the answer holds no Microsoft Graph error object"
 	}
 	headers := apiErr.GetResponseHeaders()
 	e.RequestID = header(headers, "request-id")
-	e.EarlierRequestIDs = earlier(attemptIDs, e.RequestID)
+	e.EarlierRequestIDs = earlier(attempts.RequestIDs(), e.RequestID)
 	retryAfter, _ := retry.RetryAfter(http.Header{"Retry-After": {header(headers, "Retry-After")}}, time.Now())
 	return graph.Classify(e, retryAfter)
+}
+
+// unreadable turns the SDK's failure to read the last answer into an
+// *graph.UnexpectedAnswerError. An error raised before or without an
+// answer (network, sign-in, the context) is returned as it is.
+func unreadable(ctx context.Context, err error, attempts *retry.Attempts) error {
+	var urlErr *url.Error
+	if ctx.Err() != nil || errors.As(err, &urlErr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	last, ok := attempts.Last()
+	if !ok {
+		return err
+	}
+	if mediaType, _, _ := mime.ParseMediaType(last.ContentType); !strings.Contains(mediaType, "json") {
+		return unexpected(attempts, "not an answer from Microsoft Graph, which answers in JSON")
+	}
+	return unexpected(attempts, "the answer could not be read: "+err.Error())
 }
 
 func header(h *abstractions.ResponseHeaders, name string) string {

@@ -53,7 +53,7 @@ func (c *Client) AdminConsentRequestPolicy(ctx context.Context) (*graph.AdminCon
 	if p.GetNotifyReviewers() != nil {
 		out.NotifyReviewers = *p.GetNotifyReviewers()
 	}
-	for _, r := range p.GetReviewers() {
+	for _, r := range items(p.GetReviewers()) {
 		out.Reviewers = append(out.Reviewers, deref(r.GetQuery()))
 	}
 	return out, nil
@@ -84,14 +84,9 @@ func (c *Client) EvaluateConditionalAccess(ctx context.Context, userID, appID st
 	body.SetSignInContext(what)
 	body.SetSignInConditions(cond)
 	body.SetAppliedPoliciesOnly(ptr(false))
-	resp, err := call(ctx, func(ctx context.Context) (identity.ConditionalAccessEvaluatePostResponseable, error) {
+	out, _, err := page(ctx, func(ctx context.Context) (identity.ConditionalAccessEvaluatePostResponseable, error) {
 		return c.sdk.Identity().ConditionalAccess().Evaluate().PostAsEvaluatePostResponse(ctx, body, nil)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := []graph.WhatIfResult{}
-	for _, r := range resp.GetValue() {
+	}, func(r models.WhatIfAnalysisResultable) graph.WhatIfResult {
 		res := graph.WhatIfResult{Policy: toCAPolicy(r)}
 		if r.GetPolicyApplies() != nil {
 			res.Applies = *r.GetPolicyApplies()
@@ -99,9 +94,9 @@ func (c *Client) EvaluateConditionalAccess(ctx context.Context, userID, appID st
 		if reasons := r.GetAnalysisReasons(); reasons != nil {
 			res.AnalysisReasons = reasons.String()
 		}
-		out = append(out, res)
-	}
-	return out, nil
+		return res
+	})
+	return out, err
 }
 
 func (c *Client) SignIns(ctx context.Context, q graph.SignInQuery) ([]graph.SignIn, error) {
@@ -122,31 +117,28 @@ func (c *Client) SignIns(ctx context.Context, q graph.SignInQuery) ([]graph.Sign
 	if q.Top > 0 {
 		qp.Top = ptr(int32(q.Top))
 	}
-	resp, err := call(ctx, func(ctx context.Context) (models.SignInCollectionResponseable, error) {
+	out, _, err := page(ctx, func(ctx context.Context) (models.SignInCollectionResponseable, error) {
 		return c.sdk.AuditLogs().SignIns().Get(ctx, &auditlogs.SignInsRequestBuilderGetRequestConfiguration{QueryParameters: qp})
-	})
-	if err != nil {
-		return nil, err
+	}, toSignIn)
+	return out, err
+}
+
+func toSignIn(s models.SignInable) graph.SignIn {
+	si := graph.SignIn{ID: deref(s.GetId()), UserPrincipalName: deref(s.GetUserPrincipalName()), AppID: deref(s.GetAppId()),
+		AppDisplayName: deref(s.GetAppDisplayName())}
+	if t := s.GetCreatedDateTime(); t != nil {
+		si.CreatedDateTime = t.UTC()
 	}
-	out := []graph.SignIn{}
-	for _, s := range resp.GetValue() {
-		si := graph.SignIn{ID: deref(s.GetId()), UserPrincipalName: deref(s.GetUserPrincipalName()), AppID: deref(s.GetAppId()),
-			AppDisplayName: deref(s.GetAppDisplayName())}
-		if t := s.GetCreatedDateTime(); t != nil {
-			si.CreatedDateTime = t.UTC()
+	if st := s.GetStatus(); st != nil {
+		if st.GetErrorCode() != nil {
+			si.ErrorCode = int(*st.GetErrorCode())
 		}
-		if st := s.GetStatus(); st != nil {
-			if st.GetErrorCode() != nil {
-				si.ErrorCode = int(*st.GetErrorCode())
-			}
-			si.FailureReason = deref(st.GetFailureReason())
-		}
-		if ca := s.GetConditionalAccessStatus(); ca != nil {
-			si.ConditionalAccess = ca.String()
-		}
-		out = append(out, si)
+		si.FailureReason = deref(st.GetFailureReason())
 	}
-	return out, nil
+	if ca := s.GetConditionalAccessStatus(); ca != nil {
+		si.ConditionalAccess = ca.String()
+	}
+	return si
 }
 
 // userBuilder addresses a user by id or UPN; a UPN starting with $ needs
@@ -176,41 +168,40 @@ func (c *Client) UserDetail(ctx context.Context, idOrUPN string) (*graph.UserDet
 }
 
 func (c *Client) LicenseDetails(ctx context.Context, idOrUPN string) ([]graph.LicenseDetail, error) {
-	resp, err := call(ctx, func(ctx context.Context) (models.LicenseDetailsCollectionResponseable, error) {
+	out, _, err := page(ctx, func(ctx context.Context) (models.LicenseDetailsCollectionResponseable, error) {
 		return c.userBuilder(idOrUPN).LicenseDetails().Get(ctx, nil)
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := []graph.LicenseDetail{}
-	for _, l := range resp.GetValue() {
+	}, func(l models.LicenseDetailsable) graph.LicenseDetail {
 		d := graph.LicenseDetail{SkuID: uuidString(l.GetSkuId()), SkuPartNumber: deref(l.GetSkuPartNumber()), ServicePlans: []graph.ServicePlan{}}
-		for _, p := range l.GetServicePlans() {
+		for _, p := range items(l.GetServicePlans()) {
 			d.ServicePlans = append(d.ServicePlans, graph.ServicePlan{ServicePlanID: uuidString(p.GetServicePlanId()),
 				ServicePlanName: deref(p.GetServicePlanName()), ProvisioningStatus: deref(p.GetProvisioningStatus()), AppliesTo: deref(p.GetAppliesTo())})
 		}
-		out = append(out, d)
-	}
-	return out, nil
+		return d
+	})
+	return out, err
 }
 
 func (c *Client) TransitiveMemberships(ctx context.Context, idOrUPN string) (*graph.Memberships, error) {
-	resp, err := call(ctx, func(ctx context.Context) (models.DirectoryObjectCollectionResponseable, error) {
-		return c.userBuilder(idOrUPN).TransitiveMemberOf().Get(ctx, nil)
-	})
+	b := c.userBuilder(idOrUPN).TransitiveMemberOf()
+	objs, err := allPages(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
+		if next != "" {
+			return b.WithUrl(next).Get(ctx, nil)
+		}
+		return b.Get(ctx, nil)
+	}, same[models.DirectoryObjectable])
 	if err != nil {
 		return nil, err
 	}
 	out := &graph.Memberships{Groups: []graph.Group{}, Roles: []graph.DirectoryRole{}}
-	err = c.eachPage(ctx, resp, func(obj models.DirectoryObjectable) {
+	for _, obj := range objs {
 		switch o := obj.(type) {
 		case models.Groupable:
 			out.Groups = append(out.Groups, graph.Group{ID: deref(o.GetId()), DisplayName: deref(o.GetDisplayName())})
 		case models.DirectoryRoleable:
 			out.Roles = append(out.Roles, graph.DirectoryRole{ID: deref(o.GetId()), DisplayName: deref(o.GetDisplayName()), RoleTemplateID: deref(o.GetRoleTemplateId())})
 		}
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 func (c *Client) AssignmentsTo(ctx context.Context, resourceID string, f graph.AssignmentFilter) ([]graph.AppRoleAssignment, error) {
@@ -228,18 +219,11 @@ func (c *Client) AssignmentsTo(ctx context.Context, resourceID string, f graph.A
 	if f.Top > 0 {
 		qp.Top = ptr(int32(f.Top))
 	}
-	resp, err := call(ctx, func(ctx context.Context) (models.AppRoleAssignmentCollectionResponseable, error) {
+	out, _, err := page(ctx, func(ctx context.Context) (models.AppRoleAssignmentCollectionResponseable, error) {
 		return c.sdk.ServicePrincipals().ByServicePrincipalId(resourceID).AppRoleAssignedTo().Get(ctx,
 			&serviceprincipals.ItemAppRoleAssignedToRequestBuilderGetRequestConfiguration{QueryParameters: qp})
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := []graph.AppRoleAssignment{}
-	for _, a := range resp.GetValue() {
-		out = append(out, toAssignment(a))
-	}
-	return out, nil
+	}, toAssignment)
+	return out, err
 }
 
 func (c *Client) ClientGrants(ctx context.Context, clientID, userID string) ([]graph.DelegatedGrant, error) {
@@ -250,18 +234,11 @@ func (c *Client) ClientGrants(ctx context.Context, clientID, userID string) ([]g
 }
 
 func (c *Client) grantsWhere(ctx context.Context, filter string) ([]graph.DelegatedGrant, error) {
-	resp, err := call(ctx, func(ctx context.Context) (models.OAuth2PermissionGrantCollectionResponseable, error) {
+	out, _, err := page(ctx, func(ctx context.Context) (models.OAuth2PermissionGrantCollectionResponseable, error) {
 		return c.sdk.Oauth2PermissionGrants().Get(ctx, &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetRequestConfiguration{
 			QueryParameters: &oauth2permissiongrants.Oauth2PermissionGrantsRequestBuilderGetQueryParameters{Filter: &filter}})
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := []graph.DelegatedGrant{}
-	for _, g := range resp.GetValue() {
-		out = append(out, toGrant(g))
-	}
-	return out, nil
+	}, toGrant)
+	return out, err
 }
 
 func toCAPolicy(p models.ConditionalAccessPolicyable) graph.ConditionalAccessPolicy {
