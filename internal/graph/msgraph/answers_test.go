@@ -53,17 +53,14 @@ var entityCalls = []struct {
 		_, err := c.ApplicationByAppID(ctx, "00000003-0000-0000-c000-000000000000")
 		return err
 	}},
-	{"/v1.0/applications", func(ctx context.Context, c *Client) error {
-		_, err := c.CreateApplication(ctx, graph.ApplicationCreate{DisplayName: "x"})
-		return err
-	}},
+	{"/v1.0/applications(uniqueName='x')", func(ctx context.Context, c *Client) error { _, err := c.ApplicationByUniqueName(ctx, "x"); return err }},
 	{"/v1.0/applications/o1", func(ctx context.Context, c *Client) error { _, err := c.Application(ctx, "o1"); return err }},
 	{"/v1.0/applications/o1/addPassword", func(ctx context.Context, c *Client) error {
 		_, err := c.AddPassword(ctx, "o1", graph.PasswordCreate{DisplayName: "x"})
 		return err
 	}},
 	{"/v1.0/servicePrincipals", func(ctx context.Context, c *Client) error { _, err := c.ServicePrincipalByAppID(ctx, "a"); return err }},
-	{"/v1.0/servicePrincipals", func(ctx context.Context, c *Client) error { _, err := c.CreateServicePrincipal(ctx, "a"); return err }},
+	{"/v1.0/servicePrincipals", func(ctx context.Context, c *Client) error { _, err := c.ServicePrincipalsByName(ctx, "a"); return err }},
 	{"/v1.0/servicePrincipals/s1", func(ctx context.Context, c *Client) error { _, err := c.ServicePrincipal(ctx, "s1"); return err }},
 	{"/v1.0/oauth2PermissionGrants", func(ctx context.Context, c *Client) error { _, err := c.DelegatedGrants(ctx, "c", ""); return err }},
 	{"/v1.0/oauth2PermissionGrants", func(ctx context.Context, c *Client) error {
@@ -223,6 +220,38 @@ func TestOddJSONIsNeverAPanic(t *testing.T) {
 					_ = ec.call(context.Background(), c)
 				}()
 			}
+		}
+	}
+}
+
+// TestUpsertTells204FromNoAnswer: an upsert's 204 means the entity
+// existed; an empty 200, a null body or endless redirects are errors.
+func TestUpsertTells204FromNoAnswer(t *testing.T) {
+	c, _ := hostileClient(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	if app, created, err := c.UpsertApplication(context.Background(), "u", graph.ApplicationCreate{DisplayName: "x"}); app != nil || created || err != nil {
+		t.Errorf("204: %v %v %v, want it existed", app, created, err)
+	}
+	if sp, created, err := c.UpsertServicePrincipal(context.Background(), "a"); sp != nil || created || err != nil {
+		t.Errorf("204: %v %v %v, want it existed", sp, created, err)
+	}
+	for name, h := range map[string]http.HandlerFunc{
+		"200 empty": func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(200) },
+		"null": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte("null"))
+		},
+		"redirect loop": func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, r.URL.String(), http.StatusPermanentRedirect)
+		},
+	} {
+		c, _ := hostileClient(t, h)
+		_, _, err := c.UpsertApplication(context.Background(), "u", graph.ApplicationCreate{DisplayName: "x"})
+		var ua *graph.UnexpectedAnswerError
+		if !errors.As(err, &ua) {
+			t.Errorf("%s: application upsert: %v", name, err)
+		}
+		if _, _, err := c.UpsertServicePrincipal(context.Background(), "a"); !errors.As(err, &ua) {
+			t.Errorf("%s: service principal upsert: %v", name, err)
 		}
 	}
 }

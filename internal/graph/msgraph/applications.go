@@ -106,9 +106,6 @@ func (c *Client) ApplicationByUniqueName(ctx context.Context, uniqueName string)
 	if err != nil {
 		return nil, err
 	}
-	if a == nil {
-		return nil, notFound("application with uniqueName " + uniqueName)
-	}
 	out := toApplication(a)
 	return &out, nil
 }
@@ -148,15 +145,12 @@ func (c *Client) UpsertApplication(ctx context.Context, uniqueName string, in gr
 	}
 	headers := abstractions.NewRequestHeaders()
 	headers.Add("Prefer", "create-if-missing")
-	a, err := call(ctx, func(ctx context.Context) (models.Applicationable, error) {
+	a, created, err := upsert(ctx, func(ctx context.Context) (models.Applicationable, error) {
 		return c.sdk.ApplicationsWithUniqueName(&uniqueName).Patch(ctx, body,
 			&applicationswithuniquename.ApplicationsWithUniqueNameRequestBuilderPatchRequestConfiguration{Headers: headers})
 	})
-	if err != nil {
+	if err != nil || !created { // not created: 204, it existed and was updated
 		return nil, false, err
-	}
-	if a == nil { // 204: it existed and was updated
-		return nil, false, nil
 	}
 	out := toApplication(a)
 	return &out, true, nil

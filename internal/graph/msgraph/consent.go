@@ -66,15 +66,12 @@ func (c *Client) ServicePrincipal(ctx context.Context, id string) (*graph.Servic
 func (c *Client) UpsertServicePrincipal(ctx context.Context, appID string) (*graph.ServicePrincipal, bool, error) {
 	headers := abstractions.NewRequestHeaders()
 	headers.Add("Prefer", "create-if-missing")
-	sp, err := call(ctx, func(ctx context.Context) (models.ServicePrincipalable, error) {
+	sp, created, err := upsert(ctx, func(ctx context.Context) (models.ServicePrincipalable, error) {
 		return c.sdk.ServicePrincipalsWithAppId(&appID).Patch(ctx, models.NewServicePrincipal(),
 			&serviceprincipalswithappid.ServicePrincipalsWithAppIdRequestBuilderPatchRequestConfiguration{Headers: headers})
 	})
-	if err != nil {
+	if err != nil || !created { // not created: 204, it existed
 		return nil, false, err
-	}
-	if sp == nil { // 204: it existed
-		return nil, false, nil
 	}
 	out := toServicePrincipal(sp)
 	return &out, true, nil

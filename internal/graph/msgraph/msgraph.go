@@ -168,7 +168,8 @@ func isLoopback(host string) bool {
 // redirect its handler stopped following (after maxRedirects). Every SDK
 // call therefore goes through one of two helpers, so no wrapper ever
 // dereferences a nil result: call for requests answered with an entity or
-// a collection page, send for those whose answer teamsctl does not read.
+// a collection page, upsert for PATCHes that create when missing, send for
+// those whose answer teamsctl does not read.
 
 // maxRedirects is how many redirects kiota's redirect handler follows.
 const maxRedirects = 5
@@ -192,6 +193,28 @@ func call[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) (
 		return zero, unexpected(attempts, "no entity where Microsoft Graph returns one (an empty or null body)")
 	}
 	return out, nil
+}
+
+// upsert runs one PATCH sent with Prefer: create-if-missing, which Graph
+// answers with 201 and the entity it created, or 204 No Content when the
+// entity existed; created says which. Any other answer without an entity
+// is an *graph.UnexpectedAnswerError, as for call.
+func upsert[T any](ctx context.Context, fn func(ctx context.Context) (T, error)) (out T, created bool, err error) {
+	ctx, attempts := retry.TrackAttempts(ctx)
+	var zero T
+	out, err = fn(ctx)
+	switch {
+	case err != nil:
+		return zero, false, convertError(ctx, err, attempts)
+	case !isNil(out):
+		return out, true, nil
+	case ctx.Err() != nil:
+		return zero, false, ctx.Err()
+	}
+	if last, ok := attempts.Last(); ok && last.Status == http.StatusNoContent {
+		return zero, false, nil
+	}
+	return zero, false, unexpected(attempts, "neither the entity created nor 204 No Content")
 }
 
 // send runs one SDK call whose answer teamsctl does not read: PATCH,
