@@ -203,6 +203,12 @@ var authzTable = []authzRule{
 	{Method: "GET", Pattern: "/policies/permissionGrantPolicies/{policy}", Delegated: []string{"Policy.Read.PermissionGrant", "Policy.Read.All", "Policy.ReadWrite.PermissionGrant"}, Application: []string{"Policy.Read.PermissionGrant", "Policy.Read.All", "Policy.ReadWrite.PermissionGrant"}},
 	{Method: "GET", Pattern: "/policies/defaultAppManagementPolicy", Delegated: []string{"Policy.Read.All", "Policy.Read.ApplicationConfiguration", "Policy.ReadWrite.ApplicationConfiguration"}, Application: []string{"Policy.Read.All", "Policy.Read.ApplicationConfiguration", "Policy.ReadWrite.ApplicationConfiguration"}},
 	{Method: "PATCH", Pattern: "/policies/defaultAppManagementPolicy", Delegated: []string{"Policy.ReadWrite.ApplicationConfiguration"}, Application: []string{"Policy.ReadWrite.ApplicationConfiguration"}, AdminRoles: appPolicyAdminRoles},
+	// identitysecuritydefaultsenforcementpolicy-get/-update and
+	// subscribedsku-list/-get permission tables.
+	{Method: "GET", Pattern: "/policies/identitySecurityDefaultsEnforcementPolicy", Delegated: []string{"Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"}, Application: []string{"Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"}},
+	{Method: "PATCH", Pattern: "/policies/identitySecurityDefaultsEnforcementPolicy", Delegated: []string{"Policy.ReadWrite.SecurityDefaults"}, Application: []string{"Policy.ReadWrite.SecurityDefaults"}, AdminRoles: []string{RoleGlobalAdministrator, RoleSecurityAdministrator, RoleConditionalAccessAdministrator}},
+	{Method: "GET", Pattern: "/subscribedSkus", Delegated: orgRead, Application: orgRead},
+	{Method: "GET", Pattern: "/subscribedSkus/{sku}", Delegated: orgRead, Application: orgRead},
 	{Method: "GET", Pattern: "/identity/conditionalAccess/policies", Delegated: caRead, Application: caRead, AdminRoles: securityReaderRoles, Denied: caDenied, RoleDenied: caDenied},
 	{Method: "GET", Pattern: "/identity/conditionalAccess/policies/{policy}", Delegated: caRead, Application: caRead, AdminRoles: securityReaderRoles, Denied: caDenied, RoleDenied: caDenied},
 	{Method: "POST", Pattern: "/identity/conditionalAccess/evaluate", Delegated: caEvaluate, Application: caEvaluate, AdminRoles: securityReaderRoles, Denied: caDenied, RoleDenied: caDenied},

@@ -178,3 +178,16 @@ func toJSON(v any) string {
 	raw, _ := json.Marshal(v)
 	return string(raw)
 }
+
+// userIDIn is the object id of a user of the given tenant.
+func (g *graphEnv) userIDIn(tenantID, upn string) string {
+	g.t.Helper()
+	var id string
+	if err := g.srv.Update(func(st *State) error {
+		id = st.TenantByIDOrDomain(tenantID).UserByIDOrUPN(upn).ID
+		return nil
+	}); err != nil {
+		g.t.Fatal(err)
+	}
+	return id
+}

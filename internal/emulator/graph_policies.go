@@ -438,6 +438,9 @@ type whatIfRequest struct {
 // (platform, location, risk) are accepted and ignored, as they are for
 // sign-ins.
 func (c *graphCall) evaluateCA() *graphError {
+	if gerr := c.requireEntraIDPremium(); gerr != nil {
+		return gerr
+	}
 	body, gerr := c.decodeJSONBody()
 	if gerr != nil {
 		return gerr
@@ -541,6 +544,9 @@ var typeSignIn = &graphType{
 
 // listSignIns returns newest first, as Graph does.
 func (c *graphCall) listSignIns() *graphError {
+	if gerr := c.requireEntraIDPremium(); gerr != nil {
+		return gerr
+	}
 	signIns := append([]*SignIn(nil), c.tenant.SignIns...)
 	sort.SliceStable(signIns, func(i, j int) bool { return signIns[i].CreatedDateTime.After(signIns[j].CreatedDateTime) })
 	views := []map[string]any{}
@@ -551,6 +557,9 @@ func (c *graphCall) listSignIns() *graphError {
 }
 
 func (c *graphCall) getSignIn() *graphError {
+	if gerr := c.requireEntraIDPremium(); gerr != nil {
+		return gerr
+	}
 	id := keyValue(c.params["signIn"])
 	for _, si := range c.tenant.SignIns {
 		if si.ID == id {

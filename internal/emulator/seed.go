@@ -7,11 +7,16 @@ import (
 	"embed"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -34,22 +39,88 @@ type Seed struct {
 	state State
 }
 
+// builtInSeeds are the fixtures teamsctl ships, by the name --seed takes.
+var builtInSeeds = map[string]string{
+	// Contoso: Microsoft 365 E3 licences and Entra ID P1, Conditional Access.
+	"contoso": "seeds/contoso.yaml",
+	// Fabrikam: Microsoft 365 Business Standard, no Entra ID P1, security
+	// defaults instead of Conditional Access.
+	"smb": "seeds/smb.yaml",
+}
+
+// thirdPartySeed holds Microsoft's and the vendors' tenants, which every
+// fixture gets unless it defines a tenant with the same id.
+const thirdPartySeed = "seeds/thirdparty.yaml"
+
+// BuiltInSeedNames lists the names of the built-in fixtures.
+func BuiltInSeedNames() []string {
+	names := make([]string, 0, len(builtInSeeds))
+	for n := range builtInSeeds {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
 // DefaultSeed returns the built-in Contoso tenant.
-func DefaultSeed() (*Seed, error) {
-	raw, err := seedFiles.ReadFile("seeds/contoso.yaml")
+func DefaultSeed() (*Seed, error) { return BuiltInSeed("contoso") }
+
+// BuiltInSeed returns a built-in fixture by name.
+func BuiltInSeed(name string) (*Seed, error) {
+	file, ok := builtInSeeds[name]
+	if !ok {
+		return nil, fmt.Errorf("no built-in seed %q (built in: %s)", name, strings.Join(BuiltInSeedNames(), ", "))
+	}
+	raw, err := seedFiles.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	return ParseSeed("contoso.yaml (built in)", raw)
+	return ParseSeed(path.Base(file)+" (built in)", raw)
 }
 
-// LoadSeed reads a fixture file (YAML or JSON).
-func LoadSeed(path string) (*Seed, error) {
-	raw, err := os.ReadFile(path)
+// thirdPartyTenants parses seeds/thirdparty.yaml once.
+var thirdPartyTenants = sync.OnceValues(func() (*Seed, error) {
+	raw, err := seedFiles.ReadFile(thirdPartySeed)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSeed(path.Base(thirdPartySeed)+" (built in)", raw)
+})
+
+// addThirdPartyTenants adds Microsoft's and the vendors' tenants that the
+// fixture does not define itself (by tenant id): they exist whatever the
+// customer's tenant looks like.
+func addThirdPartyTenants(st *State) error {
+	shared, err := thirdPartyTenants()
+	if err != nil {
+		return err
+	}
+	tenants, err := cloneState(&shared.state)
+	if err != nil {
+		return err
+	}
+	for _, t := range tenants.Tenants {
+		if !slices.ContainsFunc(st.Tenants, func(o *Tenant) bool { return strings.EqualFold(o.ID, t.ID) }) {
+			st.Tenants = append(st.Tenants, t)
+		}
+	}
+	return nil
+}
+
+// LoadSeed returns the built-in fixture of that name (contoso, smb) or
+// reads a fixture file (YAML or JSON); ./NAME reads a file called NAME.
+func LoadSeed(nameOrPath string) (*Seed, error) {
+	if _, ok := builtInSeeds[nameOrPath]; ok {
+		return BuiltInSeed(nameOrPath)
+	}
+	raw, err := os.ReadFile(nameOrPath)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("seed %q: no such file, and no built-in fixture of that name (built in: %s)", nameOrPath, strings.Join(BuiltInSeedNames(), ", "))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read seed: %w", err)
 	}
-	return ParseSeed(filepath.Base(path), raw)
+	return ParseSeed(filepath.Base(nameOrPath), raw)
 }
 
 // ParseSeed parses a fixture, rejecting unknown fields with their name.
@@ -99,6 +170,9 @@ func normalizeYAML(v any) any {
 func (s *Seed) Build(now time.Time) (*State, error) {
 	st, err := cloneState(&s.state)
 	if err != nil {
+		return nil, err
+	}
+	if err := addThirdPartyTenants(st); err != nil {
 		return nil, err
 	}
 	if st.HomeTenant() == nil {

@@ -70,3 +70,22 @@ func TestSeedRejectsUnknownRole(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestBuiltInSeedsBuild(t *testing.T) {
+	for _, name := range BuiltInSeedNames() {
+		seed, err := LoadSeed(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := seed.Build(time.Unix(0, 0))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if st.HomeTenant() == nil || st.TenantByIDOrDomain(MicrosoftServicesTenantID) == nil {
+			t.Errorf("%s: home tenant or Microsoft's tenant missing", name)
+		}
+	}
+	if _, err := LoadSeed("smbx"); err == nil || !strings.Contains(err.Error(), "contoso, smb") {
+		t.Errorf("unknown name: %v", err)
+	}
+}

@@ -125,6 +125,9 @@ func GroupGrantsAppAccess(t *Tenant, g *Group) bool {
 // Graph, so a policy applies when it targets either. Only enabled policies
 // are enforced; report-only and disabled ones never change the outcome.
 func evaluateCA(t *Tenant, a signInAttempt) caOutcome {
+	if t.SecurityDefaults {
+		return evaluateSecurityDefaults(a)
+	}
 	out := caOutcome{status: "notApplied", mfa: a.mfaDone}
 	forClient := EvaluateConditionalAccess(t, SignInContext{User: a.user, AppID: a.client.app.AppID, ClientAppType: a.clientAppType})
 	forResource := EvaluateConditionalAccess(t, SignInContext{User: a.user, AppID: a.scopes.resource.AppID, ClientAppType: a.clientAppType})

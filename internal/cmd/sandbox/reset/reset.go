@@ -36,8 +36,16 @@ func NewCmdReset(f *cmdutil.Factory, runF func(context.Context, *Options) error)
 		Short: "Start the sandbox tenant over from its seed",
 		Long: `Throw away everything done in the sandbox tenant (apps, consent, sign-ins,
 meetings, faults) and start again from the built-in Contoso fixture or --seed.
-Your sandbox sign-in stays valid.`,
+Your sandbox sign-in stays valid.
+
+--seed takes a built-in fixture by name or a fixture file (YAML or JSON):
+  contoso  Contoso (default): Microsoft 365 E3 and Entra ID P1, Conditional
+           Access, nested groups, users without a mailbox or without Teams
+  smb      Fabrikam: Microsoft 365 Business Standard without Entra ID P1,
+           security defaults instead of Conditional Access
+Write ./NAME to read a file whose name is a built-in name.`,
 		Example: `  teamsctl sandbox reset
+  teamsctl sandbox reset --seed smb
   teamsctl sandbox reset --seed ./hardened-tenant.yaml`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -47,7 +55,7 @@ Your sandbox sign-in stays valid.`,
 			return resetRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.SeedFile, "seed", "", "Tenant fixture (YAML or JSON) to start from instead of Contoso")
+	cmd.Flags().StringVar(&opts.SeedFile, "seed", "", "Built-in fixture (contoso, smb) or fixture file (YAML or JSON) to start from")
 	return cmd
 }
 

@@ -83,6 +83,7 @@ so the control API requires the control token printed at start
 as sent and decompressed, and the request log (/_emulator/requests) keeps
 the latest --request-log requests.`,
 		Example: `  teamsctl sandbox serve --addr 127.0.0.1:8443
+  teamsctl sandbox serve --seed smb
   teamsctl sandbox serve --state ./tenant.json --latency 100ms --fault-rate 0.2
   eval "$(teamsctl sandbox serve -o json | jq -r '.environment | to_entries[] | "export \(.key)=\(.value)"')"`,
 		Args: cmdutil.NoArgs,
@@ -113,7 +114,7 @@ the latest --request-log requests.`,
 	fl.StringVar(&opts.TLSCert, "tls-cert", "", "Certificate (PEM) to serve instead of a generated one")
 	fl.StringVar(&opts.TLSKey, "tls-key", "", "Private key (PEM) of --tls-cert")
 	fl.StringVar(&opts.StateFile, "state", "", "Load the tenant from this file if it exists and save every change to it")
-	fl.StringVar(&opts.SeedFile, "seed", "", "Tenant fixture (YAML or JSON) to start from instead of Contoso")
+	fl.StringVar(&opts.SeedFile, "seed", "", "Built-in fixture (contoso, smb) or fixture file (YAML or JSON) to start from")
 	fl.BoolVar(&opts.Large, "large", false, "Grow the built-in tenant to 100,000 users, 5,000 groups, 20,000 enterprise apps, 2,000 app registrations and 500 Conditional Access policies")
 	fl.StringVar(&opts.CAOut, "ca-out", "", "Where to write the generated CA (default: sandbox/serve-ca.pem in the config directory)")
 	cmdutil.DurationRangeFlag(fl, &opts.Latency, "latency", 0, fault.MaxDuration, "Delay added to every request")
