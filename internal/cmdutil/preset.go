@@ -1,6 +1,8 @@
 package cmdutil
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/teamsctl/teamsctl/internal/presets"
@@ -46,7 +48,11 @@ func (p *PresetFlags) Load() (*presets.Preset, error) {
 // preset's default instance).
 func (p *PresetFlags) RedirectURIs(pre *presets.Preset) ([]string, error) {
 	uris, err := pre.RedirectURIsFor(p.Instance)
-	if err != nil {
+	var ie *presets.InstanceError
+	switch {
+	case errors.As(err, &ie):
+		return nil, FlagErrorWithHint(err, "Give the address of your instance only; the preset adds the path: --instance "+instanceExample(pre))
+	case err != nil:
 		return nil, FlagErrorWithHint(err, "Pass --instance URL, e.g. --instance "+instanceExample(pre))
 	}
 	return uris, nil

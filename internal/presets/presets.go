@@ -7,19 +7,24 @@ package presets
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/teamsctl/teamsctl/internal/lazyregexp"
+	"github.com/teamsctl/teamsctl/internal/redirecturi"
 )
 
 //go:embed data/*.yaml
@@ -209,9 +214,21 @@ func (e *UnknownPresetError) Error() string {
 	return fmt.Sprintf("no preset %q; presets: %s", e.Name, strings.Join(e.Known, ", "))
 }
 
-// Hint implements the hint convention (cmdutil.HintFor).
+// Hint implements the hint convention (cmdutil.HintFor). A vendor with
+// several presets (recruitee-calendar, recruitee-mail, ...) is named by
+// its variants.
 func (e *UnknownPresetError) Hint() string {
-	return "Run 'teamsctl presets list', or describe your own with --preset-file FILE."
+	var variants []string
+	for _, k := range e.Known {
+		if strings.HasPrefix(k, strings.ToLower(e.Name)+"-") {
+			variants = append(variants, k)
+		}
+	}
+	hint := "Run 'teamsctl presets list', or describe your own with --preset-file FILE."
+	if len(variants) > 0 {
+		hint = fmt.Sprintf("%s has one preset per integration: %s. ", e.Name, strings.Join(variants, ", ")) + hint
+	}
+	return hint
 }
 
 func loadBuiltIn(file string) (*Preset, error) {
@@ -227,9 +244,22 @@ func loadBuiltIn(file string) (*Preset, error) {
 	return p, nil
 }
 
-// Load reads an organisation's preset file.
+// MaxFileBytes bounds a preset file. A vendor's page is a few hundred
+// bytes of YAML; anything near this size is not a preset, and is refused
+// before it is decoded.
+const MaxFileBytes = 256 << 10
+
+// Load reads an organisation's preset file, at most MaxFileBytes of it.
 func Load(file string) (*Preset, error) {
-	raw, err := os.ReadFile(file)
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("read preset file: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, &FieldError{File: file, Msg: "is a directory, not a preset file"}
+	}
+	raw, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read preset file: %w", err)
 	}
@@ -269,13 +299,23 @@ var (
 // invalid values are errors that name the field (and the line where the
 // YAML decoder knows it).
 func Parse(file string, raw []byte) (*Preset, error) {
+	if len(raw) > MaxFileBytes {
+		return nil, &FieldError{File: file, Msg: fmt.Sprintf("is larger than %d KiB; a preset is a few hundred bytes of YAML (docs/presets.md)", MaxFileBytes>>10)}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	var p Preset
 	if err := dec.Decode(&p); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &FieldError{File: file, Msg: "is empty; a preset needs at least name, vendor, shape, delegated or application, and teams.meeting (docs/presets.md has an example)"}
+		}
 		return nil, yamlFieldError(file, err)
 	}
 	if err := p.validate(file); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) && fe.Line == 0 && fe.Field != "" {
+			fe.Line = lineOf(raw, fe.Field)
+		}
 		return nil, err
 	}
 	p.Source = file
@@ -307,6 +347,8 @@ func (p *Preset) validate(file string) error {
 		return &FieldError{File: file, Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
 	switch {
+	case p.Name == "":
+		return bad("name", "is required")
 	case !nameRE.MatchString(p.Name):
 		return bad("name", "%q must be lower-case letters, digits and dashes", p.Name)
 	case p.Vendor == "":
@@ -397,17 +439,107 @@ func (p *Preset) validateRedirects(bad func(string, string, ...any) error) error
 	if p.Shape == VendorHosted && len(p.RedirectURIs) > 0 {
 		return bad("redirectUris", "a vendor-hosted app's redirect URIs are the vendor's; leave them out")
 	}
+	if len(p.RedirectURIs) > redirecturi.MaxCount {
+		return bad("redirectUris", "has %d URIs; Entra allows at most %d per app", len(p.RedirectURIs), redirecturi.MaxCount)
+	}
+	platform := cmp.Or(p.Platform, "web")
 	usesInstance := false
 	for i, u := range p.RedirectURIs {
-		if strings.Contains(u, "{instance}") {
-			usesInstance = true
+		field := fmt.Sprintf("redirectUris[%d]", i)
+		if slices.Contains(p.RedirectURIs[:i], u) {
+			return bad(field, "%s is listed twice", u)
 		}
-		if strings.Contains(strings.ReplaceAll(u, "{instance}", ""), "{") {
-			return bad(fmt.Sprintf("redirectUris[%d]", i), "%q has a placeholder other than {instance}", u)
+		rest, placeholder := strings.CutPrefix(u, "{instance}")
+		if strings.Contains(rest, "{instance}") || (placeholder && rest != "" && !strings.HasPrefix(rest, "/")) {
+			return bad(field, "%q: {instance} stands for https://HOST[:PORT] and must begin the URI, e.g. {instance}/oauth/callback", u)
+		}
+		if strings.Contains(rest, "{") {
+			return bad(field, "%q has a placeholder other than {instance}", u)
+		}
+		usesInstance = usesInstance || placeholder
+		if u == "{instance}" {
+			continue // the whole URI is the customer's: checked when given
+		}
+		if placeholder {
+			if err := redirecturi.Validate(sampleInstance+rest, platform); err != nil {
+				return bad(field, "%q: %v (with {instance} as %s)", u, err, sampleInstance)
+			}
+		} else if err := redirecturi.Validate(u, platform); err != nil {
+			return bad(field, "%v", err)
 		}
 	}
 	if usesInstance && p.Instance == nil {
 		return bad("instance", "redirect URIs use {instance}; describe it (description, and default if there is one)")
+	}
+	if def := p.instanceDefault(); def != "" {
+		var ie *InstanceError
+		if _, err := p.RedirectURIsFor(def); errors.As(err, &ie) {
+			return bad("instance.default", "%q %s; an instance is https://HOST[:PORT]", def, ie.Problem)
+		}
+	}
+	return nil
+}
+
+// sampleInstance stands in for {instance} when a preset's redirect URIs
+// are checked before any instance is known.
+const sampleInstance = "https://instance.example"
+
+func (p *Preset) instanceDefault() string {
+	if p.Instance == nil {
+		return ""
+	}
+	return p.Instance.Default
+}
+
+// InstanceError is an --instance value that is not an instance URL.
+type InstanceError struct {
+	Value, Problem, Example string
+}
+
+func (e *InstanceError) Error() string {
+	return fmt.Sprintf("--instance %q %s: an instance is a scheme and host, with a port if needed: https://HOST[:PORT], e.g. %s", e.Value, e.Problem, e.Example)
+}
+
+// checkInstance accepts an instance URL: https (http only for localhost
+// and 127.0.0.1, as Entra allows for redirect URIs), a host, an optional
+// port, and nothing else, since the preset appends its own path.
+func checkInstance(raw, example string) error {
+	bad := func(problem string) error {
+		return &InstanceError{Value: raw, Problem: problem, Example: cmp.Or(example, "https://acme.example.com")}
+	}
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || u.Opaque != "" {
+		return bad("is not an absolute URL")
+	}
+	switch scheme := strings.ToLower(u.Scheme); {
+	case scheme == "https":
+	case scheme == "http" && (strings.EqualFold(u.Hostname(), "localhost") || u.Hostname() == "127.0.0.1"):
+	default:
+		return bad("does not start with https://")
+	}
+	if u.Hostname() == "" {
+		return bad("has no host")
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return bad("has an invalid port")
+		}
+	}
+	var extra []string
+	if u.User != nil {
+		extra = append(extra, "a user name")
+	}
+	if u.Path != "" {
+		extra = append(extra, fmt.Sprintf("a path (%s)", u.EscapedPath()))
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		extra = append(extra, fmt.Sprintf("a query (?%s)", u.RawQuery))
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		extra = append(extra, "a fragment (#...)")
+	}
+	if len(extra) > 0 {
+		return bad("has " + strings.Join(extra, " and "))
 	}
 	return nil
 }
@@ -447,18 +579,32 @@ func ParseLifetime(s string) (time.Duration, error) {
 
 // RedirectURIsFor fills {instance} with the customer's instance URL (or
 // the preset's default) and returns the redirect URIs to register.
+//
+// Where a URI continues after {instance} ({instance}/oauth/callback), the
+// instance must be just a scheme and host (and port): anything more would
+// be pasted into the middle of the URI. A URI that is only {instance}
+// takes a whole redirect URI, checked as one when it is registered.
 func (p *Preset) RedirectURIsFor(instance string) ([]string, error) {
-	if instance == "" && p.Instance != nil {
-		instance = p.Instance.Default
+	if instance == "" {
+		instance = p.instanceDefault()
 	}
 	instance = strings.TrimRight(instance, "/")
 	out := make([]string, 0, len(p.RedirectURIs))
 	for _, u := range p.RedirectURIs {
-		if strings.Contains(u, "{instance}") {
+		if rest, ok := strings.CutPrefix(u, "{instance}"); ok {
 			if instance == "" {
 				return nil, fmt.Errorf("preset %s needs --instance: %s", p.Name, p.Instance.Description)
 			}
-			u = strings.ReplaceAll(u, "{instance}", instance)
+			if rest != "" {
+				example := ""
+				if p.Instance != nil {
+					example = p.Instance.Example
+				}
+				if err := checkInstance(instance, example); err != nil {
+					return nil, err
+				}
+			}
+			u = instance + rest
 		}
 		out = append(out, u)
 	}
@@ -483,9 +629,16 @@ func (p *Preset) line(field string) int {
 	} else {
 		raw, err = os.ReadFile(p.Source)
 	}
-	if err != nil {
+	if err != nil || len(raw) > MaxFileBytes {
 		return 0
 	}
+	return lineOf(raw, field)
+}
+
+// lineOf finds the line of field (a key, a list item such as
+// delegated[1], or a nested key such as instance.default) in a preset's
+// YAML; 0 when it is not there.
+func lineOf(raw []byte, field string) int {
 	var root yaml.Node
 	if yaml.Unmarshal(raw, &root) != nil || len(root.Content) == 0 {
 		return 0
@@ -495,18 +648,24 @@ func (p *Preset) line(field string) int {
 		key = field[:i]
 		fmt.Sscanf(field[i:], "[%d]", &idx)
 	}
-	m := root.Content[0]
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value != key {
-			continue
+	node, line := root.Content[0], 0
+	for _, name := range strings.Split(key, ".") {
+		var next *yaml.Node
+		for i := 0; node.Kind == yaml.MappingNode && i+1 < len(node.Content); i += 2 {
+			if node.Content[i].Value == name {
+				next, line = node.Content[i+1], node.Content[i].Line
+				break
+			}
 		}
-		v := m.Content[i+1]
-		if idx >= 0 && idx < len(v.Content) {
-			return v.Content[idx].Line
+		if next == nil {
+			return line
 		}
-		return m.Content[i].Line
+		node = next
 	}
-	return 0
+	if idx >= 0 && idx < len(node.Content) {
+		return node.Content[idx].Line
+	}
+	return line
 }
 
 // Lookup returns the built-in preset name, or the preset in file when

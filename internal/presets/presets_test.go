@@ -2,6 +2,8 @@ package presets
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -47,6 +49,69 @@ func TestRedirectURIsForInstance(t *testing.T) {
 	if _, err := neutral.RedirectURIsFor(""); err == nil || !strings.Contains(err.Error(), "needs --instance") {
 		t.Fatalf("err = %v, want a request for --instance", err)
 	}
+	// A URI that is only {instance} takes a whole redirect URI.
+	if got, err := neutral.RedirectURIsFor("https://ats.example.com/oauth/cb?x=1"); err != nil || got[0] != "https://ats.example.com/oauth/cb?x=1" {
+		t.Fatalf("whole URI: %v, %v", got, err)
+	}
+}
+
+func TestInstanceIsSchemeHostAndPort(t *testing.T) {
+	p, _ := Get("elevato")
+	for _, ok := range []string{"https://acme.elevato.net", "https://acme.elevato.net/", "https://acme.elevato.net:8443", "http://localhost:8080", "HTTPS://Acme.Elevato.NET"} {
+		if _, err := p.RedirectURIsFor(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for in, want := range map[string]string{
+		"https://acme.elevato.net/a?b=c": `--instance "https://acme.elevato.net/a?b=c" has a path (/a) and a query (?b=c): an instance is a scheme and host, with a port if needed: https://HOST[:PORT], e.g. https://acme.elevato.net`,
+		"https://acme.elevato.net/sub":   "has a path (/sub)",
+		"https://acme.elevato.net?":      "has a query (?)",
+		"https://acme.elevato.net#x":     "has a fragment",
+		"https://user@acme.elevato.net":  "has a user name",
+		"http://acme.elevato.net":        "does not start with https://",
+		"ftp://acme.elevato.net":         "does not start with https://",
+		"acme.elevato.net":               "is not an absolute URL",
+		"https://":                       "has no host",
+		"https://acme.elevato.net:99999": "has an invalid port",
+		"https://acme.elevato.net:0":     "has an invalid port",
+		"https://acme.elevato.net/%zz":   "is not an absolute URL",
+		"https://acme.elevato.net\t/x":   "is not an absolute URL",
+	} {
+		_, err := p.RedirectURIsFor(in)
+		var ie *InstanceError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err = %v, want an InstanceError containing %q", in, err, want)
+		}
+	}
+}
+
+func TestLoadRefusesLargeFilesBeforeReadingThem(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "huge.yaml")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 64 MiB of comments, written sparsely: Load must not read it all.
+	if err := f.Truncate(64 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, err = Load(file)
+	var fe *FieldError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "huge.yaml: is larger than 256 KiB") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := Load(t.TempDir()); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Fatalf("directory: %v", err)
+	}
+}
+
+func TestUnknownVendorNamesItsPresets(t *testing.T) {
+	_, err := Get("recruitee")
+	var unknown *UnknownPresetError
+	if !errors.As(err, &unknown) || !strings.HasPrefix(unknown.Hint(), "recruitee has one preset per integration: recruitee-calendar, recruitee-mail, recruitee-rooms.") {
+		t.Fatalf("err = %v, hint %q", err, unknown.Hint())
+	}
 }
 
 const validPreset = `name: acme
@@ -71,6 +136,17 @@ func TestParseErrorsNameTheField(t *testing.T) {
 		{"bad handoff", validPreset + "handoff: [password]\n", `handoff[0]: "password" must be one of`},
 		{"instance undescribed", validPreset + "redirectUris: [\"{instance}/cb\"]\n", "instance: redirect URIs use {instance}"},
 		{"vendor app with secret", strings.Replace(validPreset, "customer-registered", "vendor-hosted", 1) + "secret: {required: true}\n", "secret.required"},
+		{"http redirect", validPreset + "redirectUris:\n  - https://ats.example.com/ok\n  - http://ats.example.com/cb\n", `org.yaml:9: redirectUris[1]: redirect URI "http://ats.example.com/cb" uses http`},
+		{"redirect template", validPreset + "redirectUris: [\"{instance}/a#b\"]\ninstance: {description: x}\n", `org.yaml:7: redirectUris[0]: "{instance}/a#b": redirect URI "https://instance.example/a#b" has a fragment`},
+		{"instance inside", validPreset + "redirectUris: [\"https://{instance}/cb\"]\ninstance: {description: x}\n", "redirectUris[0]: \"https://{instance}/cb\": {instance} stands for https://HOST[:PORT] and must begin the URI"},
+		{"instance glued", validPreset + "redirectUris: [\"{instance}.example.com/cb\"]\ninstance: {description: x}\n", "must begin the URI"},
+		{"bad default", validPreset + "redirectUris: [\"{instance}/cb\"]\ninstance:\n  description: x\n  default: https://a.example.com/x?y=1\n", `org.yaml:10: instance.default: "https://a.example.com/x?y=1" has a path (/x) and a query (?y=1)`},
+		{"nested line", strings.Replace(validPreset, "online-meeting", "webinar", 1), "org.yaml:6: teams.meeting"},
+		{"repeated redirect", validPreset + "redirectUris: [https://a.example.com/cb, https://a.example.com/cb]\n", "org.yaml:7: redirectUris[1]: https://a.example.com/cb is listed twice"},
+		{"empty", "", "org.yaml: is empty; a preset needs at least name"},
+		{"comments only", "# nothing yet\n", "org.yaml: is empty"},
+		{"no name", strings.Replace(validPreset, "name: acme\n", "", 1), "name: is required"},
+		{"too large", validPreset + "# " + strings.Repeat("x", MaxFileBytes) + "\n", "org.yaml: is larger than 256 KiB"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -316,7 +316,7 @@ func (p *Pipeline) Run(ctx context.Context, o Options) (*Result, error) {
 	pre := o.Preset
 	r := &run{p: p, o: o, pre: pre, res: &Result{SchemaVersion: SchemaVersion, Preset: pre.Name, Vendor: pre.Vendor, Shape: pre.Shape,
 		DryRun: o.DryRun, Stages: []Stage{}, Summary: Summary{Manual: []string{}, Undo: []string{}}}}
-	if err := validate(o); err != nil {
+	if err := Validate(o); err != nil {
 		return r.res, err
 	}
 	appID := o.AppID
@@ -400,7 +400,10 @@ func (o Options) Prefetch() appreg.Prefetch {
 	return p
 }
 
-func validate(o Options) error {
+// Validate checks what the options say without the tenant: the preset's
+// shape against the flags, and --instance. The command runs it before
+// signing in; Run runs it again.
+func Validate(o Options) error {
 	pre := o.Preset
 	if pre == nil {
 		return errors.New("no preset")

@@ -24,6 +24,10 @@ func TestBadInputs(t *testing.T) {
 	}
 	exists := write("exists.txt", "x")
 	badPreset := write("bad-preset.yaml", "name: [unclosed\n")
+	httpPreset := write("http-preset.yaml", "name: ours\nvendor: Us\nshape: customer-registered\ndelegated: [User.Read]\n"+
+		"redirectUris:\n  - http://ats.example.com/cb\nteams: {meeting: online-meeting}\n")
+	emptyPreset := write("empty-preset.yaml", "")
+	hugePreset := write("huge-preset.yaml", "# "+strings.Repeat("x", 1<<20)+"\n")
 	link := filepath.Join(dir, "link.secret")
 	if err := os.Symlink(exists, link); err != nil {
 		t.Fatal(err)
@@ -82,7 +86,19 @@ func TestBadInputs(t *testing.T) {
 		{"setup vendor unknown", []string{"setup", "nosuchvendor"}, nil, 2, `no preset "nosuchvendor"`},
 		{"setup preset file", []string{"setup", "--preset-file", badPreset}, nil, 2, "bad-preset.yaml"},
 		{"config key", []string{"config", "get", "nosuchkey"}, nil, 2, `unknown config key "nosuchkey"`},
-		{"presets show", []string{"presets", "show", "nosuch"}, nil, 1, `no preset "nosuch"`},
+		{"presets show", []string{"presets", "show", "nosuch"}, nil, 2, `no preset "nosuch"`},
+		{"presets show vendor", []string{"presets", "show", "recruitee"}, nil, 2, "recruitee has one preset per integration: recruitee-calendar"},
+		{"instance path and query", []string{"app", "create", "--preset", "elevato", "--instance", "https://acme.elevato.net/a?b=c"}, nil, 2,
+			`--instance "https://acme.elevato.net/a?b=c" has a path (/a) and a query (?b=c): an instance is a scheme and host`},
+		{"setup instance path", []string{"setup", "elevato", "--instance", "https://acme.elevato.net/x"}, nil, 2, "has a path (/x)"},
+		{"preset http redirect", []string{"setup", "--preset-file", httpPreset}, nil, 2, `http-preset.yaml:6: redirectUris[0]: redirect URI "http://ats.example.com/cb" uses http`},
+		{"preset http redirect app create", []string{"app", "create", "--preset-file", httpPreset}, nil, 2, "http-preset.yaml:6: redirectUris[0]"},
+		{"preset empty", []string{"setup", "--preset-file", emptyPreset}, nil, 2, "empty-preset.yaml: is empty; a preset needs at least name"},
+		{"preset huge", []string{"presets", "show", "--file", hugePreset}, nil, 2, "huge-preset.yaml: is larger than 256 KiB"},
+		{"fault negative lag", []string{"sandbox", "fault", "--replication-lag", "-5s"}, nil, 2, `invalid argument "-5s" for "--replication-lag" flag: must be zero or more`},
+		{"fault rates", []string{"sandbox", "fault", "--rate429", "0.8", "--rate503", "0.5"}, nil, 2, "add up to 1.3"},
+		{"serve beyond loopback", []string{"sandbox", "serve", "--addr", "0.0.0.0:0"}, nil, 2, "--addr 0.0.0.0:0: 0.0.0.0:0 is reachable from other machines"},
+		{"serve request log", []string{"sandbox", "serve", "--request-log", "0"}, nil, 2, "--request-log 0"},
 		{"whoami argument", []string{"whoami", "extra"}, nil, 2, `unexpected argument "extra"`},
 		{"env output", []string{"whoami"}, map[string]string{"TEAMSCTL_OUTPUT": "xml"}, 1, `TEAMSCTL_OUTPUT: output: "xml" is not one of text, json`},
 		{"env cloud", []string{"whoami"}, map[string]string{"TEAMSCTL_CLOUD": "mars"}, 1, `"mars" is not one of global`},

@@ -133,7 +133,8 @@ func showRun(opts *Options) error {
 		p, err = presets.Get(opts.Name)
 	}
 	if err != nil {
-		return err
+		// An unknown name or a bad file is bad input (docs/presets.md).
+		return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
 	}
 	return cmdutil.Print(opts.IO, cfg.Output, p, func(w io.Writer, s *ui.Styles) error { return render(w, s, p) })
 }

@@ -67,3 +67,26 @@ func TestShowFileNamesTheBadField(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// An unknown preset and a bad preset file are bad input: exit 2, as
+// docs/presets.md says, with a hint naming a vendor's presets.
+func TestShowBadInputIsAUsageError(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.yaml")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for args, want := range map[string]string{
+		"show recruitee":       `no preset "recruitee"`,
+		"show nosuch":          `no preset "nosuch"`,
+		"show --file " + empty: "empty.yaml: is empty",
+		"show --file " + dir:   "is a directory",
+	} {
+		env := cmdtest.New(t, "", nil)
+		err := cmdtest.Execute(NewCmdPresets(env.Factory), args)
+		cmdtest.WantUsageError(t, err, want)
+		if args == "show recruitee" && !strings.Contains(cmdutil.HintFor(err), "recruitee-calendar, recruitee-mail, recruitee-rooms") {
+			t.Errorf("hint %q does not name recruitee's presets", cmdutil.HintFor(err))
+		}
+	}
+}

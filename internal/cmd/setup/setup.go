@@ -156,6 +156,10 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	// Bad flag values are refused before signing in.
+	if err := setup.Validate(setup.Options{Preset: pre, Instance: opts.Instance, AppID: opts.AppID, Name: opts.Name}); err != nil {
+		return mapErr(err)
+	}
 	cfg, err := opts.Config()
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,6 +116,8 @@ lists, --redirect-uri replaces its URIs, --secret=false adds no secret.`,
 			if opts.Application, err = permissions.ParseLists(application); err != nil {
 				return cmdutil.FlagErrorf("--application: %v", err)
 			}
+			// A URI given twice is one URI, as app redirect add counts it.
+			opts.RedirectURIs = unique(opts.RedirectURIs)
 			if err := redirecturi.ValidateAll(opts.RedirectURIs, opts.Platform, 0); err != nil {
 				return cmdutil.FlagErrorWithHint(fmt.Errorf("--redirect-uri: %w", err),
 					"Entra accepts https URIs (http only for localhost and 127.0.0.1), without #fragment, up to 256 characters and 256 URIs.")
@@ -171,6 +174,18 @@ lists, --redirect-uri replaces its URIs, --secret=false adds no secret.`,
 	fs.DurationVar(&opts.Timeout, "replication-timeout", 0, "How long to wait for Entra to replicate new objects (default 2m)")
 	cmdutil.AddPresetFlags(cmd, &opts.Preset, "name, redirect URIs, platform, permissions and secret", true)
 	return cmd
+}
+
+// unique drops repeats (exact matches, as Entra compares redirect URIs),
+// keeping the first of each.
+func unique(uris []string) []string {
+	var out []string
+	for _, u := range uris {
+		if !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // applyPreset fills what the flags left out from --preset or

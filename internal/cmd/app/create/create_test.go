@@ -27,6 +27,13 @@ func TestNewCmdCreate(t *testing.T) {
 		!got.GrantConsent || got.Owner != "rita@contoso.com" || !got.Prune || got.Timeout != 30*time.Second {
 		t.Errorf("options = %+v", got)
 	}
+	// A URI given twice is stored once.
+	if err := cmdtest.Execute(NewCmdCreate(env.Factory, capture), "--name x --redirect-uri https://x.example/cb --redirect-uri https://x.example/cb --redirect-uri https://x.example/CB"); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.RedirectURIs, []string{"https://x.example/cb", "https://x.example/CB"}) {
+		t.Errorf("repeated --redirect-uri: %v", got.RedirectURIs)
+	}
 	if err := cmdtest.Execute(NewCmdCreate(env.Factory, capture), "--name elevato"); err != nil {
 		t.Fatal(err)
 	}
