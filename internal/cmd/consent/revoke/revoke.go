@@ -44,6 +44,9 @@ type Result struct {
 	ApplicationRemoved   []string             `json:"applicationPermissionsRemoved"`
 	EnterpriseAppDeleted bool                 `json:"enterpriseAppDeleted"`
 	Plan                 plan.Steps           `json:"plan"`
+	// NothingToRevoke says why the tenant already was as asked (revoking
+	// what is not granted succeeds, so a re-run converges).
+	NothingToRevoke string `json:"nothingToRevoke,omitempty"`
 }
 
 // NewCmdRevoke builds the command; runF replaces the run step in tests.
@@ -120,7 +123,8 @@ func revokeRun(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if t.SP == nil {
-		return &consent.NotGrantedError{What: fmt.Sprintf("%s has no enterprise app in this tenant, so nothing was ever granted to it", t.Name)}
+		return printNothingToRevoke(opts, &Result{AppID: t.AppID, DisplayName: t.Name, ApplicationRemoved: []string{}, Plan: plan.Steps{}},
+			&consent.NotGrantedError{What: fmt.Sprintf("%s has no enterprise app in this tenant, so nothing was ever granted to it", t.Name)})
 	}
 	sp := t.SP
 	if sp.DisplayName == "" {
@@ -177,6 +181,11 @@ func revokeRun(ctx context.Context, opts *Options) error {
 	// Plan first (reads only): something never granted fails here, before
 	// anything is asked or written.
 	planned, err := revoke(ctx, opts, &consent.Engine{Graph: g, DryRun: true}, t, sp, cat, delScopes, roles, principalID)
+	var ng *consent.NotGrantedError
+	if errors.As(err, &ng) {
+		planned.DryRun = opts.DryRun
+		return printNothingToRevoke(opts, planned, ng)
+	}
 	if err != nil {
 		return err
 	}
@@ -249,6 +258,16 @@ func revoke(ctx context.Context, opts *Options, eng *consent.Engine, t *shared.T
 	}
 	res.Plan = eng.Steps
 	return res, nil
+}
+
+// printNothingToRevoke reports a revoke of what is not granted: the tenant
+// already is as asked, so it is a result (exit 0), not an error.
+func printNothingToRevoke(opts *Options, res *Result, ng *consent.NotGrantedError) error {
+	res.NothingToRevoke = ng.What
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+		fmt.Fprintf(w, "Nothing to revoke: %s.\n", ng.What)
+		return nil
+	})
 }
 
 func orNone(s []string) string {
