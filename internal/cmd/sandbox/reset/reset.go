@@ -84,9 +84,8 @@ func resetRun(ctx context.Context, opts *Options) error {
 }
 
 func (r Result) render(w io.Writer, s *ui.Styles) error {
-	if !s.Terminal() {
-		return nil
-	}
+	// Said when piped too: a reset that prints nothing looked like one that
+	// did nothing.
 	_, err := fmt.Fprintf(w, "%s The sandbox tenant %s starts over from %s\n", s.SuccessMark(), r.Tenant, r.Seed)
 	return err
 }
