@@ -529,6 +529,23 @@ func (r *Registrar) secret(ctx context.Context, app *graph.Application, d Desire
 		steps.Add("add-secret", d.SecretName, plan.Planned, "expires "+d.SecretEnd.Format("2006-01-02"))
 		return &Secret{Name: d.SecretName, EndDateTime: d.SecretEnd}, nil
 	}
+	// Under the journal's lock: what dead runs left is settled, and the
+	// secrets the app has are known, before this run's secret is recorded.
+	unlock, err := r.Pending.Lock(ctx)
+	if err != nil {
+		*steps = append(*steps, plan.Step{Action: "add-secret", Target: d.SecretName, Status: plan.Failed, Error: err.Error()})
+		return nil, err
+	}
+	defer unlock()
+	if err := r.settle(ctx, app, r.Pending.Stale()); err != nil {
+		*steps = append(*steps, plan.Step{Action: "add-secret", Target: d.SecretName, Status: plan.Failed, Error: err.Error()})
+		return nil, err
+	}
+	if ex := existingSecret(app, d.SecretName, r.Now()); ex != nil {
+		// Another run added it meanwhile.
+		steps.Add("add-secret", d.SecretName, plan.Unchanged, "expires "+ex.EndDateTime.Format("2006-01-02"))
+		return &Secret{KeyID: ex.KeyID, Name: ex.DisplayName, Hint: ex.Hint, EndDateTime: ex.EndDateTime, Existing: true}, nil
+	}
 	rec, err := r.Pending.Begin(app, d.SecretName, d.SecretEnd, r.Now())
 	if err != nil {
 		*steps = append(*steps, plan.Step{Action: "add-secret", Target: d.SecretName, Status: plan.Failed, Error: err.Error()})
@@ -546,6 +563,9 @@ func (r *Registrar) secret(ctx context.Context, app *graph.Application, d Desire
 	}
 	if err := r.Pending.Added(rec, cred.KeyID); err != nil && r.Warn != nil {
 		r.Warn("recording the new secret's key id: " + err.Error())
+	}
+	if err := r.Pending.bump(); err != nil && r.Warn != nil {
+		r.Warn("recording the new secret in the journal: " + err.Error())
 	}
 	steps.Add("add-secret", d.SecretName, plan.Done, "expires "+cred.EndDateTime.Format("2006-01-02"))
 	return &Secret{KeyID: cred.KeyID, Name: cred.DisplayName, Hint: cred.Hint, EndDateTime: cred.EndDateTime, Value: cred.SecretText}, nil

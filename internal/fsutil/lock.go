@@ -20,22 +20,13 @@ func LockFile(ctx context.Context, path string) (*Lock, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, err
-	}
 	for {
-		ok, err := tryLock(f)
-		if err != nil {
-			_ = f.Close()
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		if ok {
-			return &Lock{f: f}, nil
+		l, ok, err := TryLockFile(path)
+		if err != nil || ok {
+			return l, err
 		}
 		select {
 		case <-ctx.Done():
-			_ = f.Close()
 			return nil, fmt.Errorf("waiting for %s, held by another teamsctl process: %w", path, ctx.Err())
 		case <-time.After(20 * time.Millisecond):
 		}
@@ -46,23 +37,45 @@ func LockFile(ctx context.Context, path string) (*Lock, error) {
 // it is free; ok is false when another holder has it, in this process or
 // another. The operating system releases a lock when its process ends,
 // however it ends, so a held lock means a live holder.
+//
+// A holder may remove the lock file while it holds it (to leave nothing
+// behind); a lock taken on the file it opened just before is then a lock
+// on a removed file, which nobody else would honour. So the lock counts
+// only while path still names the locked file, and is taken again on the
+// new file otherwise.
 func TryLockFile(path string) (l *Lock, ok bool, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, false, err
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, false, err
-	}
-	ok, err = tryLock(f)
-	if err != nil || !ok {
-		_ = f.Close()
+	for {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 		if err != nil {
-			return nil, false, fmt.Errorf("lock %s: %w", path, err)
+			return nil, false, err
 		}
-		return nil, false, nil
+		ok, err = tryLock(f)
+		if err != nil || !ok {
+			_ = f.Close()
+			if err != nil {
+				return nil, false, fmt.Errorf("lock %s: %w", path, err)
+			}
+			return nil, false, nil
+		}
+		if current(f, path) {
+			return &Lock{f: f}, true, nil
+		}
+		_ = unlock(f)
+		_ = f.Close()
 	}
-	return &Lock{f: f}, true, nil
+}
+
+// current reports whether path still names the open file f.
+func current(f *os.File, path string) bool {
+	held, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	named, err := os.Stat(path)
+	return err == nil && os.SameFile(held, named)
 }
 
 // Unlock releases the lock.

@@ -35,20 +35,21 @@ type GraphActions struct {
 	// Meeting runs the meeting test; nil means setup names the command
 	// instead.
 	Meeting func(ctx context.Context, r MeetingRequest) (*MeetingResult, error)
-	// Pending journals a new secret until SecretDelivered (nil: no journal).
+	// Pending journals a new secret until DeliverSecret (nil: no journal).
 	Pending *appreg.Pending
 
 	mu        sync.Mutex
 	newSecret [2]string // object id and key id of the secret Register made
 }
 
-// SecretDelivered clears the journal record of the secret this run made,
-// once its value was printed or written to the hand-off file.
-func (a *GraphActions) SecretDelivered() error {
+// DeliverSecret runs deliver, which prints the new secret's value or
+// writes it to the hand-off file, through the journal (appreg.Pending's
+// Deliver): once delivered, the secret is the user's.
+func (a *GraphActions) DeliverSecret(deliver func() error) error {
 	a.mu.Lock()
 	obj, key := a.newSecret[0], a.newSecret[1]
 	a.mu.Unlock()
-	return a.Pending.Delivered(obj, key)
+	return a.Pending.Deliver(obj, key, deliver, a.Warn)
 }
 
 // Tenant implements Actions: one wave of concurrent reads.

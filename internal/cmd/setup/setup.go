@@ -193,13 +193,16 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	o := setup.Options{Preset: pre, Instance: opts.Instance, AppID: opts.AppID, Name: opts.Name, TestUser: opts.TestUser,
 		Group: opts.Group, DryRun: opts.DryRun, SkipTest: opts.SkipTest, SecretHandled: opts.Handoff != ""}
+	// The journal notes the secrets added so far before the app is read.
+	pending := pendingJournal(opts, tok.TenantID)
+	defer pending.Close()
 	reads := appreg.NewReads(ctx, g)
 	defer reads.Close()
 	reads.Start(o.Prefetch())
 	g = reads
 	acts := &setup.GraphActions{Graph: g, Permissions: opts.Permissions(g, tok.TenantID), Wait: opts.Waiter(opts.Timeout),
 		Now: opts.Now, Warn: opts.Warn, Token: tok, LoginURL: ep.LoginURL, GraphResource: ep.GraphResource,
-		Meeting: meeting(opts, cfg, a, g, tok.TenantID, redirects), Pending: pendingJournal(opts, tok.TenantID)}
+		Meeting: meeting(opts, cfg, a, g, tok.TenantID, redirects), Pending: pending}
 	p := &setup.Pipeline{Actions: acts, Now: opts.Now, Observe: observer(opts, cfg.Output)}
 	res, runErr := p.Run(ctx, o)
 	opts.IO.StopProgress()
@@ -212,17 +215,17 @@ func Run(ctx context.Context, opts *Options) error {
 	if errors.As(runErr, &fe) || errors.As(runErr, &ue) || errors.As(runErr, &me) {
 		return mapErr(runErr)
 	}
-	if opts.Handoff != "" && !opts.DryRun && res.Summary.Bundle.TenantID != "" && !isAdmin(runErr) {
-		if err := writeHandoff(opts, res); err != nil {
-			return err
+	// The new secret's value is printed or written to the hand-off file.
+	err = acts.DeliverSecret(func() error {
+		if opts.Handoff != "" && !opts.DryRun && res.Summary.Bundle.TenantID != "" && !isAdmin(runErr) {
+			if err := writeHandoff(opts, res); err != nil {
+				return err
+			}
 		}
-	}
-	if err := cmdutil.Print(opts.IO, cfg.Output, res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) }); err != nil {
+		return cmdutil.Print(opts.IO, cfg.Output, res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) })
+	})
+	if err != nil {
 		return err
-	}
-	// The new secret's value was printed or written to the hand-off file.
-	if err := acts.SecretDelivered(); err != nil {
-		opts.Warn("clearing the pending-secret journal: " + err.Error())
 	}
 	return mapErr(runErr)
 }

@@ -15,6 +15,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	abstractions "github.com/microsoft/kiota-abstractions-go"
@@ -54,8 +55,14 @@ type Client struct {
 
 var _ graph.Client = (*Client)(nil)
 
+// errorRegistry creates the SDK core's error-mapping registry once: it
+// creates it on first use without a lock around the check, so page
+// iterators started concurrently would race to create it.
+var errorRegistry sync.Once
+
 // New builds a Client on the endpoints.
 func New(o Options) (*Client, error) {
+	errorRegistry.Do(func() { _, _ = msgraphcore.GetErrorFactoryFromRegistry("") })
 	tokens := &tokenProvider{tokens: o.Tokens, scopes: o.Scopes, hosts: newHostsValidator(o.Endpoints)}
 	adapter, err := msgraphsdk.NewGraphRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(
 		kauth.NewBaseBearerTokenAuthenticationProvider(tokens), nil, nil, httpClient(o))
@@ -63,7 +70,11 @@ func New(o Options) (*Client, error) {
 		return nil, fmt.Errorf("setting up the Graph client: %w", err)
 	}
 	adapter.SetBaseUrl(o.Endpoints.GraphURL)
-	return &Client{sdk: msgraphsdk.NewGraphServiceClient(adapter)}, nil
+	// NewGraphServiceClient would store the backing store factory in a
+	// package variable the models read, on every call: commands running
+	// side by side in one process (tests) would race on it. Passing none
+	// leaves it as it is, the SDK's default in-memory store.
+	return &Client{sdk: &msgraphsdk.GraphServiceClient{GraphBaseServiceClient: *msgraphsdk.NewGraphBaseServiceClient(adapter, nil)}}, nil
 }
 
 // httpClient puts the SDK's middleware in front of the shared transport.

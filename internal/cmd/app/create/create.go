@@ -234,6 +234,9 @@ func createRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	// The journal notes the secrets added so far before the app is read.
+	pending := pendingJournal(opts)
+	defer pending.Close()
 	// The independent reads go out together: one round trip (issue 10).
 	reads := appreg.NewReads(ctx, g)
 	defer reads.Close()
@@ -244,13 +247,14 @@ func createRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	pending.Tenant = org.ID
 	loader := opts.Permissions(g, org.ID)
 	del, app, err := shared.ResolvePermissions(ctx, loader, opts.Delegated, opts.Application)
 	if err != nil {
 		return err
 	}
 	reg := &appreg.Registrar{Graph: g, Wait: opts.Waiter(opts.Timeout), Now: opts.Now, DryRun: opts.DryRun,
-		Roles: g, ConsentURL: opts.ConsentURL(org.ID), Warn: opts.Warn, Pending: pendingJournal(opts, org.ID)}
+		Roles: g, ConsentURL: opts.ConsentURL(org.ID), Warn: opts.Warn, Pending: pending}
 	d := appreg.Desired{Name: opts.Name, UniqueName: appreg.UniqueName(opts.PresetName, opts.Preset.Instance, opts.Name), AppID: opts.AppID, RedirectURIs: opts.RedirectURIs, Platform: opts.Platform,
 		Delegated: del, Application: app, MultiTenant: opts.MultiTenant, Secret: opts.Secret, SecretName: opts.SecretName,
 		SecretEnd: opts.SecretEnd, SecretEndExplicit: !opts.SecretEnd.IsZero(), GrantConsent: opts.GrantConsent,
@@ -279,10 +283,20 @@ func createRun(ctx context.Context, opts *Options) error {
 		}
 		return err
 	}
-	secretValue := ""
+	secretValue, keyID := "", ""
 	if res.Secret != nil {
-		secretValue = res.Secret.Value
+		secretValue, keyID = res.Secret.Value, res.Secret.KeyID
 	}
+	if secretValue == "" {
+		return deliver(opts, res, "")
+	}
+	// The value is printed or written: the secret is the user's then.
+	return pending.Deliver(res.ObjectID, keyID, func() error { return deliver(opts, res, secretValue) }, opts.Warn)
+}
+
+// deliver writes the secret file and the hand-off bundle, and prints the
+// result.
+func deliver(opts *Options, res *appreg.Result, secretValue string) error {
 	if secretValue != "" && opts.SecretFile != "" {
 		if err := appreg.WriteSecretFile(opts.SecretFile, []byte(secretValue+"\n")); err != nil {
 			return err
@@ -302,29 +316,20 @@ func createRun(ctx context.Context, opts *Options) error {
 			res.Secret.Value, res.Secret.WrittenTo = "", opts.Handoff
 		}
 	}
-	if err := cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) }); err != nil {
-		return err
-	}
-	// The value was printed or written: the secret is the user's now.
-	if secretValue != "" {
-		if err := reg.Pending.Delivered(res.ObjectID, res.Secret.KeyID); err != nil {
-			opts.Warn("clearing the pending-secret journal: " + err.Error())
-		}
-	}
-	return nil
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) })
 }
 
 // pendingJournal is the pending-secret journal in the configuration
-// directory (disabled when there is none).
-func pendingJournal(opts *Options, tenant string) *appreg.Pending {
+// directory (disabled when there is none); its tenant is set once known.
+func pendingJournal(opts *Options) *appreg.Pending {
 	if opts.Getenv == nil {
-		return appreg.NewPending("", tenant)
+		return appreg.NewPending("", "")
 	}
 	dir, err := config.Dir(opts.Getenv)
 	if err != nil {
-		return appreg.NewPending("", tenant)
+		return appreg.NewPending("", "")
 	}
-	return appreg.NewPending(dir, tenant)
+	return appreg.NewPending(dir, "")
 }
 
 // cmpName is the name to look the app up by, unless --app-id picks it.
