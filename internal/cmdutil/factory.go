@@ -12,6 +12,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/retry"
 )
 
 // Factory hands commands their dependencies. Members that cost anything
@@ -37,6 +38,11 @@ type Factory struct {
 	// (Retry-After, backoff, replication): benchmarks and soak tests run a
 	// virtual clock. nil means real time.
 	Sleep func(ctx context.Context, d time.Duration) error
+
+	// Throttle is the throttle gate every Graph request of the invocation
+	// honours: after a 429 or 503 with Retry-After, requests sent in
+	// parallel wait too (see retry.Gate). nil gates nothing.
+	Throttle *retry.Gate
 
 	// Getenv reads the environment, e.g. TEAMSCTL_CLIENT_SECRET.
 	Getenv func(string) string

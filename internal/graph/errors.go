@@ -15,6 +15,9 @@ type APIError struct {
 	Status  int
 	Code    string // Graph's error code, e.g. Request_ResourceNotFound
 	Message string
+	// Request is the failed request, "METHOD URL" without the query; ""
+	// when unknown.
+	Request string
 	// RequestID identifies the failed request for Microsoft support;
 	// EarlierRequestIDs are the attempts retried before it.
 	RequestID         string
@@ -30,12 +33,19 @@ func (e *APIError) Error() string {
 	if e.Message != "" {
 		b.WriteString(": " + e.Message)
 	}
+	var about []string
+	if e.Request != "" {
+		about = append(about, e.Request)
+	}
 	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request-id %s", e.RequestID)
+		id := "request-id " + e.RequestID
 		if len(e.EarlierRequestIDs) > 0 {
-			fmt.Fprintf(&b, "; earlier attempts %s", strings.Join(e.EarlierRequestIDs, ", "))
+			id += "; earlier attempts " + strings.Join(e.EarlierRequestIDs, ", ")
 		}
-		b.WriteString(")")
+		about = append(about, id)
+	}
+	if len(about) > 0 {
+		fmt.Fprintf(&b, " (%s)", strings.Join(about, ", "))
 	}
 	return b.String()
 }

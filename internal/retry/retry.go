@@ -14,6 +14,7 @@ package retry
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -45,6 +46,9 @@ type Policy struct {
 	Now func() time.Time
 	// Jitter returns a random fraction in [0,1).
 	Jitter func() float64
+	// Gate, when set, is the throttle gate shared by every request of the
+	// process (see Gate); nil gates nothing.
+	Gate *Gate
 }
 
 // Default is the policy for interactive commands: up to 10 retries, backoff
@@ -83,31 +87,140 @@ type Transport struct {
 }
 
 // RoundTrip sends req, retrying as the policy allows. It returns the last
-// response when retries are exhausted, so the caller sees Graph's error.
+// response when retries are exhausted, when the budget is spent, or when
+// the next wait would pass the request's deadline, so the caller sees
+// Graph's error. Every attempt first waits for the host's throttle gate
+// (Policy.Gate) to open. When the context ends while the request is
+// waiting to be retried, the error is a *StoppedError naming the request
+// and the status it kept getting.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	body, err := bufferBody(req)
 	if err != nil {
 		return nil, err
 	}
+	ctx := req.Context()
 	var waited time.Duration
+	lastStatus := 0
 	for attempt := 0; ; attempt++ {
+		if err := t.Policy.Gate.wait(ctx, req.URL.Host, t.Policy); err != nil {
+			return nil, t.stopped(req, attempt, lastStatus, waited, err)
+		}
 		resp, err := t.Base.RoundTrip(withBody(req, body, attempt))
 		if err != nil {
-			return nil, err
+			return nil, t.stopped(req, attempt, lastStatus, waited, err)
 		}
-		recordAttempt(req.Context(), req, resp)
+		recordAttempt(ctx, req, resp)
+		if d, ok := RetryAfter(resp.Header, t.Policy.Now()); ok && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+			t.Policy.Gate.close(req.URL.Host, t.Policy.Now().Add(d))
+		}
 		if attempt >= t.Policy.MaxRetries || !retryable(req.Method, resp.StatusCode) {
 			return resp, nil
 		}
 		wait := t.Policy.delay(resp, attempt)
-		if waited+wait > t.Policy.Budget {
+		if waited+wait > t.Policy.Budget || pastDeadline(ctx, wait) {
 			return resp, nil
 		}
+		lastStatus = resp.StatusCode
 		drain(resp)
-		if err := t.Policy.Sleep(req.Context(), wait); err != nil {
-			return nil, err
+		if err := t.Policy.Sleep(ctx, wait); err != nil {
+			return nil, t.stopped(req, attempt+1, lastStatus, waited, err)
 		}
 		waited += wait
+	}
+}
+
+// pastDeadline reports whether waiting d would end after ctx's deadline
+// (the HTTP client's timeout included). The deadline is on the real clock.
+func pastDeadline(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return ok && time.Now().Add(d).After(deadline)
+}
+
+// stopped is the error of a request that failed after attempts answered
+// with a retryable status lastStatus (0: none did, and err is returned as
+// it is). A context that ended reports its cause (--timeout, a signal).
+func (t *Transport) stopped(req *http.Request, attempts, lastStatus int, waited time.Duration, err error) error {
+	if lastStatus == 0 {
+		if ctxErr := req.Context().Err(); ctxErr != nil && errors.Is(err, ctxErr) {
+			return context.Cause(req.Context())
+		}
+		return err
+	}
+	if req.Context().Err() != nil {
+		err = context.Cause(req.Context())
+	}
+	u := *req.URL
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return &StoppedError{Request: req.Method + " " + u.String(), Status: lastStatus, Attempts: attempts, Waited: waited, Err: err}
+}
+
+// StoppedError is a request that kept getting a retryable status (429,
+// 503, 504) until its context ended or the connection failed.
+type StoppedError struct {
+	// Request is "METHOD URL" without the query.
+	Request  string
+	Status   int
+	Attempts int
+	Waited   time.Duration
+	Err      error
+}
+
+func (e *StoppedError) Error() string {
+	attempts := fmt.Sprintf("%d attempts", e.Attempts)
+	if e.Attempts == 1 {
+		attempts = "1 attempt"
+	}
+	return fmt.Sprintf("%s: answered %d %s to %s over %s, then stopped: %v", e.Request, e.Status,
+		http.StatusText(e.Status), attempts, e.Waited.Round(time.Second), e.Err)
+}
+
+func (e *StoppedError) Unwrap() error { return e.Err }
+
+// Gate holds back every request to a host while Graph has asked, with a
+// Retry-After on a 429 or 503, for that host's traffic to wait: the
+// other requests of the process, sent in parallel, wait too instead of
+// earning more 429s. The zero value and a nil *Gate are open gates that
+// never close; share one Gate (NewGate) between the policies of a process.
+type Gate struct {
+	mu    sync.Mutex
+	until map[string]time.Time
+}
+
+// NewGate returns an open gate.
+func NewGate() *Gate { return &Gate{until: map[string]time.Time{}} }
+
+// close holds host's requests back until until (never shortening a wait
+// already asked for).
+func (g *Gate) close(host string, until time.Time) {
+	if g == nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.until == nil {
+		g.until = map[string]time.Time{}
+	}
+	if until.After(g.until[host]) {
+		g.until[host] = until
+	}
+}
+
+// wait returns once host's gate is open, on p's clock.
+func (g *Gate) wait(ctx context.Context, host string, p Policy) error {
+	if g == nil {
+		return nil
+	}
+	for {
+		g.mu.Lock()
+		until := g.until[host]
+		g.mu.Unlock()
+		d := until.Sub(p.Now())
+		if d <= 0 {
+			return nil
+		}
+		if err := p.Sleep(ctx, d); err != nil {
+			return err
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package retry
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"slices"
@@ -140,7 +141,59 @@ func TestCancelledWaitStops(t *testing.T) {
 	p := Default()
 	p.Sleep = func(context.Context, time.Duration) error { return context.Canceled }
 	req, _ := http.NewRequest(http.MethodGet, "https://graph.example/v1.0/me", nil)
-	if _, err := (&Transport{Base: s, Policy: p}).RoundTrip(req); err != context.Canceled {
-		t.Errorf("err = %v", err)
+	_, err := (&Transport{Base: s, Policy: p}).RoundTrip(req)
+	var stopped *StoppedError
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &stopped) || stopped.Status != 429 ||
+		!strings.HasPrefix(err.Error(), "GET https://graph.example/v1.0/me: answered 429 Too Many Requests") {
+		t.Errorf("err = %v, want a StoppedError naming the request and its 429, wrapping context.Canceled", err)
+	}
+}
+
+// TestWaitPastTheDeadlineReturnsTheAnswer: a retry whose wait would end
+// after the request's deadline is not attempted; the caller gets the 503
+// (status and request) instead of a bare "context deadline exceeded".
+func TestWaitPastTheDeadlineReturnsTheAnswer(t *testing.T) {
+	s := &script{replies: []reply{{503, "30"}, {200, ""}}}
+	var waits []time.Duration
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "https://graph.example/v1.0/me", nil)
+	resp, err := (&Transport{Base: s, Policy: testPolicy(&waits)}).RoundTrip(req)
+	if err != nil || resp.StatusCode != 503 || len(waits) != 0 || len(s.got) != 1 {
+		t.Errorf("got %v, %v after %d attempts and waits %v; want the 503 at once", resp, err, len(s.got), waits)
+	}
+}
+
+// TestOneThrottleGatePerHost: after a 429 with Retry-After on one request,
+// the next request to the same host waits out the Retry-After before it
+// is sent; a request to another host does not.
+func TestOneThrottleGatePerHost(t *testing.T) {
+	var waits []time.Duration
+	now := epoch
+	p := testPolicy(&waits)
+	p.Now = func() time.Time { return now }
+	p.Sleep = func(_ context.Context, d time.Duration) error { waits = append(waits, d); now = now.Add(d); return nil }
+	p.MaxRetries = 0
+	p.Gate = NewGate()
+	send := func(host string, replies ...reply) {
+		t.Helper()
+		s := &script{replies: replies}
+		req, _ := http.NewRequest(http.MethodGet, "https://"+host+"/v1.0/servicePrincipals", nil)
+		if _, err := (&Transport{Base: s, Policy: p}).RoundTrip(req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send("graph.example", reply{429, "2"})
+	if len(waits) != 0 {
+		t.Fatalf("the throttled request itself waited %v", waits)
+	}
+	send("other.example", reply{200, ""})
+	if len(waits) != 0 {
+		t.Errorf("another host waited %v", waits)
+	}
+	now = now.Add(500 * time.Millisecond)
+	send("graph.example", reply{200, ""})
+	if !slices.Equal(waits, []time.Duration{1500 * time.Millisecond}) {
+		t.Errorf("the next request to the throttled host waited %v, want the 1.5 s left of Retry-After", waits)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/retry"
 )
 
 // New returns the production factory. Every member that does work is lazy
@@ -36,9 +37,10 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, now func() time.T
 		IOStreams: ios,
 		// The selected profile is checked on every call, against the file
 		// as it is in memory: login adds a new profile before signing in.
-		Config: func() (*config.Config, error) { return cmdutil.CheckedConfig(load()) },
-		Now:    now,
-		Getenv: getenv,
+		Config:   func() (*config.Config, error) { return cmdutil.CheckedConfig(load()) },
+		Now:      now,
+		Getenv:   getenv,
+		Throttle: retry.NewGate(),
 	}
 	addSignIn(f, globalFlags)
 	addGraphWithToken(f)

@@ -30,9 +30,11 @@ func addGraphWithToken(f *cmdutil.Factory) {
 }
 
 // RetryPolicy is the one retry policy of every Graph client, on the
-// factory's clock when a test or benchmark injected one (f.Sleep).
+// factory's clock when a test or benchmark injected one (f.Sleep), with
+// the invocation's one throttle gate.
 func RetryPolicy(f *cmdutil.Factory) retry.Policy {
 	p := retry.Default()
+	p.Gate = f.Throttle
 	if f.Sleep != nil {
 		p.Sleep = f.Sleep
 		if f.Now != nil {

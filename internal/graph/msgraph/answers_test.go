@@ -19,6 +19,12 @@ import (
 // retries do not wait.
 func hostileClient(t *testing.T, h http.HandlerFunc) (*Client, *httptest.Server) {
 	t.Helper()
+	return hostileClientWith(t, h, func(*retry.Policy) {})
+}
+
+// hostileClientWith is hostileClient with the retry policy adjusted.
+func hostileClientWith(t *testing.T, h http.HandlerFunc, adjust func(*retry.Policy)) (*Client, *httptest.Server) {
+	t.Helper()
 	srv := httptest.NewTLSServer(h)
 	t.Cleanup(srv.Close)
 	endpoints, err := auth.ResolveEndpoints(auth.EndpointOptions{LoginURL: srv.URL, GraphURL: srv.URL + "/v1.0"})
@@ -27,6 +33,7 @@ func hostileClient(t *testing.T, h http.HandlerFunc) (*Client, *httptest.Server)
 	}
 	policy := retry.Default()
 	policy.Sleep = func(context.Context, time.Duration) error { return nil }
+	adjust(&policy)
 	c, err := New(Options{Endpoints: endpoints, HTTPClient: srv.Client(), Version: "test", Retry: policy,
 		Tokens: func(context.Context, auth.Scopes) (auth.Token, error) { return auth.Token{Value: "t"}, nil }})
 	if err != nil {
@@ -253,5 +260,36 @@ func TestUpsertTells204FromNoAnswer(t *testing.T) {
 		if _, _, err := c.UpsertServicePrincipal(context.Background(), "a"); !errors.As(err, &ua) {
 			t.Errorf("%s: service principal upsert: %v", name, err)
 		}
+	}
+}
+
+// TestAlways503NamesStatusAndRequest: a server that always answers 503
+// ends in an error naming the status and the request, whether the next
+// wait would pass the deadline (the 503 itself is reported) or the
+// deadline ends a wait.
+func TestAlways503NamesStatusAndRequest(t *testing.T) {
+	c, srv := hostileClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"error":{"code":"serviceNotAvailable","message":"busy"}}`))
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := c.Me(ctx)
+	want := "Microsoft Graph: 503 serviceNotAvailable: busy (GET " + srv.URL + "/v1.0/me"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("wait past the deadline: got %v, want %q...", err, want)
+	}
+
+	c, srv = hostileClientWith(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}, func(p *retry.Policy) {
+		p.Sleep = func(context.Context, time.Duration) error { return context.DeadlineExceeded }
+	})
+	_, err = c.Me(context.Background())
+	want = "GET " + srv.URL + "/v1.0/me: answered 503 Service Unavailable to 1 attempt over 0s, then stopped: context deadline exceeded"
+	if err == nil || err.Error() != want {
+		t.Errorf("deadline during a wait: got %v, want %q", err, want)
 	}
 }

@@ -301,6 +301,9 @@ func convertError(ctx context.Context, err error, attempts *retry.Attempts) erro
 		// object, so it is never called here.
 		e.Message = "the answer holds no Microsoft Graph error object"
 	}
+	if last, ok := attempts.Last(); ok {
+		e.Request = last.Request()
+	}
 	headers := apiErr.GetResponseHeaders()
 	e.RequestID = header(headers, "request-id")
 	e.EarlierRequestIDs = earlier(attempts.RequestIDs(), e.RequestID)
@@ -312,6 +315,10 @@ func convertError(ctx context.Context, err error, attempts *retry.Attempts) erro
 // *graph.UnexpectedAnswerError. An error raised before or without an
 // answer (network, sign-in, the context) is returned as it is.
 func unreadable(ctx context.Context, err error, attempts *retry.Attempts) error {
+	var stopped *retry.StoppedError
+	if errors.As(err, &stopped) {
+		return stopped // it names the request and the status; url.Error would name the request twice
+	}
 	var urlErr *url.Error
 	if ctx.Err() != nil || errors.As(err, &urlErr) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err

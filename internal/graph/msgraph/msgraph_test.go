@@ -51,6 +51,12 @@ func setup(t *testing.T) *fixture {
 // clock instead of sleeping.
 func (f *fixture) client(t *testing.T, token string) *Client {
 	t.Helper()
+	return f.clientWith(t, token, func(*retry.Policy) {})
+}
+
+// clientWith is client with the retry policy adjusted by adjust.
+func (f *fixture) clientWith(t *testing.T, token string, adjust func(*retry.Policy)) *Client {
+	t.Helper()
 	endpoints, err := auth.ResolveEndpoints(auth.EndpointOptions{LoginURL: f.env.URL, GraphURL: f.env.GraphURL})
 	if err != nil {
 		t.Fatal(err)
@@ -63,6 +69,7 @@ func (f *fixture) client(t *testing.T, token string) *Client {
 		f.clock.Advance(d)
 		return nil
 	}
+	adjust(&policy)
 	c, err := New(Options{
 		Endpoints:  endpoints,
 		HTTPClient: &http.Client{Transport: f.rec, Timeout: 10 * time.Second},
@@ -194,5 +201,37 @@ func TestTokensGoOnlyToTheGraphHost(t *testing.T) {
 	}
 	if !hosts["https://graph.microsoft.com/v1.0/me"] || hosts["https://evil.example/v1.0/me"] || hosts["http://graph.microsoft.com/v1.0/me"] {
 		t.Errorf("tokens handed out: %v", hosts)
+	}
+}
+
+// TestThrottleGateHoldsBackOtherRequests: after a 429 with Retry-After on
+// one request, the next request of the process to the same workload is
+// sent only once the Retry-After has passed, so the emulator counts no
+// early retry. (The first request gives up at once here, so the second
+// is not the first one's retry.)
+func TestThrottleGateHoldsBackOtherRequests(t *testing.T) {
+	f := setup(t)
+	f.env.Server.SetFaults(emulator.FaultOptions{Scripted: []emulator.ScriptedFault{
+		{Method: "GET", Path: "/servicePrincipals", Nth: 1, Times: 1, Status: 429, RetryAfter: 2 * time.Second},
+	}})
+	c := f.clientWith(t, f.env.Token(t, adminUPN, "", "Application.Read.All"), func(p *retry.Policy) {
+		p.MaxRetries = 0
+		p.Gate = retry.NewGate()
+	})
+	ctx := context.Background()
+	var th *graph.Throttled
+	if _, err := c.ServicePrincipalsByName(ctx, "Microsoft Graph"); !errors.As(err, &th) {
+		t.Fatalf("first request: %v, want Throttled", err)
+	}
+	if _, err := c.ServicePrincipalsByName(ctx, "Microsoft Graph"); err != nil {
+		t.Fatalf("second request: %v", err)
+	}
+	if len(f.waits) != 1 || f.waits[0] != 2*time.Second {
+		t.Errorf("waits = %v, want the second request held back 2 s", f.waits)
+	}
+	for _, r := range f.env.Server.RequestLog() {
+		if r.EarlyRetry {
+			t.Errorf("sent before the Retry-After had passed: %+v", r)
+		}
 	}
 }
