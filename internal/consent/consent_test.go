@@ -35,6 +35,15 @@ func (f *fake) ServicePrincipalByAppID(_ context.Context, appID string) (*graph.
 	}
 	return nil, apiErr(404, "not found")
 }
+func (f *fake) ServicePrincipalsByName(_ context.Context, name string) ([]graph.ServicePrincipal, error) {
+	var out []graph.ServicePrincipal
+	for _, sp := range f.sps {
+		if sp.DisplayName == name {
+			out = append(out, *sp)
+		}
+	}
+	return out, nil
+}
 func (f *fake) ServicePrincipal(context.Context, string) (*graph.ServicePrincipal, error) {
 	return nil, apiErr(404, "")
 }
