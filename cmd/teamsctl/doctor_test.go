@@ -502,14 +502,17 @@ func TestDoctorSignInsExplained(t *testing.T) {
 		u := home.UserByIDOrUPN(rita)
 		home.SignIns = append(home.SignIns, &emulator.SignIn{ID: "7f0c1a2b-0000-4000-8000-000000000001", CreatedDateTime: doctorNow.Add(-time.Hour),
 			UserID: u.ID, UserPrincipalName: rita, AppID: ebms, AppDisplayName: "EBMS Recruiting", ClientAppUsed: "Browser",
-			IsInteractive: true, ErrorCode: 50105, FailureReason: "not assigned", ConditionalAccess: "notApplied"})
+			IsInteractive: true, ErrorCode: 50105, FailureReason: "not assigned", ConditionalAccess: "notApplied",
+			AdditionalDetails: "Assign the user to the application in Enterprise applications."})
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
 	r := d.doctor(0, ebmsArgs(rita)...)
-	// Rita is assigned through Recruiters now: the failure is history.
-	expect(t, r, doctor.IDUserSignIns, rita, doctor.Warn, "AADSTS50105", "find no cause")
+	// Rita is assigned through Recruiters now: the failure is history. The
+	// log's own words stand beside the code.
+	expect(t, r, doctor.IDUserSignIns, rita, doctor.Warn, "AADSTS50105: The application requires user assignment",
+		`(sign-in log: "not assigned"; "Assign the user to the application in Enterprise applications.")`, "find no cause")
 
 	// Without AuditLog.Read.All the check is skipped, naming the permission.
 	d.signIn(without(adminScopes, "AuditLog.Read.All")...)

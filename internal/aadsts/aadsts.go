@@ -36,17 +36,48 @@ type Entry struct {
 	// expert) recognises.
 	Summary string
 	// Fix says what to do. Summary and Fix may contain the placeholders
-	// {client_id}, {tenant} and {login}, filled by Explain.
-	Fix  string
-	Kind Kind
+	// {client_id}, {tenant}, {login}, {user} and {scopes}, filled by
+	// Explain.
+	Fix string
+	// FixUser, when set, replaces Fix for a sign-in as a named user who
+	// must stay that user (meeting test's test user): signing in as an
+	// administrator instead would test something else. It proposes the
+	// least privilege first (a grant to that user only) and the
+	// tenant-wide fix with its trade-off.
+	FixUser string
+	Kind    Kind
 }
 
 // Context fills an entry's placeholders.
 type Context struct {
 	ClientID string
 	Tenant   string
-	// Login is the teamsctl login command that retries the sign-in.
+	// Login is the command that signs in again (teamsctl login, or the
+	// meeting test that failed); fixes name it as the step after the fix.
 	Login string
+	// User is the user signing in (UPN), when the sign-in is as a named
+	// user; it selects FixUser.
+	User string
+	// Scopes are the delegated permissions the sign-in asked for.
+	Scopes []string
+}
+
+// scopeNames are the permission names of scopes as consent grant takes
+// them: resource prefixes and .default dropped.
+func scopeNames(scopes []string) string {
+	var out []string
+	for _, s := range scopes {
+		if i := strings.LastIndex(s, "/"); i >= 0 {
+			s = s[i+1:]
+		}
+		if s != "" && !strings.EqualFold(s, ".default") && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return "<permissions>"
+	}
+	return strings.Join(out, ",")
 }
 
 // Lookup returns the entry for code.
@@ -68,7 +99,15 @@ func Explain(code int, c Context) (Entry, bool) {
 	if c.Login == "" {
 		c.Login = "teamsctl login"
 	}
-	fill := strings.NewReplacer("{client_id}", c.ClientID, "{tenant}", c.Tenant, "{login}", c.Login)
+	if c.User != "" && e.FixUser != "" {
+		e.Fix = e.FixUser
+	}
+	e.FixUser = ""
+	user := c.User
+	if user == "" {
+		user = "UPN"
+	}
+	fill := strings.NewReplacer("{client_id}", c.ClientID, "{tenant}", c.Tenant, "{login}", c.Login, "{user}", user, "{scopes}", scopeNames(c.Scopes))
 	e.Summary, e.Fix = fill.Replace(e.Summary), fill.Replace(e.Fix)
 	return e, true
 }

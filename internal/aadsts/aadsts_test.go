@@ -45,7 +45,7 @@ func TestNoEntryKeepsPlaceholders(t *testing.T) {
 	for _, code := range Codes() {
 		e, _ := Explain(code, Context{ClientID: "c", Tenant: "t", Login: "l"})
 		for _, s := range []string{e.Summary, e.Fix} {
-			if strings.Contains(s, "{client_id}") || strings.Contains(s, "{tenant}") || strings.Contains(s, "{login}") {
+			if strings.Contains(s, "{client_id}") || strings.Contains(s, "{tenant}") || strings.Contains(s, "{login}") || strings.Contains(s, "{user}") || strings.Contains(s, "{scopes}") {
 				t.Errorf("AADSTS%d: placeholder left in %q", code, s)
 			}
 		}
@@ -59,5 +59,36 @@ func TestFromText(t *testing.T) {
 	}
 	if _, ok := FromText("no code here"); ok {
 		t.Error("found a code in text without one")
+	}
+}
+
+// A sign-in as a named test user that needs admin consent: the fix grants
+// that user the permissions (least privilege), names the workflow and the
+// tenant-wide grant's trade-off, and never asks to sign in as an
+// administrator with the failing command.
+func TestConsentFixesForANamedUser(t *testing.T) {
+	const tools = "14d82eec-204b-4c2f-b7e8-296a70dab67e"
+	retry := "teamsctl meeting test --user rita@contoso.com"
+	c := Context{ClientID: tools, Login: retry, User: "rita@contoso.com",
+		Scopes: []string{"https://graph.microsoft.com/OnlineMeetings.ReadWrite", "User.Read", "offline_access"}}
+	for _, code := range []int{90094, 90095, 65001} {
+		e, _ := Explain(code, c)
+		perUser := "teamsctl consent grant " + tools + " --delegated OnlineMeetings.ReadWrite,User.Read,offline_access --user rita@contoso.com"
+		tenantWide := "teamsctl consent grant " + tools + " --delegated OnlineMeetings.ReadWrite,User.Read,offline_access)"
+		if !strings.Contains(e.Fix, perUser) || !strings.Contains(e.Fix, tenantWide) || strings.Index(e.Fix, perUser) > strings.Index(e.Fix, tenantWide) {
+			t.Errorf("AADSTS%d: want the per-user grant before the tenant-wide one: %q", code, e.Fix)
+		}
+		if strings.Contains(e.Fix, "Sign in as") || strings.Contains(e.Fix, "administrator ("+retry) {
+			t.Errorf("AADSTS%d: asks to sign in as someone else with the failing command: %q", code, e.Fix)
+		}
+	}
+	if e, _ := Explain(90094, c); !strings.Contains(e.Fix, "admin consent workflow") {
+		t.Errorf("90094 does not name the admin consent workflow: %q", e.Fix)
+	}
+	// Signing in to run teamsctl itself, the fix is an administrator's
+	// sign-in, not a grant for every user.
+	e, _ := Explain(90094, Context{ClientID: tools, Login: "teamsctl login"})
+	if !strings.HasPrefix(e.Fix, "Sign in as a Global Administrator or Privileged Role Administrator: teamsctl login.") || strings.Contains(e.Fix, "{") {
+		t.Errorf("90094 for teamsctl's own sign-in: %q", e.Fix)
 	}
 }

@@ -8,6 +8,14 @@ const (
 	portalUsers      = "Entra admin center > Identity > Users > All users"
 )
 
+// The consent fixes: least privilege (this user only) first, the
+// tenant-wide grant with its trade-off.
+const (
+	portalConsentSettings = portalEnterprise + " > Consent and permissions > Admin consent settings"
+	grantToUser           = "grants them to {user} only (least privilege): teamsctl consent grant {client_id} --delegated {scopes} --user {user}; then: {login}."
+	grantToAll            = "Granting them for all users (teamsctl consent grant {client_id} --delegated {scopes}) also works, but then every user's sign-in to application {client_id} gets them without being asked: for a general-purpose tool such as Microsoft Graph Command Line Tools that is far more than one integration needs."
+)
+
 // table indexes entries by code.
 var table = func() map[int]Entry {
 	m := make(map[int]Entry, len(entries))
@@ -20,15 +28,18 @@ var table = func() map[int]Entry {
 var entries = []Entry{
 	// Consent.
 	{Code: 65001, Summary: "Nobody has consented to the permissions this sign-in asked for, for application {client_id}.",
-		Fix: "Sign in interactively so you can consent: {login}. If your tenant blocks user consent, a Global Administrator or Privileged Role Administrator must consent for the organisation (" + portalEnterprise + " > the app > Permissions > Grant admin consent)."},
+		Fix:     "Sign in interactively so you can consent: {login}. If your tenant blocks user consent, a Global Administrator or Privileged Role Administrator must consent for the organisation (" + portalEnterprise + " > the app > Permissions > Grant admin consent).",
+		FixUser: "If {user} may consent, sign in interactively and accept: {login}. Otherwise an administrator " + grantToUser + " " + grantToAll},
 	{Code: 65004, Summary: "Consent was declined on the consent screen, so no token was issued.",
 		Fix: "Run {login} again and accept the permissions, or ask an administrator to grant admin consent for application {client_id}."},
 	{Code: 65002, Summary: "Application {client_id} is not pre-authorized to request these Microsoft Graph permissions (first-party apps such as the Azure CLI have a fixed set).",
 		Fix: "Sign in with a client that may request them: the default Microsoft Graph Command Line Tools client, or your own app with --client-id."},
 	{Code: 90094, Summary: "The permissions requested need an administrator's consent, and the signed-in user cannot give it.",
-		Fix: "Sign in as a Global Administrator or Privileged Role Administrator ({login}), or have one grant admin consent for application {client_id} in " + portalEnterprise + "."},
+		Fix:     "Sign in as a Global Administrator or Privileged Role Administrator: {login}. Granting application {client_id} these permissions for all users would also end this error, but would let every user's sign-in to it use them.",
+		FixUser: "An administrator " + grantToUser + " Or turn on the admin consent workflow so {user} can request them from the consent screen (" + portalConsentSettings + "). " + grantToAll},
 	{Code: 90095, Summary: "The permissions requested need an administrator's consent; the admin consent workflow is on, so the user may only request approval.",
-		Fix: "Send the approval request from the consent screen and wait for a reviewer (" + portalEnterprise + " > Admin consent requests), or sign in as an administrator."},
+		Fix:     "Send the approval request from the consent screen and wait for a reviewer (" + portalEnterprise + " > Admin consent requests), or sign in as an administrator.",
+		FixUser: "{user} sends the approval request from the consent screen and a reviewer approves it (" + portalEnterprise + " > Admin consent requests). Or an administrator " + grantToUser + " " + grantToAll},
 	{Code: 90008, Summary: "The application must at least request permission to sign users in and read their profile (User.Read).",
 		Fix: "Add Microsoft Graph User.Read to the app's API permissions (" + portalApps + " > the app > API permissions)."},
 	{Code: 650056, Summary: "The application is misconfigured: it lists no permissions for the resource, or no administrator has consented to them.",

@@ -79,7 +79,7 @@ func (a *Authenticator) SignInApp(ctx context.Context, in AppSignIn) (*AppToken,
 		return nil, errors.New("no client id to sign in with")
 	}
 	tenant := a.tenant(in.Tenant)
-	explain := aadsts.Context{ClientID: in.ClientID, Tenant: tenant, Login: in.Retry}
+	explain := aadsts.Context{ClientID: in.ClientID, Tenant: tenant, Login: in.Retry, User: in.LoginHint, Scopes: in.Scopes}
 	var tok Token
 	var err error
 	switch in.Flow {
@@ -295,7 +295,7 @@ func (a *Authenticator) appConfidentialBrowser(ctx context.Context, in AppSignIn
 	}
 	if e := form.Get("error"); e != "" {
 		code, _ := aadsts.FromText(form.Get("error_description"))
-		return Token{}, newSignInError(code, e, form.Get("error_description"), aadsts.Context{ClientID: in.ClientID, Tenant: tenant, Login: in.Retry})
+		return Token{}, newSignInError(code, e, form.Get("error_description"), aadsts.Context{ClientID: in.ClientID, Tenant: tenant, Login: in.Retry, User: in.LoginHint, Scopes: in.Scopes})
 	}
 	res, err := cc.AcquireTokenByAuthCode(ctx, form.Get("code"), redirect, scopes, confidential.WithChallenge(verifier))
 	if err != nil {

@@ -3,6 +3,7 @@ package doctor
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/teamsctl/teamsctl/internal/aadsts"
@@ -145,13 +146,23 @@ func (e *evaluator) signIns(u *userFacts) {
 		}
 		seen[s.ErrorCode] = true
 		text := fmt.Sprintf("AADSTS%d", s.ErrorCode)
-		if entry, ok := aadsts.Explain(s.ErrorCode, aadsts.Context{ClientID: e.f.appID}); ok {
+		if entry, ok := aadsts.Explain(s.ErrorCode, aadsts.Context{ClientID: e.f.appID, User: subj, Scopes: e.scopes, Login: "teamsctl meeting test " + e.f.appLabel() + " --user " + subj}); ok {
 			text += ": " + entry.Summary
 			if entry.Fix != "" {
 				fixes = append(fixes, fmt.Sprintf("AADSTS%d: %s", s.ErrorCode, entry.Fix))
 			}
-		} else if s.FailureReason != "" {
-			text += ": " + s.FailureReason
+		}
+		// The tenant's own words beside the code: the log's failure reason
+		// and additional details.
+		var log []string
+		if s.FailureReason != "" {
+			log = append(log, strconv.Quote(s.FailureReason))
+		}
+		if s.AdditionalDetails != "" {
+			log = append(log, strconv.Quote(s.AdditionalDetails))
+		}
+		if len(log) > 0 {
+			text += " (sign-in log: " + strings.Join(log, "; ") + ")"
 		}
 		failures = append(failures, fmt.Sprintf("%s (last %s)", text, s.CreatedDateTime.UTC().Format("2006-01-02 15:04")))
 	}

@@ -525,7 +525,7 @@ func (c *graphCall) signInView(si *SignIn) map[string]any {
 		"riskDetail": "none", "riskLevelAggregated": "none", "riskLevelDuringSignIn": "none", "riskState": "none",
 		"riskEventTypes": []string{}, "riskEventTypes_v2": []string{}, "resourceDisplayName": "Microsoft Graph",
 		"resourceId": GraphAppID, "appliedConditionalAccessPolicies": applied,
-		"status": map[string]any{"errorCode": si.ErrorCode, "failureReason": nullable(si.FailureReason), "additionalDetails": nil},
+		"status": map[string]any{"errorCode": si.ErrorCode, "failureReason": nullable(si.FailureReason), "additionalDetails": nullable(si.AdditionalDetails)},
 		"deviceDetail": map[string]any{"deviceId": "", "displayName": nil, "operatingSystem": nil, "browser": nil,
 			"isCompliant": false, "isManaged": false, "trustType": nil},
 		"location": map[string]any{"city": nil, "state": nil, "countryOrRegion": nil, "geoCoordinates": nil},

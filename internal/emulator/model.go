@@ -542,8 +542,11 @@ type SignIn struct {
 	IsInteractive     bool      `json:"isInteractive"`
 	ErrorCode         int       `json:"errorCode"`
 	FailureReason     string    `json:"failureReason,omitempty"`
-	AppliedCAPolicies []string  `json:"appliedConditionalAccessPolicies,omitempty"`
-	ConditionalAccess string    `json:"conditionalAccessStatus"` // success, failure, notApplied
+	// AdditionalDetails is status.additionalDetails: Entra's further
+	// explanation of the outcome (Graph's signInStatus resource).
+	AdditionalDetails string   `json:"additionalDetails,omitempty"`
+	AppliedCAPolicies []string `json:"appliedConditionalAccessPolicies,omitempty"`
+	ConditionalAccess string   `json:"conditionalAccessStatus"` // success, failure, notApplied
 }
 
 // DeviceCode is a pending device authorization.

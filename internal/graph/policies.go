@@ -142,7 +142,9 @@ type SignIn struct {
 	AppDisplayName    string    `json:"appDisplayName,omitempty"`
 	ErrorCode         int       `json:"errorCode"`
 	FailureReason     string    `json:"failureReason,omitempty"`
-	ConditionalAccess string    `json:"conditionalAccessStatus,omitempty"`
+	// AdditionalDetails is the log's status.additionalDetails.
+	AdditionalDetails string `json:"additionalDetails,omitempty"`
+	ConditionalAccess string `json:"conditionalAccessStatus,omitempty"`
 }
 
 // UserDetail is a user with the fields diagnostics need.

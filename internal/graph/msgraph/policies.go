@@ -134,6 +134,7 @@ func toSignIn(s models.SignInable) graph.SignIn {
 			si.ErrorCode = int(*st.GetErrorCode())
 		}
 		si.FailureReason = deref(st.GetFailureReason())
+		si.AdditionalDetails = deref(st.GetAdditionalDetails())
 	}
 	if ca := s.GetConditionalAccessStatus(); ca != nil {
 		si.ConditionalAccess = ca.String()
