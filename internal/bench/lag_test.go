@@ -22,6 +22,9 @@ func TestAppCreateUnderReplicationLagTarget(t *testing.T) {
 	base := Start(t, Options{Latency: lagLatency}).MustRun(AppCreateArgs...)
 	for _, lag := range []time.Duration{time.Second, 2 * time.Second, 5 * time.Second} {
 		t.Run(fmt.Sprint(lag), func(t *testing.T) {
+			// Each lag has its own emulator and virtual clock; together
+			// they take the wall time of the longest.
+			t.Parallel()
 			e := Start(t, Options{Latency: lagLatency, Faults: emulator.FaultOptions{ReplicationLag: lag}})
 			r := e.MustRun(AppCreateArgs...)
 			bound := 2 * lag
