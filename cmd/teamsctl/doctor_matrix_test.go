@@ -17,7 +17,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/teamsctl"
 )
 
-// The status matrix (issue 7, acceptance 1): every status a check declares
+// The status matrix: every status a check declares
 // in doctor.Catalog() is triggered end to end by a seed variation, a state
 // edit, a token's scopes, a Graph fault or the flags, and asserted on the
 // JSON report. TestDoctorStatusMatrixCoversCatalog fails when a check or a

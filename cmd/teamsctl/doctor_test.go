@@ -20,7 +20,7 @@ import (
 
 // The doctor scenarios run the real command tree in-process against the
 // emulator over TLS, with seed variations of the Contoso tenant: one per
-// check outcome and one per vendor help-page symptom (issue 7).
+// check outcome and one per vendor help-page symptom.
 
 const (
 	ebms       = "c0ec60b5-60a8-4768-8053-870f11315492"
@@ -565,7 +565,7 @@ func TestDoctorWithoutPolicyReadAll(t *testing.T) {
 	expect(t, r, doctor.IDUserTeamsLicence, rita, doctor.Pass)
 }
 
-// The request budget of issue 10: doctor APP --user UPN in at most three
+// The request budget: doctor APP --user UPN in at most three
 // sequential waves and 25 requests.
 func TestDoctorRequestBudget(t *testing.T) {
 	d := startDoctor(t, ebmsConsented, recruitersAssigned)

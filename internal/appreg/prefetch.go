@@ -12,7 +12,7 @@ import (
 // answer this run already knows, so `app create` against a tenant 100 ms
 // away takes four round trips: find the app, resolve the permissions, read
 // the roles and the secret policy together; create the app; its service
-// principal and secret together; the grant (issue 10).
+// principal and secret together; the grant.
 //
 // It answers from memory only what cannot have changed meanwhile: the
 // Microsoft Graph service principal, the user's roles and the app

@@ -2,7 +2,7 @@
 // process, against the emulator over TLS with injected per-request latency,
 // and measures each: HTTP requests, sequential round trips (waves), wall
 // time and peak heap. The tests of this package hold the performance
-// targets of issue 10, and TestReport prints the figures. Commands can
+// targets of docs/performance.md, and TestReport prints the figures. Commands can
 // also run as a separate process (process.go): the test binary re-executed
 // as teamsctl, for peak memory (max RSS) and killed-process tests.
 //

@@ -12,7 +12,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 )
 
-// peakRSSLimit is issue 10's memory target for doctor on the large tenant.
+// peakRSSLimit is the memory target for doctor on the large tenant.
 const peakRSSLimit = 100 << 20
 
 func largeTenant(t *testing.T) *emulator.State {

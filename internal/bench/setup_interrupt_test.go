@@ -63,7 +63,7 @@ func TestInterruptedSetupConverges(t *testing.T) {
 }
 
 // soakSetup runs setup (new and repeated) under the soak's faults: the
-// reduced form of issue 10's 100 consecutive setup runs.
+// reduced form of the soak's 100 consecutive setup runs.
 func soakSetup(t *testing.T, e *Env, runs int) {
 	for i := range runs {
 		// Every other run repeats the previous instance.

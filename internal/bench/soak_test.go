@@ -21,7 +21,7 @@ var soak = flag.Bool("soak", false, "run the full soak: 100 runs, Retry-After 0-
 // grant, new and repeated) under random throttling and replication lag on
 // the virtual clock: every run succeeds, no object is duplicated, and no
 // request came back before its Retry-After. In CI it is reduced; -soak
-// runs the full form of issue 10.
+// runs the full form.
 func TestSoak(t *testing.T) {
 	runs, setupRuns, retryMax, lag := 12, 4, time.Duration(0), 500*time.Millisecond
 	if *soak {

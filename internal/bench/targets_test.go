@@ -8,7 +8,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/emulator"
 )
 
-// The targets of issue 10, measured with 100 ms of virtual latency per
+// The performance targets (docs/performance.md), measured with 100 ms of virtual latency per
 // request: waves and request counts are deterministic, so they are
 // asserted; times are logged.
 

@@ -95,7 +95,7 @@ type Check struct {
 // Action is the automatic fix of a check, if any.
 func (c *Check) Action() *Action { return c.action }
 
-// Expectations are what the integration needs; vendor presets (issue 9)
+// Expectations are what the integration needs; vendor presets
 // fill them, doctor's flags do for now. Zero values mean "unknown": the
 // checks then compare against what the app registration asks for, or
 // report what they see.

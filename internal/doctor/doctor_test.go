@@ -141,7 +141,7 @@ func TestRunBoundedConcurrency(t *testing.T) {
 	}
 	// 6 tenant/app reads + 4 per user in wave 1; 2 app + 3 per user in
 	// wave 2; the Conditional Access policies are listed only when What If
-	// could not evaluate a user (issue 10).
+	// could not evaluate a user.
 	if got, want := g.calls.Load(), int32(6+4*3+2+3*3); got != want {
 		t.Errorf("%d reads, want %d", got, want)
 	}

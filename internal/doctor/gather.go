@@ -214,7 +214,7 @@ func gather(ctx context.Context, o Options, exp Expectations) (*facts, error) {
 	// Wave 3, only when What If could not evaluate a user's Conditional
 	// Access: list the policies to evaluate them locally. Listing is what
 	// costs on a large tenant (hundreds of policies, several pages), so it
-	// is not done when What If answered (issue 10).
+	// is not done when What If answered.
 	needCA := false
 	for _, u := range f.users {
 		needCA = needCA || !u.whatIf.ok()

@@ -98,7 +98,7 @@ var (
 var (
 	appManagerRoles = []string{RoleGlobalAdministrator, RoleApplicationAdministrator, RoleCloudApplicationAdministrator}
 	// Tenant-wide delegated consent (oauth2PermissionGrants) needs one of
-	// these (issue 3 point 4).
+	// these.
 	consentRoles = []string{RoleGlobalAdministrator, RolePrivilegedRoleAdministrator, RoleCloudApplicationAdministrator, RoleApplicationAdministrator}
 	// Granting Microsoft Graph application permissions needs more: Cloud
 	// Application and Application Administrators cannot (entra-docs

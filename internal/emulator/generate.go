@@ -16,7 +16,7 @@ type LargeTenantSize struct {
 	Applications int
 }
 
-// ScaleTestSize is the tenant size of the scale targets (issue 10).
+// ScaleTestSize is the tenant size of the scale targets (internal/bench).
 var ScaleTestSize = LargeTenantSize{Users: 100_000, Groups: 5_000, ServicePrincipals: 20_000, CAPolicies: 500, Applications: 2_000}
 
 // generatedVendorTenantID owns the applications behind generated service

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Policies is the diagnostic area of the Graph client (issue 7, doctor):
+// Policies is the diagnostic area of the Graph client (doctor):
 // the tenant's consent and Conditional Access policies, the sign-in log,
 // and the per-user facts (licences, memberships, assignments, grants)
 // that decide whether one user can connect an integration. Every read is

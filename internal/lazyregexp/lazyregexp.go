@@ -1,7 +1,7 @@
 // Package lazyregexp compiles a package-level regular expression on first
 // use instead of at program start. teamsctl links every command into one
-// binary, and `--version` and `--help` must start in well under 30 ms
-// (issue 10); bounded repetitions such as {0,62} compile into hundreds of
+// binary, and `--version` and `--help` must start in well under 30 ms;
+// bounded repetitions such as {0,62} compile into hundreds of
 // instructions, which cost milliseconds at init for patterns that only a
 // few commands ever use.
 package lazyregexp

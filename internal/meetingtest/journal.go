@@ -19,7 +19,7 @@ import (
 )
 
 // RedirectJournalDir is the directory, inside the configuration directory,
-// of the temporary-redirect journal (issue 10, point 5).
+// of the temporary-redirect journal.
 const RedirectJournalDir = "pending-redirects"
 
 // RedirectJournal records the temporary redirect URIs tests add until they

@@ -55,7 +55,7 @@ type Policy struct {
 // from 1 s doubling to at most 30 s, and 2 minutes of waiting in total. The
 // time budget, not the count, is meant to end a retry run: a busy tenant
 // answers one call in four with 429 or 503, and at that rate five retries
-// still lose about one request in four thousand (the soak of issue 10 hit
+// still lose about one request in four thousand (the bench soak hit
 // it in a hundred setups).
 func Default() Policy {
 	return Policy{

@@ -1,5 +1,5 @@
-// Package setup performs a vendor's whole help page in one pipeline
-// (issue 9): for a customer-registered integration it registers the app
+// Package setup performs a vendor's whole help page in one pipeline:
+// for a customer-registered integration it registers the app
 // with its enterprise app, secret and consent; for a vendor-hosted one it
 // creates the enterprise app of the vendor's appId, grants consent and
 // enables sign-in. Then it asks doctor whether users can connect, runs a
@@ -390,7 +390,7 @@ func (o Options) AppName() string { return cmp.Or(o.Name, cmp.Or(o.Preset.AppNam
 
 // Prefetch lists the reads of the first wave that later stages repeat:
 // sending them together with the tenant reads, and answering the repeats
-// from memory, saves a round trip each (issue 10's wave budget).
+// from memory, saves a round trip each (the wave budget in docs/performance.md).
 func (o Options) Prefetch() appreg.Prefetch {
 	p := appreg.Prefetch{GraphSP: true, Roles: true}
 	if o.Preset.Shape == presets.CustomerRegistered {

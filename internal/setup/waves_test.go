@@ -10,7 +10,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/emulator"
 )
 
-// The request budget of issue 10: setup VENDOR without the meeting test in
+// The request budget: setup VENDOR without the meeting test in
 // at most 8 sequential round trips at 100 ms latency (virtual clock, so
 // nothing sleeps); a re-run only reads.
 func TestSetupWaves(t *testing.T) {
@@ -58,7 +58,7 @@ func logOf(r bench.Result) string {
 
 // Under replication lag, setup's closing doctor must not report the
 // consent and enterprise app it has just written as missing: it checks
-// again until Entra shows them (issue 10's soak found this).
+// again until Entra shows them (the bench soak found this).
 func TestSetupSettlesDoctorUnderReplicationLag(t *testing.T) {
 	for _, args := range [][]string{
 		{"setup", "elevato", "--instance", "https://acme.elevato.net", "-o", "json"},

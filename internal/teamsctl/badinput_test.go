@@ -10,7 +10,7 @@ import (
 
 // TestBadInputs runs bad flags, arguments, files and environment through
 // the real command tree: each gets its message and exit code, and none
-// reaches the network (issue 10).
+// reaches the network.
 func TestBadInputs(t *testing.T) {
 	base, hits := offlineEnv(t)
 	dir := t.TempDir()

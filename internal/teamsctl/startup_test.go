@@ -48,7 +48,7 @@ func runWith(env map[string]string, args ...string) (int, string, string) {
 }
 
 // offlineCases are the invocations that must need neither the config file
-// nor the network (issue 10): version, help, and usage errors.
+// nor the network: version, help, and usage errors.
 var offlineCases = []struct {
 	args []string
 	code int

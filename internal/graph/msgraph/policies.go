@@ -15,7 +15,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/graph"
 )
 
-// The diagnostic reads of graph.Policies (issue 7). Each is one request
+// The diagnostic reads of graph.Policies (doctor). Each is one request
 // (sign-ins, licences and memberships follow nextLinks, which are bounded
 // by one user), filtered server-side.
 

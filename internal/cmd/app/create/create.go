@@ -237,7 +237,7 @@ func createRun(ctx context.Context, opts *Options) error {
 	// The journal notes the secrets added so far before the app is read.
 	pending := pendingJournal(opts)
 	defer pending.Close()
-	// The independent reads go out together: one round trip (issue 10).
+	// The independent reads go out together: one round trip.
 	reads := appreg.NewReads(ctx, g)
 	defer reads.Close()
 	reads.Start(appreg.Prefetch{Name: cmpName(opts), Roles: opts.GrantConsent, Policy: opts.Secret && !opts.DryRun,
