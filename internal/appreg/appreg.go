@@ -313,7 +313,7 @@ func (r *Registrar) existing(ctx context.Context, d Desired) (*graph.Application
 
 func (r *Registrar) update(ctx context.Context, app *graph.Application, d Desired, audience string, steps *plan.Steps) error {
 	var u graph.ApplicationUpdate
-	if app.UniqueName == "" && d.UniqueName != "" && !r.DryRun {
+	if app.UniqueName == "" && d.UniqueName != "" {
 		// Made before teamsctl set uniqueName (or in the portal and
 		// adopted): give it the key, so concurrent runs find it by key.
 		u.UniqueName = &d.UniqueName
