@@ -36,6 +36,57 @@ type Engine struct {
 	DryRun bool
 	// Steps collects what was (or would be) done.
 	Steps plan.Steps
+	// StaleResource, when set, is told the appId of a resource API whose
+	// service principal id turned out stale (see refreshResource), so the
+	// caller can drop the cache it came from.
+	StaleResource func(appID string)
+}
+
+// refreshResource runs when a write naming resource failed the way writes
+// fail while a new object replicates. The resource API's service principal
+// is not new (its id may come from a cache that outlived the tenant's
+// object), so it is read again first: another id means the one given was
+// stale, and resource takes the current one for an immediate retry; no
+// service principal at all is an error, not lag. It reports whether the
+// id changed; an unchanged id leaves the wait for replication to go on.
+func (e *Engine) refreshResource(ctx context.Context, resource *graph.ServicePrincipal) (bool, error) {
+	sp, err := e.Graph.ServicePrincipalByAppID(ctx, resource.AppID)
+	switch {
+	case graph.IsNotFound(err):
+		// Not wrapped: a 404 would read as replication lag.
+		return false, fmt.Errorf("%s (%s) has no service principal in this tenant: %v", resource.DisplayName, resource.AppID, err)
+	case err != nil:
+		return false, err
+	case strings.EqualFold(sp.ID, resource.ID):
+		return false, nil
+	}
+	if e.StaleResource != nil {
+		e.StaleResource(resource.AppID)
+	}
+	resource.ID = sp.ID
+	return true, nil
+}
+
+// retryStaleResource wraps a write naming resource for Wait.Do: on its
+// first replication-like failure it refreshes resource and, when the id
+// was stale, writes again at once.
+func (e *Engine) retryStaleResource(resource *graph.ServicePrincipal, write func(ctx context.Context) error) func(ctx context.Context) error {
+	checked := false
+	return func(ctx context.Context) error {
+		err := write(ctx)
+		if err == nil || checked || !graph.IsReplicationError(err) {
+			return err
+		}
+		checked = true
+		changed, rerr := e.refreshResource(ctx, resource)
+		if rerr != nil {
+			return rerr
+		}
+		if changed {
+			return write(ctx)
+		}
+		return err
+	}
 }
 
 // EnsureServicePrincipal returns the service principal of appID, creating
@@ -213,6 +264,8 @@ func (e *Engine) GrantDelegated(ctx context.Context, r DelegatedRequest) (*Grant
 	}
 	target := fmt.Sprintf("%s -> %s for %s", r.Client.DisplayName, r.Resource.DisplayName, who)
 	res := &GrantResult{ConsentType: consentType, PrincipalID: r.PrincipalID, Before: []string{}}
+	resource := *r.Resource // refreshResource may correct its id
+	r.Resource = &resource
 	for attempt := 0; ; attempt++ {
 		var existing *graph.DelegatedGrant
 		if r.Client.ID != "" { // empty in a dry run when the SP is still to be created
@@ -256,12 +309,12 @@ func (e *Engine) GrantDelegated(ctx context.Context, r DelegatedRequest) (*Grant
 			return res, nil
 		}
 		var created *graph.DelegatedGrant
-		err := e.Wait.Do(ctx, "granting consent to "+r.Client.DisplayName, func(ctx context.Context) error {
+		err := e.Wait.Do(ctx, "granting consent to "+r.Client.DisplayName, e.retryStaleResource(r.Resource, func(ctx context.Context) error {
 			g, err := e.Graph.CreateDelegatedGrant(ctx, graph.DelegatedGrant{ClientID: r.Client.ID, ConsentType: consentType,
 				PrincipalID: r.PrincipalID, ResourceID: r.Resource.ID, Scope: strings.Join(all, " ")})
 			created = g
 			return err
-		})
+		}))
 		if graph.IsAlreadyExists(err) && attempt < 3 {
 			// Someone, or an earlier attempt of ours, created it, but a
 			// grant written moments ago may not be listed yet: wait until
@@ -300,6 +353,8 @@ func nonNil(s []string) []string {
 // of the resource) it does not hold yet.
 func (e *Engine) AssignAppRoles(ctx context.Context, client, resource *graph.ServicePrincipal, roles []permissions.Permission) ([]string, error) {
 	target := fmt.Sprintf("%s -> %s", client.DisplayName, resource.DisplayName)
+	fresh := *resource // refreshResource may correct its id
+	resource = &fresh
 	var held []graph.AppRoleAssignment
 	if client.ID != "" {
 		err := e.Wait.Do(ctx, "reading the application permissions of "+client.DisplayName, func(ctx context.Context) error {
@@ -330,10 +385,10 @@ func (e *Engine) AssignAppRoles(ctx context.Context, client, resource *graph.Ser
 		return permissions.Values(missing), nil
 	}
 	for _, r := range missing {
-		err := e.Wait.Do(ctx, "assigning "+r.Value+" to "+client.DisplayName, func(ctx context.Context) error {
+		err := e.Wait.Do(ctx, "assigning "+r.Value+" to "+client.DisplayName, e.retryStaleResource(resource, func(ctx context.Context) error {
 			_, err := e.Graph.AssignAppRole(ctx, graph.AppRoleAssignment{AppRoleID: r.ID, PrincipalID: client.ID, ResourceID: resource.ID})
 			return err
-		})
+		}))
 		if err != nil && !graph.IsAlreadyExists(err) {
 			return nil, e.fail("assign-app-roles", target, err)
 		}

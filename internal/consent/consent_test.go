@@ -20,6 +20,9 @@ type fake struct {
 	grants        []graph.DelegatedGrant
 	assignments   []graph.AppRoleAssignment
 	spCreateFails int // replication errors before SP creation works
+	// goneResource is a resource id that no longer exists: grants and
+	// assignments naming it fail as Graph fails them.
+	goneResource string
 	raceOnCreate  bool
 	patches       int
 	deletes       int
@@ -75,6 +78,9 @@ func (f *fake) DelegatedGrants(_ context.Context, client, resource string) ([]gr
 	return out, nil
 }
 func (f *fake) CreateDelegatedGrant(_ context.Context, g graph.DelegatedGrant) (*graph.DelegatedGrant, error) {
+	if g.ResourceID == f.goneResource {
+		return nil, apiErr(400, "Resource '"+g.ResourceID+"' does not exist or one of its queried reference-property objects are not present.")
+	}
 	if f.raceOnCreate {
 		f.raceOnCreate = false
 		f.grants = append(f.grants, graph.DelegatedGrant{ID: "raced", ClientID: g.ClientID, ResourceID: g.ResourceID,
@@ -117,6 +123,9 @@ func (f *fake) AppRoleAssignmentsOf(_ context.Context, p string) ([]graph.AppRol
 	return out, nil
 }
 func (f *fake) AssignAppRole(_ context.Context, a graph.AppRoleAssignment) (*graph.AppRoleAssignment, error) {
+	if a.ResourceID == f.goneResource {
+		return nil, apiErr(404, "Resource '"+a.ResourceID+"' does not exist or one of its queried reference-property objects are not present.")
+	}
 	a.ID = fmt.Sprintf("a%d", len(f.assignments))
 	f.assignments = append(f.assignments, a)
 	return &a, nil
@@ -258,5 +267,42 @@ func TestCheckRoles(t *testing.T) {
 	err := CheckRoles(context.Background(), appAdmin, "https://x/adminconsent", OpGraphAppRoles)
 	if err == nil || !strings.Contains(err.Error(), "Privileged Role Administrator, Global Administrator (you have Application Administrator)") {
 		t.Fatal(err)
+	}
+}
+
+// A resource id from a cache that outlived the tenant's object (Graph says
+// it does not exist) is stale, not lag: the engine reads the resource
+// again, writes with its current id at once, and tells the caller.
+func TestStaleResourceIDIsNotReplicationLag(t *testing.T) {
+	f := &fake{sps: map[string]*graph.ServicePrincipal{graph.MicrosoftGraphAppID: graphSP}, goneResource: "sp-graph-before-reset"}
+	var slept []time.Duration
+	var stale []string
+	e := &Engine{Graph: f, Wait: waiter(&slept), StaleResource: func(appID string) { stale = append(stale, appID) }}
+	cached := &graph.ServicePrincipal{ID: "sp-graph-before-reset", AppID: graph.MicrosoftGraphAppID, DisplayName: "Microsoft Graph"}
+	if _, err := e.GrantDelegated(context.Background(), DelegatedRequest{Client: client, Resource: cached, Scopes: []string{"User.Read"}}); err != nil {
+		t.Fatal(err)
+	}
+	roles := []permissions.Permission{{Value: "User.Read.All", ID: "r1"}}
+	if _, err := e.AssignAppRoles(context.Background(), client, cached, roles); err != nil {
+		t.Fatal(err)
+	}
+	if len(slept) != 0 || len(stale) != 2 || stale[0] != graph.MicrosoftGraphAppID {
+		t.Errorf("waited %v, stale reported %v; want no wait and two reports", slept, stale)
+	}
+	if len(f.grants) != 1 || f.grants[0].ResourceID != "sp-graph" || len(f.assignments) != 1 || f.assignments[0].ResourceID != "sp-graph" {
+		t.Errorf("grants %+v assignments %+v, want both on sp-graph", f.grants, f.assignments)
+	}
+	if cached.ID != "sp-graph-before-reset" {
+		t.Error("the caller's service principal was changed")
+	}
+
+	// No service principal at all: an error at once, not two minutes of
+	// waiting for replication.
+	f = &fake{sps: map[string]*graph.ServicePrincipal{}, goneResource: "sp-graph-before-reset"}
+	slept = nil
+	e = &Engine{Graph: f, Wait: waiter(&slept)}
+	_, err := e.GrantDelegated(context.Background(), DelegatedRequest{Client: client, Resource: cached, Scopes: []string{"User.Read"}})
+	if err == nil || !strings.Contains(err.Error(), "has no service principal in this tenant") || len(slept) != 0 {
+		t.Fatalf("err %v, waited %v", err, slept)
 	}
 }

@@ -8,6 +8,8 @@ package permissions
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,12 +79,18 @@ type Catalog struct {
 const CacheTTL = 24 * time.Hour
 
 // Loader fetches a catalog once per run, and from a file cache in Dir for
-// CacheTTL (keyed by tenant) when Dir and Tenant are set.
+// CacheTTL when Dir and Tenant are set. A catalog holds the object id of
+// the API's service principal in the tenant, so the cache is keyed by what
+// decides it: the tenant, and Scope.
 type Loader struct {
 	Source Source
 	Dir    string
 	Tenant string
-	Now    func() time.Time
+	// Scope names the service the tenant lives in: the Graph endpoint,
+	// and for the sandbox the build of its tenant (a reset rebuilds the
+	// tenant, with new object ids, under the same tenant id).
+	Scope string
+	Now   func() time.Time
 
 	cached map[string]*Catalog
 }
@@ -136,7 +144,18 @@ func (l *Loader) cachePath(appID string) string {
 	if l.Dir == "" || l.Tenant == "" {
 		return ""
 	}
-	return filepath.Join(l.Dir, "cache", "permissions-"+safeName.ReplaceAllString(l.Tenant, "_")+"-"+appID+".json")
+	scope := sha256.Sum256([]byte(l.Scope))
+	return filepath.Join(l.Dir, "cache", "permissions-"+safeName.ReplaceAllString(l.Tenant, "_")+"-"+
+		safeName.ReplaceAllString(appID, "_")+"-"+hex.EncodeToString(scope[:6])+".json")
+}
+
+// ForgetCached removes the file cache of appID's catalog: its service
+// principal id turned out to be stale (consent.Engine.StaleResource). The
+// next run reads the catalog from Graph again. Safe for concurrent use.
+func (l *Loader) ForgetCached(appID string) {
+	if path := l.cachePath(appID); path != "" {
+		_ = os.Remove(path) // a cache: one that stays is refetched after CacheTTL
+	}
 }
 
 func readCache(path string) (*Catalog, error) {

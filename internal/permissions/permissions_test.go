@@ -88,3 +88,36 @@ func FuzzParsePermissionList(f *testing.F) {
 		}
 	})
 }
+
+// The cache is keyed by what decides the catalog's object id: the tenant
+// and the scope (Graph endpoint, sandbox build). A rebuilt sandbox tenant
+// under the same tenant id does not get the old build's catalog.
+func TestCacheIsKeyedByTenantAndScope(t *testing.T) {
+	src := &fakeSource{}
+	dir := t.TempDir()
+	load := func(tenant, scope string) {
+		t.Helper()
+		l := &Loader{Source: src, Dir: dir, Tenant: tenant, Scope: scope}
+		if _, err := l.Load(context.Background(), graph.MicrosoftGraphAppID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load("contoso", "https://graph.sandbox.teamsctl.invalid/v1.0 build-1")
+	load("contoso", "https://graph.sandbox.teamsctl.invalid/v1.0 build-1")
+	if src.calls != 1 {
+		t.Fatalf("same tenant and scope: %d reads, want 1 (cached)", src.calls)
+	}
+	load("contoso", "https://graph.sandbox.teamsctl.invalid/v1.0 build-2")
+	load("contoso", "https://127.0.0.1:8443/v1.0")
+	load("fabrikam", "https://graph.sandbox.teamsctl.invalid/v1.0 build-1")
+	if src.calls != 4 {
+		t.Fatalf("%d reads, want 4: another build, endpoint or tenant is another catalog", src.calls)
+	}
+	// A stale id reported by the consent engine drops the file.
+	l := &Loader{Source: src, Dir: dir, Tenant: "contoso", Scope: "https://127.0.0.1:8443/v1.0"}
+	l.ForgetCached(graph.MicrosoftGraphAppID)
+	load("contoso", "https://127.0.0.1:8443/v1.0")
+	if src.calls != 5 {
+		t.Fatalf("after ForgetCached: %d reads, want 5", src.calls)
+	}
+}

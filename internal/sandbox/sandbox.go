@@ -52,7 +52,27 @@ const (
 	// than the one this process wrote or read means another process saved.
 	// (File modification times are too coarse on some file systems.)
 	genFile = "sandbox.gen"
+	// seedFile holds a random token written whenever the tenant is built
+	// from a seed (created or reset): caches of what the tenant holds (the
+	// permission catalog with Microsoft Graph's object id) are keyed by it.
+	seedGenFile = "sandbox.seed"
 )
+
+// SeedGeneration identifies the build of the sandbox tenant in dir: it
+// changes when the tenant is created or reset from a seed, and not when
+// the tenant is merely changed. "" when there is no sandbox yet.
+func SeedGeneration(dir string) string {
+	raw, err := os.ReadFile(filepath.Join(dir, seedGenFile))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(raw))
+}
+
+// newSeedGeneration records that the tenant was built from a seed.
+func (sb *Sandbox) newSeedGeneration() error {
+	return fsutil.WriteFileAtomic(filepath.Join(sb.dir, seedGenFile), []byte(emulator.NewSecret(16)), 0o600)
+}
 
 // Options configure Open.
 type Options struct {
@@ -89,6 +109,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Sandbox, error) {
 		p, err := sb.read()
 		if errors.Is(err, os.ErrNotExist) {
 			if sb.Server, err = fresh(opts); err != nil {
+				return err
+			}
+			if err := sb.newSeedGeneration(); err != nil {
 				return err
 			}
 			return sb.save()
@@ -244,7 +267,10 @@ func Reset(ctx context.Context, dir, seedFile string) error {
 	}
 	return sb.Do(ctx, func(s *emulator.Server) error {
 		s.SetFaults(emulator.FaultOptions{})
-		return s.ResetTo(seed)
+		if err := s.ResetTo(seed); err != nil {
+			return err
+		}
+		return sb.newSeedGeneration()
 	})
 }
 

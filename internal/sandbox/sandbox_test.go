@@ -90,6 +90,28 @@ func TestResetStartsFromTheSeed(t *testing.T) {
 	}
 }
 
+// The seed generation changes when the tenant is built from a seed, and
+// only then: caches of the tenant's object ids are keyed by it.
+func TestSeedGenerationChangesOnReset(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	if SeedGeneration(dir) != "" {
+		t.Fatal("a generation before the sandbox exists")
+	}
+	sb, _ := Open(ctx, dir, Options{})
+	created := SeedGeneration(dir)
+	_ = sb.Do(ctx, rename("changed"))
+	if _, err := Open(ctx, dir, Options{}); err != nil || created == "" || SeedGeneration(dir) != created {
+		t.Fatalf("generation %q, then %q after a change (%v)", created, SeedGeneration(dir), err)
+	}
+	if err := Reset(ctx, dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	if SeedGeneration(dir) == created {
+		t.Fatal("reset kept the generation")
+	}
+}
+
 func TestCorruptStateSaysHowToRecover(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, stateFile), []byte("{not json"), 0o600); err != nil {

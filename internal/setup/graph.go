@@ -117,7 +117,7 @@ func (a *GraphActions) Register(ctx context.Context, d appreg.Desired, dryRun bo
 // the first wave when it exists), then consent, application permissions,
 // sign-in and assignment concurrently.
 func (a *GraphActions) EnableVendorApp(ctx context.Context, r VendorRequest) (*VendorResult, error) {
-	eng := &consent.Engine{Graph: a.Graph, Wait: a.Wait, DryRun: r.DryRun}
+	eng := &consent.Engine{Graph: a.Graph, Wait: a.Wait, DryRun: r.DryRun, StaleResource: a.forgetCached}
 	sp := r.Known
 	if sp == nil {
 		var err error
@@ -149,7 +149,7 @@ func (a *GraphActions) EnableVendorApp(ctx context.Context, r VendorRequest) (*V
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			e := &consent.Engine{Graph: a.Graph, Wait: a.Wait, DryRun: r.DryRun}
+			e := &consent.Engine{Graph: a.Graph, Wait: a.Wait, DryRun: r.DryRun, StaleResource: a.forgetCached}
 			if err := fn(e); err != nil {
 				fail(err)
 			}
@@ -189,6 +189,14 @@ func (a *GraphActions) EnableVendorApp(ctx context.Context, r VendorRequest) (*V
 		res.Plan = append(res.Plan, p...)
 	}
 	return res, firstErr
+}
+
+// forgetCached drops the cached catalog whose service principal id the
+// consent engine found stale.
+func (a *GraphActions) forgetCached(appID string) {
+	if a.Permissions != nil {
+		a.Permissions.ForgetCached(appID)
+	}
 }
 
 // findGroup finds the one group named name.

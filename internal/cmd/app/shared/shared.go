@@ -20,6 +20,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/replicate"
 	"github.com/teamsctl/teamsctl/internal/retry"
+	"github.com/teamsctl/teamsctl/internal/sandbox"
 )
 
 // Delegated permissions the commands ask for.
@@ -98,11 +99,20 @@ func (d Deps) Warn(msg string) {
 }
 
 // Permissions returns a loader of permission catalogs, cached in the
-// configuration directory for the tenant.
+// configuration directory for the tenant of the Graph endpoint (and, in
+// the sandbox, for the build of its tenant).
 func (d Deps) Permissions(g permissions.Source, tenantID string) *permissions.Loader {
 	l := &permissions.Loader{Source: g, Tenant: tenantID, Now: d.Now}
 	if cfg, err := d.Config(); err == nil {
 		l.Dir = cfg.Dir()
+		if d.Endpoints != nil {
+			if ep, err := d.Endpoints(); err == nil {
+				l.Scope = ep.GraphURL
+			}
+		}
+		if cfg.Sandbox {
+			l.Scope += " " + sandbox.SeedGeneration(sandbox.Dir(cfg.Dir()))
+		}
 	}
 	if d.Getenv != nil && d.Getenv("TEAMSCTL_NO_CACHE") != "" {
 		l.Dir = ""

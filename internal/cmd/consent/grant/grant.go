@@ -204,7 +204,7 @@ func grantRun(ctx context.Context, opts *Options) error {
 	if err := consent.CheckRoles(ctx, g, consentURL, ops...); err != nil {
 		return err
 	}
-	eng := &consent.Engine{Graph: g, Wait: opts.Waiter(0), DryRun: opts.DryRun}
+	eng := &consent.Engine{Graph: g, Wait: opts.Waiter(0), DryRun: opts.DryRun, StaleResource: loader.ForgetCached}
 	res := &Result{DryRun: opts.DryRun, AppID: t.AppID, DisplayName: t.Name, Vendor: t.Registration == nil, Application: []string{}}
 	defer opts.IO.StopProgress()
 	sp, _, err := eng.EnsureServicePrincipal(ctx, t.AppID, t.Name)
