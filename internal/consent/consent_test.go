@@ -23,9 +23,9 @@ type fake struct {
 	// goneResource is a resource id that no longer exists: grants and
 	// assignments naming it fail as Graph fails them.
 	goneResource string
-	raceOnCreate  bool
-	patches       int
-	deletes       int
+	raceOnCreate bool
+	patches      int
+	deletes      int
 }
 
 func apiErr(status int, msg string) error {
