@@ -119,7 +119,7 @@ var matrixSeeds = map[string][]seedEdit{
 func ritaNotAssignedSignIn(st *emulator.State) {
 	home := st.HomeTenant()
 	home.SignIns = append(home.SignIns, &emulator.SignIn{ID: "7f0c1a2b-0000-4000-8000-000000000001", CreatedDateTime: doctorNow.Add(-time.Hour),
-		UserID: home.UserByIDOrUPN(rita).ID, UserPrincipalName: rita, AppID: ebms, AppDisplayName: "EBMS Recruiting", ClientAppUsed: "Browser",
+		UserID: home.UserByIDOrUPN(rita).ID, UserPrincipalName: rita, AppID: ebms, AppDisplayName: "EBMS Kalenderintegration", ClientAppUsed: "Browser",
 		IsInteractive: true, ErrorCode: 50105, FailureReason: "not assigned", ConditionalAccess: "notApplied"})
 }
 
@@ -259,7 +259,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDAppPublicClient, "", doctor.Skip, "no-app-read", []string{"Application.Read.All"}},
 	{doctor.IDAppPublicClient, "", doctor.Info, "own-odd", []string{"is on"}},
 	// sp.exists
-	{doctor.IDSPExists, "", doctor.Pass, "healthy", []string{"EBMS Recruiting (object id"}},
+	{doctor.IDSPExists, "", doctor.Pass, "healthy", []string{"EBMS Kalenderintegration (object id"}},
 	{doctor.IDSPExists, "", doctor.Fail, "not-consented", []string{"nobody in this tenant has consented"}},
 	{doctor.IDSPExists, "", doctor.Skip, "no-app-read", []string{"Application.Read.All"}},
 	{doctor.IDSPExists, "", doctor.Skip, "app-not-found", []string{"the app was not found"}},

@@ -501,7 +501,7 @@ func TestDoctorSignInsExplained(t *testing.T) {
 		home := st.HomeTenant()
 		u := home.UserByIDOrUPN(rita)
 		home.SignIns = append(home.SignIns, &emulator.SignIn{ID: "7f0c1a2b-0000-4000-8000-000000000001", CreatedDateTime: doctorNow.Add(-time.Hour),
-			UserID: u.ID, UserPrincipalName: rita, AppID: ebms, AppDisplayName: "EBMS Recruiting", ClientAppUsed: "Browser",
+			UserID: u.ID, UserPrincipalName: rita, AppID: ebms, AppDisplayName: "EBMS Kalenderintegration", ClientAppUsed: "Browser",
 			IsInteractive: true, ErrorCode: 50105, FailureReason: "not assigned", ConditionalAccess: "notApplied",
 			AdditionalDetails: "Assign the user to the application in Enterprise applications."})
 		return nil

@@ -56,6 +56,11 @@ type Preset struct {
 	// AppID is the vendor's multi-tenant appId (vendor-hosted); empty when
 	// the vendor does not publish it, and setup then asks for --app-id.
 	AppID string `yaml:"appId,omitempty" json:"appId,omitempty"`
+	// SandboxAppID is the sandbox's stand-in for a vendor app whose appId
+	// the vendor does not publish: an app of that appId exists in the
+	// vendor's tenant of the sandbox only. `setup --sandbox` uses it when
+	// --app-id is not given; a real tenant never sees it.
+	SandboxAppID string `yaml:"sandboxAppId,omitempty" json:"sandboxAppId,omitempty"`
 	// AppName is the default display name of a customer-registered app.
 	AppName string `yaml:"appName,omitempty" json:"appName,omitempty"`
 	// Platform of the redirect URIs: web, spa or public.
@@ -359,6 +364,10 @@ func (p *Preset) validate(file string) error {
 		return bad("appId", "%q is not an application (client) id (a GUID)", p.AppID)
 	case p.Shape == CustomerRegistered && p.AppID != "":
 		return bad("appId", "a customer-registered integration has no vendor appId; the app is created in your tenant")
+	case p.SandboxAppID != "" && !guidRE.MatchString(p.SandboxAppID):
+		return bad("sandboxAppId", "%q is not an application (client) id (a GUID)", p.SandboxAppID)
+	case p.SandboxAppID != "" && (p.Shape != VendorHosted || p.AppID != ""):
+		return bad("sandboxAppId", "only for a vendor-hosted integration whose vendor publishes no appId")
 	case len(p.Delegated)+len(p.Application) == 0:
 		return bad("delegated", "a preset needs delegated or application permissions")
 	}

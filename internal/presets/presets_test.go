@@ -147,6 +147,10 @@ func TestParseErrorsNameTheField(t *testing.T) {
 		{"comments only", "# nothing yet\n", "org.yaml: is empty"},
 		{"no name", strings.Replace(validPreset, "name: acme\n", "", 1), "name: is required"},
 		{"too large", validPreset + "# " + strings.Repeat("x", MaxFileBytes) + "\n", "org.yaml: is larger than 256 KiB"},
+		{"stand-in not a GUID", strings.Replace(validPreset, "customer-registered", "vendor-hosted", 1) + "sandboxAppId: erecruiter\n", `sandboxAppId: "erecruiter" is not an application`},
+		{"stand-in for a customer app", validPreset + "sandboxAppId: 8e3f6a2d-4b1c-4d7e-9f0a-2c5b8e1d4a70\n", "sandboxAppId: only for a vendor-hosted integration"},
+		{"stand-in beside a published appId", strings.Replace(validPreset, "customer-registered", "vendor-hosted", 1) +
+			"appId: c0ec60b5-60a8-4768-8053-870f11315492\nsandboxAppId: 8e3f6a2d-4b1c-4d7e-9f0a-2c5b8e1d4a70\n", "sandboxAppId: only for a vendor-hosted integration whose vendor publishes no appId"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,6 +75,9 @@ vendor's app cannot be signed in as, so the user signs in with teamsctl's
 own client, which shows the user side only (licence, mailbox), not the
 app's consent path. In the sandbox the sandbox approves the sign-in.
 
+A vendor that publishes no appId needs --app-id; in the sandbox the
+preset's stand-in for the vendor's app is used without it (setup says so).
+
 Every step is idempotent: a second run changes nothing and says so, and a
 run after an interruption continues where the first stopped. When your
 account lacks the directory role a step needs, nothing is changed and setup
@@ -96,6 +99,9 @@ must finish; 6 set up, but doctor or the meeting test still fails.`,
 
   # a vendor that does not publish its appId
   teamsctl setup erecruiter --app-id 11111111-2222-3333-4444-555555555555
+
+  # rehearse it in the sandbox, where the preset's stand-in app is used
+  teamsctl --sandbox setup erecruiter
 
   # your organisation's own preset; see what would be done
   teamsctl setup --preset-file our-ats.yaml --dry-run`,
@@ -150,6 +156,18 @@ func usage(err error) error {
 	return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
 }
 
+// sandboxStandIn is the appId setup uses: --app-id, or in the sandbox the
+// stand-in for a vendor app whose appId the vendor does not publish (the
+// preset's sandboxAppId), which it says it uses.
+func sandboxStandIn(opts *Options, pre *presets.Preset, sandbox bool) string {
+	if opts.AppID != "" || !sandbox || pre.Shape != presets.VendorHosted || pre.AppID != "" || pre.SandboxAppID == "" {
+		return opts.AppID
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "%s publishes no appId; using the sandbox's stand-in for its app (%s). In a real tenant give it with --app-id.\n",
+		pre.Vendor, pre.SandboxAppID)
+	return pre.SandboxAppID
+}
+
 // Run runs the setup pipeline and prints the result.
 func Run(ctx context.Context, opts *Options) error {
 	pre, err := (&cmdutil.PresetFlags{Name: opts.Vendor, File: opts.PresetFile}).Load()
@@ -164,6 +182,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	appID := sandboxStandIn(opts, pre, cfg.Sandbox)
 	g, err := opts.Graph(ctx, shared.WriteScopes...)
 	if err != nil {
 		return err
@@ -191,7 +210,7 @@ func Run(ctx context.Context, opts *Options) error {
 			opts.Warn(err.Error())
 		}
 	}
-	o := setup.Options{Preset: pre, Instance: opts.Instance, AppID: opts.AppID, Name: opts.Name, TestUser: opts.TestUser,
+	o := setup.Options{Preset: pre, Instance: opts.Instance, AppID: appID, Name: opts.Name, TestUser: opts.TestUser,
 		Group: opts.Group, DryRun: opts.DryRun, SkipTest: opts.SkipTest, SecretHandled: opts.Handoff != ""}
 	// The journal notes the secrets added so far before the app is read.
 	pending := pendingJournal(opts, tok.TenantID)

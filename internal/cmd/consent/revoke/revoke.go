@@ -70,7 +70,7 @@ What would be removed is checked first: revoking something that was never
 granted is an error and changes nothing. Revoking asks for confirmation on
 a terminal; elsewhere pass --yes. --dry-run prints the plan only.`,
 		Example: `  # withdraw one scope from everyone
-  teamsctl consent revoke "EBMS Recruiting" --delegated Calendars.ReadWrite --yes
+  teamsctl consent revoke "EBMS Kalenderintegration" --delegated Calendars.ReadWrite --yes
   # withdraw a vendor's consent entirely
   teamsctl consent revoke c0ec60b5-60a8-4768-8053-870f11315492 --delete-enterprise-app`,
 		Args: cmdutil.ExactArgs("APP"),
