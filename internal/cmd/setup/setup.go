@@ -174,15 +174,15 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	// Bad flag values are refused before signing in.
-	if err := setup.Validate(setup.Options{Preset: pre, Instance: opts.Instance, AppID: opts.AppID, Name: opts.Name}); err != nil {
-		return mapErr(err)
-	}
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
 	}
 	appID := sandboxStandIn(opts, pre, cfg.Sandbox)
+	// Bad flag values are refused before signing in.
+	if err := setup.Validate(setup.Options{Preset: pre, Instance: opts.Instance, AppID: appID, Name: opts.Name}); err != nil {
+		return mapErr(err)
+	}
 	g, err := opts.Graph(ctx, shared.WriteScopes...)
 	if err != nil {
 		return err
