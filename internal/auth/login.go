@@ -181,7 +181,7 @@ func (a *Authenticator) loginAccessToken(ctx context.Context, req LoginRequest) 
 		return nil, err
 	}
 	s := &Session{Mode: ModeAccessToken, ClientID: claims.AppID, Tenant: claims.TenantID, TenantID: claims.TenantID,
-		Account: claims.Account(), LoginURL: a.endpoints.LoginURL, SignedInAt: a.now().UTC()}
+		Account: claims.Account(), Scopes: claims.Scopes(), LoginURL: a.endpoints.LoginURL, SignedInAt: a.now().UTC()}
 	if err := a.saveSession(s); err != nil {
 		return nil, err
 	}

@@ -17,16 +17,21 @@ import (
 type Scopes []string
 
 // DefaultLoginScopes is what `teamsctl login` asks for without --scopes:
-// enough for the setup commands (register an app, add redirect URIs and
-// secrets, grant delegated and application permissions, read the consent
-// and app-management policies) and for doctor's per-user checks (users,
-// licences, group memberships, sign-in logs), so an admin consents once.
-// Commands that need more (meeting tests) ask for it when they run.
+// enough for every command but meeting test (the table of package
+// permissions checks that each command's needs are satisfied by it), so
+// an admin consents once. Register an app, add redirect URIs, secrets and
+// owners (Graph documents adding an owner as Application.ReadWrite.All and
+// Directory.Read.All), grant delegated and application permissions, read
+// the consent, app-management and Conditional Access policies, and
+// doctor's per-user checks (users, licences, group memberships, sign-in
+// logs). Meeting tests sign in as the app under test, with its own
+// permissions.
 var DefaultLoginScopes = Scopes{
 	"User.Read",
 	"Application.ReadWrite.All",
 	"DelegatedPermissionGrant.ReadWrite.All",
 	"AppRoleAssignment.ReadWrite.All",
+	"Directory.Read.All",
 	"Policy.Read.All",
 	"User.Read.All",
 	"GroupMember.Read.All",

@@ -58,11 +58,13 @@ type Factory struct {
 	// Auth signs the selected profile in and hands out tokens.
 	Auth func() (*auth.Authenticator, error)
 
-	// Graph returns a Graph client whose tokens carry scopes, the
-	// delegated permissions the command needs (e.g.
-	// "Application.ReadWrite.All"). It gets a token first, so a missing
-	// sign-in or permission fails before the command does anything.
-	Graph func(ctx context.Context, scopes ...string) (graph.Client, error)
+	// Graph returns a Graph client whose tokens cover needs, what the
+	// command needs of the sign-in (permissions.Of the Graph requests it
+	// makes). It asks Entra for the permissions the sign-in already has
+	// that satisfy each need, or the least privileged one of a need it
+	// lacks, and gets a token first, so a missing sign-in or permission
+	// fails before the command does anything, naming only what is missing.
+	Graph func(ctx context.Context, needs ...auth.Need) (graph.Client, error)
 
 	// GraphWithToken returns a Graph client whose requests carry the
 	// tokens of source instead of the profile's sign-in: meeting test

@@ -20,17 +20,19 @@ import (
 	"github.com/teamsctl/teamsctl/internal/setup"
 )
 
-// readScopes is what doctor asks the sign-in for. Tokens carry every
-// permission consented to teamsctl's client, so the pre-flight sees the
-// rest; doctor never forces a consent prompt for its reads.
-var readScopes = auth.Scopes{"User.Read"}
+// readNeeds is what doctor requires of the sign-in: reading the signed-in
+// user. Tokens carry every permission consented to teamsctl's client, so
+// the pre-flight sees the rest and skips the checks whose reads the
+// sign-in lacks (internal/doctor's catalog lists the permissions of each
+// read); doctor never forces a consent prompt for its reads.
+var readNeeds = permissions.Of(permissions.ReadMe)
 
 // Options are the inputs of doctor.
 type Options struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
 	Auth   func() (*auth.Authenticator, error)
-	Graph  func(ctx context.Context, scopes ...string) (graph.Client, error)
+	Graph  func(ctx context.Context, needs ...auth.Need) (graph.Client, error)
 	Now    func() time.Time
 	Deps   shared.Deps
 
@@ -146,7 +148,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	client, err := opts.Graph(ctx, readScopes...)
+	client, err := opts.Graph(ctx, readNeeds...)
 	if err != nil {
 		return err
 	}
@@ -182,7 +184,7 @@ func token(ctx context.Context, opts *Options) (doctor.Token, error) {
 	if err != nil {
 		return doctor.Token{}, err
 	}
-	t, err := a.TokenFor(ctx, readScopes)
+	t, err := a.TokenFor(ctx, a.ScopesFor(readNeeds...))
 	if err != nil {
 		return doctor.Token{}, err
 	}
@@ -193,8 +195,10 @@ func token(ctx context.Context, opts *Options) (doctor.Token, error) {
 	return doctor.Token{TenantID: claims.TenantID, AppOnly: claims.AppOnly(), Permissions: claims.Permissions()}, nil
 }
 
-// fixScopes are what the fixes write with.
-var fixScopes = []string{"Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All", "AppRoleAssignment.ReadWrite.All"}
+// fixNeeds are what the fixes do: update the registration and the
+// enterprise app, grant delegated permissions and assign app roles.
+var fixNeeds = permissions.Of(permissions.WriteApplications, permissions.WriteServicePrincipals, permissions.WriteGrants,
+	permissions.WriteAssignments)
 
 func fix(ctx context.Context, opts *Options, do doctor.Options, report *doctor.Report) (*doctor.Report, error) {
 	planned := report.Planned()
@@ -210,7 +214,7 @@ func fix(ctx context.Context, opts *Options, do doctor.Options, report *doctor.R
 	if err := shared.Confirm(opts.IO, opts.Yes, fmt.Sprintf("Apply %d fix(es)?", len(planned))); err != nil {
 		return nil, err
 	}
-	writer, err := opts.Graph(ctx, fixScopes...)
+	writer, err := opts.Graph(ctx, fixNeeds...)
 	if err != nil {
 		return nil, err
 	}

@@ -92,11 +92,12 @@ func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet) {
 		return auth.New(o), nil
 	})
 
-	f.Graph = func(ctx context.Context, scopes ...string) (graph.Client, error) {
+	f.Graph = func(ctx context.Context, needs ...auth.Need) (graph.Client, error) {
 		a, err := f.Auth()
 		if err != nil {
 			return nil, err
 		}
+		scopes := a.ScopesFor(needs...)
 		hc, err := f.HTTPClient()
 		if err != nil {
 			return nil, err

@@ -21,6 +21,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/doctor"
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/meetingtest"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/plan"
 	"github.com/teamsctl/teamsctl/internal/presets"
 	"github.com/teamsctl/teamsctl/internal/setup"
@@ -169,6 +170,13 @@ func sandboxStandIn(opts *Options, pre *presets.Preset, sandbox bool) string {
 }
 
 // Run runs the setup pipeline and prints the result.
+// needs are what setup does: app create's and consent grant's requests,
+// plus reading the groups and users it assigns.
+var needs = permissions.Of(permissions.ReadApplications, permissions.WriteApplications, permissions.ReadAppManagementPolicy,
+	permissions.ReadUsers, permissions.ReadGroups, permissions.AddOwners, permissions.WriteServicePrincipals,
+	permissions.ReadGrants, permissions.WriteGrants, permissions.WriteAssignments, permissions.ReadMyRoles,
+	permissions.ReadOrganization)
+
 func Run(ctx context.Context, opts *Options) error {
 	pre, err := (&cmdutil.PresetFlags{Name: opts.Vendor, File: opts.PresetFile}).Load()
 	if err != nil {
@@ -183,7 +191,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := setup.Validate(setup.Options{Preset: pre, Instance: opts.Instance, AppID: appID, Name: opts.Name}); err != nil {
 		return mapErr(err)
 	}
-	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}
@@ -313,7 +321,7 @@ func writeHandoff(opts *Options, res *setup.Result) error {
 func secretOf(res *setup.Result) string { return res.NewSecret() }
 
 func token(ctx context.Context, a *auth.Authenticator) (doctor.Token, error) {
-	t, err := a.TokenFor(ctx, auth.Scopes(shared.WriteScopes))
+	t, err := a.TokenFor(ctx, a.ScopesFor(needs...))
 	if err != nil {
 		return doctor.Token{}, err
 	}

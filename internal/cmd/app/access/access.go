@@ -12,6 +12,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/consent"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/plan"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
@@ -80,13 +81,20 @@ whose enterprise app exists here. Without flags the settings are shown.`,
 	return cmd
 }
 
+// readNeeds are what access reads: the enterprise app (APP resolved to
+// it) and its settings; changeNeeds also update it.
+var (
+	readNeeds   = permissions.Of(permissions.ReadApplications)
+	changeNeeds = permissions.Of(permissions.ReadApplications, permissions.WriteServicePrincipals)
+)
+
 func accessRun(ctx context.Context, opts *Options) error {
 	change := opts.Settings.AssignmentRequired != nil || opts.Settings.SignInEnabled != nil
-	scopes := shared.ReadScopes
+	needs := readNeeds
 	if change {
-		scopes = shared.WriteScopes
+		needs = changeNeeds
 	}
-	g, err := opts.Graph(ctx, scopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

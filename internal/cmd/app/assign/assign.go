@@ -13,6 +13,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/consent"
 	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/plan"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
@@ -89,8 +90,18 @@ Removing someone who is not assigned is an error and changes nothing.`
 	return cmd
 }
 
+// assignNeeds are what assign and unassign do: resolve APP to its
+// enterprise app and the user or group, read the app's assignments and
+// the signed-in admin's roles, then add or remove an assignment.
+var assignNeeds = permissions.Of(permissions.ReadApplications, permissions.ReadUsers, permissions.ReadGroups,
+	permissions.ReadMyRoles, permissions.WriteAssignments)
+
+// listNeeds are what assignments reads: the enterprise app and its
+// assignments.
+var listNeeds = permissions.Of(permissions.ReadApplications)
+
 func assignRun(ctx context.Context, opts *Options) error {
-	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	g, err := opts.Graph(ctx, assignNeeds...)
 	if err != nil {
 		return err
 	}
@@ -164,7 +175,7 @@ app requires assignment.`,
 }
 
 func assignmentsRun(ctx context.Context, opts *ListOptions) error {
-	g, err := opts.Graph(ctx, shared.ReadScopes...)
+	g, err := opts.Graph(ctx, listNeeds...)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/consent"
 	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
@@ -112,12 +113,19 @@ the others. Asks on a terminal; elsewhere pass --yes.`
 	return cmd
 }
 
+// listNeeds are what cert list reads: the app registration; changeNeeds
+// also update its certificates.
+var (
+	listNeeds   = permissions.Of(permissions.ReadApplications)
+	changeNeeds = permissions.Of(permissions.ReadApplications, permissions.WriteApplications)
+)
+
 func run(ctx context.Context, opts *Options) error {
-	scopes := shared.WriteScopes
+	needs := changeNeeds
 	if opts.Action == "list" {
-		scopes = shared.ReadScopes
+		needs = listNeeds
 	}
-	g, err := opts.Graph(ctx, scopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

@@ -229,8 +229,17 @@ func applyPreset(cmd *cobra.Command, opts *Options, delegated, application *[]st
 	return nil
 }
 
+// needs are what app create does: find an existing registration, create
+// or update it with its secret (within the app management policy) and
+// owners, create its enterprise app, grant the permissions (reading the
+// existing grants and assignments and the admin's roles), and read the
+// tenant for the hand-off.
+var needs = permissions.Of(permissions.ReadApplications, permissions.WriteApplications, permissions.ReadAppManagementPolicy,
+	permissions.ReadUsers, permissions.AddOwners, permissions.WriteServicePrincipals, permissions.ReadGrants,
+	permissions.WriteGrants, permissions.WriteAssignments, permissions.ReadMyRoles, permissions.ReadOrganization)
+
 func createRun(ctx context.Context, opts *Options) error {
-	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/consent"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
@@ -57,8 +58,11 @@ elsewhere pass --yes.`,
 	return cmd
 }
 
+// needs are what app delete does: find the registration and delete it.
+var needs = permissions.Of(permissions.ReadApplications, permissions.WriteApplications)
+
 func deleteRun(ctx context.Context, opts *Options) error {
-	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

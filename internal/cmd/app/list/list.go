@@ -12,6 +12,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 )
 
 // Options are the inputs of app list.
@@ -59,8 +60,11 @@ array.`,
 	return cmd
 }
 
+// needs are what app list reads: the app registrations.
+var needs = permissions.Of(permissions.ReadApplications)
+
 func listRun(ctx context.Context, opts *Options) error {
-	g, err := opts.Graph(ctx, shared.ReadScopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

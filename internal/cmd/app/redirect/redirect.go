@@ -13,6 +13,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/consent"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/redirecturi"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
@@ -117,12 +118,19 @@ func (o *Options) platform() string {
 	return o.Platform
 }
 
+// listNeeds are what redirect list reads: the app registration;
+// changeNeeds also update its redirect URIs.
+var (
+	listNeeds   = permissions.Of(permissions.ReadApplications)
+	changeNeeds = permissions.Of(permissions.ReadApplications, permissions.WriteApplications)
+)
+
 func run(ctx context.Context, opts *Options) error {
-	scopes := shared.WriteScopes
+	needs := changeNeeds
 	if opts.Action == ActionList {
-		scopes = shared.ReadScopes
+		needs = listNeeds
 	}
-	g, err := opts.Graph(ctx, scopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/consent"
 	"github.com/teamsctl/teamsctl/internal/graph"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
@@ -95,8 +96,17 @@ type AddResult struct {
 	WrittenTo   string    `json:"writtenTo,omitempty"`
 }
 
+// listNeeds are what secret list reads: the app registration. addNeeds
+// also add a secret within the tenant's app management policy;
+// removeNeeds remove one.
+var (
+	listNeeds   = permissions.Of(permissions.ReadApplications)
+	addNeeds    = permissions.Of(permissions.ReadApplications, permissions.WriteApplications, permissions.ReadAppManagementPolicy)
+	removeNeeds = permissions.Of(permissions.ReadApplications, permissions.WriteApplications)
+)
+
 func addRun(ctx context.Context, opts *AddOptions) error {
-	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	g, err := opts.Graph(ctx, addNeeds...)
 	if err != nil {
 		return err
 	}
@@ -178,7 +188,7 @@ characters of the value (hint), start, end and status (valid, expiring within
 			if runF != nil {
 				return runF(opts)
 			}
-			g, err := opts.Graph(cmd.Context(), shared.ReadScopes...)
+			g, err := opts.Graph(cmd.Context(), listNeeds...)
 			if err != nil {
 				return err
 			}
@@ -249,7 +259,7 @@ sign in. Asks on a terminal; elsewhere pass --yes.`,
 }
 
 func removeRun(ctx context.Context, opts *RemoveOptions) error {
-	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	g, err := opts.Graph(ctx, removeNeeds...)
 	if err != nil {
 		return err
 	}

@@ -23,21 +23,11 @@ import (
 	"github.com/teamsctl/teamsctl/internal/sandbox"
 )
 
-// Delegated permissions the commands ask for.
-var (
-	// ReadScopes read registrations, enterprise apps and grants.
-	ReadScopes = []string{"Application.Read.All", "Directory.Read.All"}
-	// WriteScopes change registrations, enterprise apps, grants and
-	// assignments, and read the app management policy.
-	WriteScopes = []string{"Application.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All",
-		"AppRoleAssignment.ReadWrite.All", "Directory.Read.All", "Policy.Read.All"}
-)
-
 // Deps are the factory members the app and consent commands use.
 type Deps struct {
 	IO        *iostreams.IOStreams
 	Config    func() (*config.Config, error)
-	Graph     func(ctx context.Context, scopes ...string) (graph.Client, error)
+	Graph     func(ctx context.Context, needs ...auth.Need) (graph.Client, error)
 	Endpoints func() (auth.Endpoints, error)
 	Now       func() time.Time
 	Getenv    func(string) string

@@ -79,8 +79,13 @@ consented tenant-wide.`,
 	}
 }
 
+// needs are what app show reads: the registration, its enterprise app
+// with its grants and app role assignments, Microsoft Graph's permission
+// names, and the tenant.
+var needs = permissions.Of(permissions.ReadApplications, permissions.ReadGrants, permissions.ReadOrganization)
+
 func showRun(ctx context.Context, opts *Options) error {
-	g, err := opts.Graph(ctx, shared.ReadScopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

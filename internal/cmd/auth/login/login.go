@@ -85,11 +85,13 @@ is created in the config file once the sign-in succeeds, with --tenant as its
 tenant, so its later commands act on that tenant only (every other command
 refuses an unknown profile, as a typo would be).
 
-Without --scopes, teamsctl asks for what its setup commands and doctor need:
+Without --scopes, teamsctl asks for what every command but meeting test needs:
 User.Read, Application.ReadWrite.All, DelegatedPermissionGrant.ReadWrite.All,
-AppRoleAssignment.ReadWrite.All, Policy.Read.All, User.Read.All,
-GroupMember.Read.All and AuditLog.Read.All. Commands that need more ask for it
-when they run.`,
+AppRoleAssignment.ReadWrite.All, Directory.Read.All, Policy.Read.All,
+User.Read.All, GroupMember.Read.All and AuditLog.Read.All. A command asks
+only for permissions the sign-in holds (a higher one, such as
+Application.ReadWrite.All for Application.Read.All, satisfies it); one the
+sign-in lacks is asked for when the command runs, or named in the error.`,
 		Example: `  teamsctl login
   teamsctl login --device-code --tenant contoso.onmicrosoft.com
   teamsctl login --scopes Application.ReadWrite.All,DelegatedPermissionGrant.ReadWrite.All

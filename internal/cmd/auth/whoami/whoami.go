@@ -16,18 +16,19 @@ import (
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
-// scopes are what whoami reads: the user, their tenant and memberships.
-var scopes = auth.Scopes{"User.Read"}
+// needs are what whoami reads: the user, their tenant and directory roles.
+var needs = permissions.Of(permissions.ReadMe, permissions.ReadOrganization, permissions.ReadMyRoles)
 
 // Options are the inputs of whoami.
 type Options struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
 	Auth   func() (*auth.Authenticator, error)
-	Graph  func(ctx context.Context, scopes ...string) (graph.Directory, error)
+	Graph  func(ctx context.Context, needs ...auth.Need) (graph.Directory, error)
 	Now    func() time.Time
 }
 
@@ -60,7 +61,7 @@ type Tenant struct {
 // NewCmdWhoami builds the command; runF replaces the run step in tests.
 func NewCmdWhoami(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Config: f.Config, Auth: f.Auth, Now: f.Now,
-		Graph: func(ctx context.Context, scopes ...string) (graph.Directory, error) { return f.Graph(ctx, scopes...) }}
+		Graph: func(ctx context.Context, needs ...auth.Need) (graph.Directory, error) { return f.Graph(ctx, needs...) }}
 	return &cobra.Command{
 		Use:   "whoami",
 		Short: "Show who is signed in and what they can do here",
@@ -91,12 +92,12 @@ func whoamiRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	client, err := opts.Graph(ctx, scopes...)
+	client, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}
 	// The Graph client has the token by now; this reads it from memory.
-	tok, err := a.TokenFor(ctx, scopes)
+	tok, err := a.TokenFor(ctx, a.ScopesFor(needs...))
 	if err != nil {
 		return err
 	}

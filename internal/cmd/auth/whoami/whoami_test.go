@@ -34,20 +34,21 @@ func (g fakeGraph) MyDirectoryRoles(context.Context) ([]graph.DirectoryRole, err
 // fixture is a signed-in-able test env plus the Graph fake whoami gets.
 type fixture struct {
 	*authtest.Env
-	graph func(ctx context.Context, scopes ...string) (graph.Directory, error)
+	graph func(ctx context.Context, needs ...auth.Need) (graph.Directory, error)
 }
 
 func newEnv(t *testing.T, env map[string]string, roles ...graph.DirectoryRole) *fixture {
 	t.Helper()
 	e := authtest.NewSandbox(t, env)
 	// Like the factory's Graph: get the token first, then the client.
-	directory := func(ctx context.Context, scopes ...string) (graph.Directory, error) {
-		if strings.Join(scopes, " ") != "User.Read" {
-			t.Errorf("whoami asked for %v", scopes)
-		}
+	directory := func(ctx context.Context, needs ...auth.Need) (graph.Directory, error) {
 		a, err := e.Factory.Auth()
 		if err != nil {
 			return nil, err
+		}
+		scopes := a.ScopesFor(needs...)
+		if strings.Join(scopes, " ") != "User.Read" {
+			t.Errorf("whoami asked for %v", scopes)
 		}
 		if _, err := a.TokenFor(ctx, scopes); err != nil {
 			return nil, err
@@ -132,9 +133,9 @@ func TestWhoamiRunJSON(t *testing.T) {
 
 func TestWhoamiNotSignedInExits4(t *testing.T) {
 	e := &fixture{Env: authtest.New(t, nil)}
-	e.graph = func(ctx context.Context, scopes ...string) (graph.Directory, error) {
+	e.graph = func(ctx context.Context, needs ...auth.Need) (graph.Directory, error) {
 		a, _ := e.Factory.Auth()
-		_, err := a.TokenFor(ctx, scopes)
+		_, err := a.TokenFor(ctx, a.ScopesFor(needs...))
 		return nil, err
 	}
 	err := e.run("")
@@ -147,7 +148,7 @@ func TestWhoamiServicePrincipalToken(t *testing.T) {
 	vars := map[string]string{"TEAMSCTL_OUTPUT": "json"}
 	e := &fixture{Env: authtest.New(t, vars)}
 	vars[auth.EnvAccessToken] = e.Emulator.AppToken(t, "14d82eec-204b-4c2f-b7e8-296a70dab67e", "Application.ReadWrite.All")
-	e.graph = func(ctx context.Context, scopes ...string) (graph.Directory, error) { return fakeGraph{}, nil }
+	e.graph = func(ctx context.Context, needs ...auth.Need) (graph.Directory, error) { return fakeGraph{}, nil }
 	if err := e.run(""); err != nil {
 		t.Fatal(err)
 	}

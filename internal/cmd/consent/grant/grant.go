@@ -144,8 +144,16 @@ func resourceAppID(r string) string {
 	return r
 }
 
+// needs are what consent grant does: resolve APP in the tenant (and
+// --user), create the enterprise app if there is none, read and write
+// the delegated grants and app role assignments, and read the admin's
+// roles to explain a refusal.
+var needs = permissions.Of(permissions.ReadApplications, permissions.ReadOrganization, permissions.ReadUsers,
+	permissions.WriteServicePrincipals, permissions.ReadGrants, permissions.WriteGrants, permissions.WriteAssignments,
+	permissions.ReadMyRoles)
+
 func grantRun(ctx context.Context, opts *Options) error {
-	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

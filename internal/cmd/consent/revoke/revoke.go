@@ -113,8 +113,14 @@ a terminal; elsewhere pass --yes. --dry-run prints the plan only.`,
 	return cmd
 }
 
+// needs are what consent revoke does: resolve APP in the tenant (and
+// --user), read and remove delegated grants and app role assignments, and
+// delete the enterprise app teamsctl created when nothing is left.
+var needs = permissions.Of(permissions.ReadApplications, permissions.ReadOrganization, permissions.ReadUsers,
+	permissions.ReadGrants, permissions.WriteGrants, permissions.WriteAssignments, permissions.WriteServicePrincipals)
+
 func revokeRun(ctx context.Context, opts *Options) error {
-	g, err := opts.Graph(ctx, shared.WriteScopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

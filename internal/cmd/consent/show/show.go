@@ -107,8 +107,12 @@ tenant). 'teamsctl consent grant' adds what is missing.`,
 	return cmd
 }
 
+// needs are what consent show reads: APP in the tenant, its grants and
+// app role assignments, and the users they name.
+var needs = permissions.Of(permissions.ReadApplications, permissions.ReadOrganization, permissions.ReadGrants, permissions.ReadUsers)
+
 func showRun(ctx context.Context, opts *Options) error {
-	g, err := opts.Graph(ctx, shared.ReadScopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

@@ -81,12 +81,15 @@ the app's registration requires (the v1 form). APP is an app of this tenant
 	return cmd
 }
 
+// needs are what consent url reads: APP and the tenant.
+var needs = permissions.Of(permissions.ReadApplications, permissions.ReadOrganization)
+
 func urlRun(ctx context.Context, opts *Options) error {
 	ep, err := opts.Endpoints()
 	if err != nil {
 		return err
 	}
-	g, err := opts.Graph(ctx, shared.ReadScopes...)
+	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 	"github.com/teamsctl/teamsctl/internal/meetingtest"
+	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/presets"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
@@ -28,7 +29,7 @@ type Options struct {
 	IO             *iostreams.IOStreams
 	Config         func() (*config.Config, error)
 	Auth           func() (*auth.Authenticator, error)
-	Graph          func(ctx context.Context, scopes ...string) (graph.Client, error)
+	Graph          func(ctx context.Context, needs ...auth.Need) (graph.Client, error)
 	GraphWithToken func(source func(ctx context.Context) (auth.Token, error)) (graph.Client, error)
 	HTTPClient     func() (*http.Client, error)
 	Endpoints      func() (auth.Endpoints, error)
@@ -270,6 +271,16 @@ type plan struct {
 }
 
 // prepare resolves APP and decides how to sign in.
+// adminNeeds are what meeting test does with the admin's sign-in: find
+// APP (registration or enterprise app) and add and remove the temporary
+// redirect URI of a browser sign-in. organizerNeeds resolve --user for
+// --as app. The test itself signs in as the app under test, with the
+// app's own permissions.
+var (
+	adminNeeds     = permissions.Of(permissions.ReadApplications, permissions.WriteApplications)
+	organizerNeeds = permissions.Of(permissions.ReadUsers)
+)
+
 func (o *Options) prepare(ctx context.Context, cfg *config.Config) (*plan, error) {
 	a, err := o.Auth()
 	if err != nil {
@@ -296,8 +307,7 @@ func (o *Options) prepare(ctx context.Context, cfg *config.Config) (*plan, error
 
 	var vendorHosted bool
 	if o.App != "" {
-		scopes := []string{"Application.ReadWrite.All"}
-		if p.admin, err = o.Graph(ctx, scopes...); err != nil {
+		if p.admin, err = o.Graph(ctx, adminNeeds...); err != nil {
 			return nil, err
 		}
 		// Before APP is read: a URI an interrupted test left must not
@@ -431,7 +441,7 @@ func (o *Options) organizer(ctx context.Context, p *plan) (string, string, error
 	if appreg.IsGUID(o.User) {
 		return o.User, o.User, nil
 	}
-	g, err := o.Graph(ctx, "User.ReadBasic.All")
+	g, err := o.Graph(ctx, organizerNeeds...)
 	if err != nil {
 		return "", "", err
 	}
