@@ -104,7 +104,9 @@ func (a *Authenticator) ScopesFor(needs ...Need) Scopes {
 }
 
 // grantedScopes are the delegated permissions the current sign-in was
-// last seen to hold; none when unknown.
+// last seen to hold. Without a sign-in they are DefaultLoginScopes: the
+// next sign-in is `teamsctl login` (or the sandbox's own), which asks for
+// them.
 func (a *Authenticator) grantedScopes() []string {
 	if raw := strings.TrimSpace(a.getenv(EnvAccessToken)); raw != "" {
 		if c, err := ParseClaims(raw); err == nil {
@@ -113,8 +115,8 @@ func (a *Authenticator) grantedScopes() []string {
 		return nil
 	}
 	s, err := a.files.loadSession()
-	if err != nil || s == nil {
-		return nil
+	if err != nil || s == nil || a.unusable(s) != "" {
+		return DefaultLoginScopes
 	}
 	return s.Scopes
 }

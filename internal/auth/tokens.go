@@ -180,14 +180,14 @@ func (a *Authenticator) silentFailed(ctx context.Context, pc publicClient, s *Se
 
 // consent signs in interactively for scopes when allowed.
 func (a *Authenticator) consent(ctx context.Context, pc publicClient, s *Session, scopes Scopes, cause error) (Token, error) {
+	missing := scopes.missingFrom(s.Scopes)
+	if len(missing) == 0 {
+		missing = scopes
+	}
 	if !a.mayPrompt(s) {
-		missing := scopes.missingFrom(s.Scopes)
-		if len(missing) == 0 {
-			missing = scopes
-		}
 		return Token{}, &RequiredError{Scopes: missing, Profile: a.profileArg(), Err: cause}
 	}
-	fmt.Fprintf(a.opts.ErrOut, "This command needs the permissions %s. Sign in to consent to them.\n", strings.Join(scopes, ", "))
+	fmt.Fprintf(a.opts.ErrOut, "This command needs the permissions %s. Sign in to consent to them.\n", strings.Join(missing, ", "))
 	res, err := a.userToken(ctx, pc, s.Mode, scopes, s.ClientID, s.Tenant)
 	if err != nil {
 		return Token{}, a.reauthError(err)
