@@ -111,6 +111,8 @@ var matrixSeeds = map[string][]seedEdit{
 	"own-no-secret":    {ownApp("AzureADMyOrg", elevatoURI, "", false)},
 	"own-bare":         {ownApp("AzureADMyOrg", "", "", false)},
 	"business-user":    {ebmsConsented, recruitersAssigned, businessUser},
+	"nested":           {ebmsConsented, assigned(`"HR Department"`)},
+	"smb":              {smbFixture},
 	"own-unknown-id": {ownApp("AzureADMyOrg", elevatoURI, "2027-01-01T00:00:00Z", false),
 		insertBefore("        passwordCredentials:\n", "              - {id: 0f4e5a7b-1111-4222-8333-944455556666, type: Scope}\n")},
 }
@@ -173,6 +175,9 @@ var matrixScenarios = map[string]matrixScenario{
 	"own-bare":         {seed: "own-bare", args: []string{elevato}},
 	"own-bare-public":  {seed: "own-bare", args: []string{elevato, "--public-client"}, code: 6},
 	"own-unknown-id":   {seed: "own-unknown-id", args: []string{elevato}},
+	// Groups as Entra counts them, and a tenant without Entra ID P1.
+	"nested": {seed: "nested", args: ebmsArgs(rita), code: 6},
+	"smb":    {seed: "smb", args: ebmsArgs(rosa), code: 6},
 	// Presets saying what recruiters need.
 	"mail-preset":   {seed: "healthy", args: []string{recruiteeApp, "--preset", "recruitee-mail", "--user", nolicense}, code: 6},
 	"ebms-preset":   {seed: "healthy", args: []string{"--preset", "ebms", "--user", rita, "--user", nomailbox}, code: 6},
@@ -215,6 +220,14 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDAppRegistration, "", doctor.Skip, "no-policy-read", []string{"Policy.Read.All"}},
 	{doctor.IDAppRegistration, "", doctor.Info, "healthy", []string{"Only admins"}},
 	{doctor.IDAppRegistration, "", doctor.Info, "own-consentable", []string{"Any user"}},
+	// tenant.entra-id-p1
+	{doctor.IDEntraPremium, "", doctor.Pass, "healthy", []string{"through AAD_PREMIUM"}},
+	{doctor.IDEntraPremium, "", doctor.Skip, "no-user-read", []string{"LicenseAssignment.Read.All"}},
+	{doctor.IDEntraPremium, "", doctor.Info, "smb", []string{"No Entra ID P1 or P2"}},
+	// tenant.security-defaults
+	{doctor.IDSecurityDefaults, "", doctor.Pass, "healthy", []string{"Conditional Access protects sign-ins"}},
+	{doctor.IDSecurityDefaults, "", doctor.Skip, "no-policy-read", []string{"Policy.Read.All"}},
+	{doctor.IDSecurityDefaults, "", doctor.Info, "smb", []string{"register for multi-factor authentication"}},
 	// tenant.rooms
 	{doctor.IDRooms, "", doctor.Info, "ebms-preset", []string{"room mailbox"}},
 	// tenant.secret-policy
@@ -271,6 +284,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDSPAssignment, "", doctor.Pass, "healthy", []string{"Groups assigned: Recruiters"}},
 	{doctor.IDSPAssignment, "", doctor.Pass, "own-bare", []string{"Assignment required = No"}},
 	{doctor.IDSPAssignment, "", doctor.Warn, "unassigned", []string{"Groups assigned: none"}},
+	{doctor.IDSPAssignment, "", doctor.Warn, "smb", []string{"Groups assigned: Recruiting", "needs Microsoft Entra ID P1 or P2"}},
 	{doctor.IDSPAssignment, "", doctor.Skip, "no-app-read", []string{"Application.Read.All"}},
 	{doctor.IDSPAssignment, "", doctor.Info, "graph-refuses-assignments", []string{"Groups assigned: unknown"}},
 	// sp.consent
@@ -295,7 +309,9 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDUserAssignment, rita, doctor.Pass, "healthy", []string{"through group Recruiters"}},
 	{doctor.IDUserAssignment, rob, doctor.Pass, "unassigned", []string{"Assigned directly"}},
 	{doctor.IDUserAssignment, rita, doctor.Pass, "own-consentable", []string{"does not require assignment"}},
-	{doctor.IDUserAssignment, rita, doctor.Fail, "unassigned", []string{"AADSTS50105", "teamsctl app assign " + ebms + " --user " + rita, "New-MgUserAppRoleAssignment"}},
+	{doctor.IDUserAssignment, rita, doctor.Fail, "unassigned", []string{"AADSTS50105", "teamsctl app assign " + ebms + " --group Recruiters", "New-MgUserAppRoleAssignment"}},
+	{doctor.IDUserAssignment, rita, doctor.Fail, "nested", []string{"only through Recruiters, nested in it", "--group Recruiters"}},
+	{doctor.IDUserAssignment, rosa, doctor.Fail, "smb", []string{"needs Microsoft Entra ID P1 or P2", "--user " + rosa}},
 	{doctor.IDUserAssignment, rita, doctor.Skip, "not-consented", []string{"enterprise app is unknown"}},
 	{doctor.IDUserAssignment, rita, doctor.Skip, "no-user-read", []string{"User.Read.All"}},
 	// user.token
@@ -331,6 +347,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDUserSignIns, rita, doctor.Warn, "sign-in-history", []string{"AADSTS50105", "find no cause"}},
 	{doctor.IDUserSignIns, rita, doctor.Downstream, "unassigned", []string{"AADSTS50105", "because: user.assignment (" + rita + ")"}},
 	{doctor.IDUserSignIns, rita, doctor.Skip, "no-policy-read", []string{"AuditLog.Read.All"}},
+	{doctor.IDUserSignIns, rosa, doctor.Skip, "smb", []string{"without Microsoft Entra ID P1 or P2"}},
 	// teams.access-policy
 	{doctor.IDTeamsAccessPolicy, "", doctor.Pass, "healthy", []string{"delegated permissions"}},
 	{doctor.IDTeamsAccessPolicy, "", doctor.Skip, "vendor-no-scopes", []string{"unknown"}},
@@ -436,7 +453,7 @@ func runMatrix(t *testing.T, d *doctorEnv, scopes []string, wantCode int, args [
 	env := maps.Clone(d.env)
 	dir := t.TempDir()
 	env["TEAMSCTL_CONFIG_DIR"], env["HOME"] = dir, dir
-	env["TEAMSCTL_ACCESS_TOKEN"] = d.emu.Token(t, "admin@contoso.onmicrosoft.com", "", scopes...)
+	env["TEAMSCTL_ACCESS_TOKEN"] = d.emu.Token(t, d.admin, "", scopes...)
 	ios, _, out, errOut := iostreams.Test()
 	deps := teamsctl.Deps{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: func() time.Time { return doctorNow }}
 	full := append([]string{"doctor", "-o", "json"}, args...)

@@ -104,15 +104,34 @@ type doctorEnv struct {
 	t   *testing.T
 	emu *emutest.Env
 	env map[string]string
+	// admin is the home tenant's Global Administrator, who signs in.
+	admin string
+}
+
+// builtInSeed reads a built-in fixture's file.
+func builtInSeed(t *testing.T, file string) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "emulator", "seeds", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// smbFixture replaces the Contoso fixture by the small business one
+// (Fabrikam: no Entra ID P1, security defaults on); edits after it apply
+// to Fabrikam.
+func smbFixture(string) string {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "emulator", "seeds", "smb.yaml"))
+	if err != nil {
+		panic(err)
+	}
+	return string(raw)
 }
 
 func startDoctor(t *testing.T, edits ...seedEdit) *doctorEnv {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "..", "internal", "emulator", "seeds", "contoso.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(raw)
+	text := builtInSeed(t, "contoso.yaml")
 	for _, e := range edits {
 		text = e(text)
 	}
@@ -126,7 +145,11 @@ func startDoctor(t *testing.T, edits ...seedEdit) *doctorEnv {
 	if err := os.WriteFile(ca, emu.CACertPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	d := &doctorEnv{t: t, emu: emu, env: map[string]string{
+	st, err := emu.Server.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &doctorEnv{t: t, emu: emu, admin: "admin@" + st.HomeTenant().DefaultDomain(), env: map[string]string{
 		"TEAMSCTL_CONFIG_DIR": dir, "HOME": dir, "NO_COLOR": "1", "TEAMSCTL_NO_PROMPT": "1",
 		"TEAMSCTL_LOGIN_URL": emu.URL, "TEAMSCTL_GRAPH_URL": emu.GraphURL, "TEAMSCTL_CA_FILE": ca,
 	}}
@@ -136,7 +159,7 @@ func startDoctor(t *testing.T, edits ...seedEdit) *doctorEnv {
 
 // signIn hands teamsctl an admin token with exactly these permissions.
 func (d *doctorEnv) signIn(scopes ...string) {
-	d.env["TEAMSCTL_ACCESS_TOKEN"] = d.emu.Token(d.t, "admin@contoso.onmicrosoft.com", "", scopes...)
+	d.env["TEAMSCTL_ACCESS_TOKEN"] = d.emu.Token(d.t, d.admin, "", scopes...)
 }
 
 func (d *doctorEnv) run(args ...string) (int, string, string) {
@@ -277,9 +300,10 @@ func TestDoctorUserNotAssigned(t *testing.T) {
 	d := startDoctor(t, ebmsConsented)
 	r := d.doctor(6, ebmsArgs(rita)...)
 	expect(t, r, doctor.IDSPAssignment, "", doctor.Warn, "Groups assigned: none")
-	expect(t, r, doctor.IDUserAssignment, rita, doctor.Fail, "AADSTS50105", "teamsctl app assign "+ebms+" --user "+rita, "Users and groups")
+	expect(t, r, doctor.IDUserAssignment, rita, doctor.Fail, "AADSTS50105", "teamsctl app assign "+ebms+" --group Recruiters", "--user "+rita, "Users and groups")
 	r = d.doctor(0, append(ebmsArgs(rita), "--fix", "--yes")...)
-	if c := expect(t, r, doctor.IDUserAssignment, rita, doctor.Pass, "Assigned directly"); !c.Fixed {
+	// The fix assigns rita's own group, Recruiters, rather than her alone.
+	if c := expect(t, r, doctor.IDUserAssignment, rita, doctor.Pass, "Assigned through group Recruiters"); !c.Fixed {
 		t.Errorf("user.assignment not marked fixed")
 	}
 }

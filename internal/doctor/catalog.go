@@ -12,6 +12,8 @@ const (
 	IDAppRegistration    = "tenant.app-registration"
 	IDSecretPolicy       = "tenant.secret-policy"
 	IDRooms              = "tenant.rooms"
+	IDEntraPremium       = "tenant.entra-id-p1"
+	IDSecurityDefaults   = "tenant.security-defaults"
 	IDAppExists          = "app.registration"
 	IDAppAudience        = "app.audience"
 	IDAppRedirectURIs    = "app.redirect-uris"
@@ -68,6 +70,11 @@ func Catalog() []Definition {
 		{IDAppRegistration, GroupTenant, "Who may register applications", []string{readAuthzPolicy.name}, "", statuses(Skip, Info)},
 		// never warn: a lifetime cap is information (info), a block is a failure.
 		{IDSecretPolicy, GroupTenant, "App management policy allows the client secret", []string{readAppPolicy.name}, "", statuses(Pass, Fail, Skip, Info)},
+		// never warn or fail: a tenant without P1 is common and works; the
+		// checks it changes (assignment, Conditional Access, sign-ins) say how.
+		{IDEntraPremium, GroupTenant, "Microsoft Entra ID P1 or P2", []string{readSubscriptions.name}, "", statuses(Pass, Skip, Info)},
+		// never warn or fail: security defaults are deliberate protection.
+		{IDSecurityDefaults, GroupTenant, "Security defaults", []string{readSecurityDefaults.name}, "", statuses(Pass, Skip, Info)},
 		// only for integrations that list meeting rooms (a preset's
 		// requires.rooms); only ever informs: doctor does not list rooms.
 		{IDRooms, GroupTenant, "Meeting rooms set up as room mailboxes", nil, "", statuses(Info)},
@@ -146,6 +153,10 @@ var (
 	readLicences      = read{"licences", append([]string{"User.Read.All", "User.ReadWrite.All"}, dirRead...), nil}
 	readMemberships   = read{"group memberships", append([]string{"GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.AccessAsUser.All"}, dirRead...), nil}
 	readSignIns       = read{"sign-in logs", []string{"AuditLog.Read.All"}, nil}
+	// Graph's "List subscribedSkus" names LicenseAssignment.Read.All least
+	// privileged.
+	readSubscriptions    = read{"tenant's subscriptions", append([]string{"LicenseAssignment.Read.All", "Organization.Read.All", "Organization.ReadWrite.All"}, dirRead...), nil}
+	readSecurityDefaults = read{"security defaults policy", []string{"Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"}, nil}
 )
 
 func (r read) renamed(name string) read { r.name = name; return r }
@@ -185,7 +196,7 @@ func ChecksMarkdown() string {
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", d.ID, d.Group, d.Title, strings.Join(sts, ", "), reads, fix)
 	}
 	b.WriteString("\nPermissions per read (any one suffices; skips name the first):\n\n| read | permissions |\n| --- | --- |\n")
-	for _, r := range []read{readAuthzPolicy, readConsentPolicy, readAppPolicy, readCA, evaluateCA, readApp, readGrants, readAssignments, readUser, readLicences, readMemberships, readSignIns} {
+	for _, r := range []read{readAuthzPolicy, readConsentPolicy, readAppPolicy, readSecurityDefaults, readSubscriptions, readCA, evaluateCA, readApp, readGrants, readAssignments, readUser, readLicences, readMemberships, readSignIns} {
 		fmt.Fprintf(&b, "| %s | %s |\n", r.name, strings.Join(r.delegated, ", "))
 	}
 	return b.String()

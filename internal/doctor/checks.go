@@ -34,6 +34,7 @@ func evaluate(f *facts) []Check {
 		e.app()
 	}
 	e.tenant()
+	e.licensing()
 	e.rooms()
 	for _, u := range f.users {
 		e.user(u)

@@ -72,6 +72,13 @@ func (e *evaluator) enterpriseApp() {
 		if len(f.users) == 0 {
 			obs += " Use --user to check a recruiter."
 		}
+		if has, known := f.premium(); known && !has && len(names) > 0 {
+			e.add(IDSPAssignment, "", Warn, obs+" But group-based assignment needs Microsoft Entra ID P1 or P2, which this tenant does not have: the groups' members cannot sign in.",
+				"Their sign-ins fail with AADSTS50105 (not assigned to the app), as if the groups were not assigned.",
+				&Fix{Command: "teamsctl app assign " + f.appID + " --group " + quoteArg(names[0]) + " --as-users",
+					Note: "This assigns the group's direct members as users; colleagues who join later need assigning too (or Entra ID P1, with which the group works as it is)."})
+			break
+		}
 		if len(names) == 0 {
 			e.add(IDSPAssignment, "", Warn, obs, "Users not assigned directly get AADSTS50105 (not assigned to the app). Assigning a group of recruiters is easier to maintain.",
 				&Fix{Command: "teamsctl app assign " + f.appID + " --group NAME   # the recruiters' group",

@@ -117,6 +117,41 @@ func (e *evaluator) tenant() {
 	}
 }
 
+// licensing reports Entra ID P1/P2 and security defaults: without P1
+// there is no Conditional Access, no group-based app assignment and no
+// sign-in log through Graph; security defaults then protect sign-ins.
+func (e *evaluator) licensing() {
+	f := e.f
+	has, known := f.premium()
+	switch {
+	case !known:
+		skipFor(e, IDEntraPremium, "", f.skus)
+	case has:
+		e.add(IDEntraPremium, "", Pass, "Entra ID P1 or P2 through "+graph.EntraIDPremium(f.skus.v)+": Conditional Access, group-based app assignment and the sign-in log are available.", "", nil)
+	default:
+		var subs []string
+		for _, s := range f.skus.v {
+			subs = append(subs, s.SkuPartNumber)
+		}
+		e.add(IDEntraPremium, "", Info, "No Entra ID P1 or P2 (subscriptions: "+joinOr(subs, "none")+").",
+			"Without P1 the tenant has no Conditional Access, assigning a group to an app gives its members no access (assign recruiters as users), and Graph does not serve the sign-in log. Most small businesses are in this position; teamsctl works with it.",
+			&Fix{Note: "Microsoft 365 Business Premium, E3 and E5 include Entra ID P1, as does the Entra ID P1 add-on; buy one only if you want these features."})
+	}
+	switch {
+	case !f.secDefaults.ok():
+		skipFor(e, IDSecurityDefaults, "", f.secDefaults)
+	case f.secDefaults.v:
+		e.add(IDSecurityDefaults, "", Info, "On: every user must register for multi-factor authentication, administrators always use it, and legacy authentication (IMAP, POP, SMTP AUTH, password sign-ins) is blocked.",
+			"Recruiters connect the integration in a browser, which can do MFA: expect an MFA registration prompt at the first sign-in (a user who has not registered gets AADSTS50079). An integration that signs in with a user's password fails (AADSTS50076, AADSTS530035).",
+			&Fix{Portal: "Entra admin center > Identity > Overview > Properties > Manage security defaults",
+				TradeOff: "Security defaults are the only sign-in protection a tenant without Entra ID P1 has; keep them on and have recruiters register MFA (https://aka.ms/mfasetup)."})
+	case has:
+		e.add(IDSecurityDefaults, "", Pass, "Off; Conditional Access protects sign-ins instead.", "", nil)
+	default:
+		e.add(IDSecurityDefaults, "", Pass, "Off.", "", nil)
+	}
+}
+
 // rooms informs, for an integration that lists the tenant's meeting
 // rooms, where rooms come from.
 func (e *evaluator) rooms() {

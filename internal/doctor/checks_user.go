@@ -9,9 +9,9 @@ import (
 	"github.com/teamsctl/teamsctl/internal/graph"
 )
 
-// Checks of the "User" group: account, assignment and consent. Licences
-// are in checks_user_licences.go, Conditional Access and sign-ins in
-// checks_user_signin.go.
+// Checks of the "User" group: account and consent. Assignment is in
+// checks_user_assignment.go, licences in checks_user_licences.go,
+// Conditional Access and sign-ins in checks_user_signin.go.
 
 func (e *evaluator) user(u *userFacts) {
 	f := e.f
@@ -55,71 +55,6 @@ func (e *evaluator) user(u *userFacts) {
 	if !f.noApp {
 		e.signIns(u)
 	}
-}
-
-func (e *evaluator) userAssignment(u *userFacts) {
-	f, subj := e.f, u.ref
-	switch {
-	case !f.sp.ok():
-		e.add(IDUserAssignment, subj, Skip, "skipped: the enterprise app is unknown", "", nil)
-		return
-	case !f.sp.v.AppRoleAssignmentRequired:
-		e.add(IDUserAssignment, subj, Pass, "Not needed: the app does not require assignment.", "", nil)
-		return
-	case !u.user.ok():
-		skipFor(e, IDUserAssignment, subj, u.user)
-		return
-	case !u.direct.ok():
-		skipFor(e, IDUserAssignment, subj, u.direct)
-		return
-	}
-	if len(u.direct.v) > 0 {
-		e.add(IDUserAssignment, subj, Pass, "Assigned directly.", "", nil)
-		return
-	}
-	if !u.members.ok() || !f.groupAssigned.ok() {
-		if !u.members.ok() {
-			skipFor(e, IDUserAssignment, subj, u.members)
-		} else {
-			skipFor(e, IDUserAssignment, subj, f.groupAssigned)
-		}
-		return
-	}
-	for _, a := range f.groupAssigned.v {
-		for _, g := range u.members.v.Groups {
-			if strings.EqualFold(a.PrincipalID, g.ID) {
-				e.add(IDUserAssignment, subj, Pass, "Assigned through group "+g.DisplayName+".", "", nil)
-				return
-			}
-		}
-	}
-	fix := &Fix{Command: "teamsctl app assign " + f.appID + " --user " + u.ref,
-		Portal:     "Entra admin center > Enterprise applications > " + f.sp.v.DisplayName + " > Users and groups > Add user/group",
-		PowerShell: fmt.Sprintf("New-MgUserAppRoleAssignment -UserId %s -PrincipalId %s -ResourceId %s -AppRoleId %s", u.user.v.ID, u.user.v.ID, f.sp.v.ID, graph.DefaultAccessAppRoleID),
-		Note:       "Assigning the recruiters' group instead covers new colleagues too: teamsctl app assign " + f.appID + " --group NAME"}
-	// A policy that blocks the user on purpose is not worked around:
-	// assigning them would only change the error they get.
-	if block := e.problem(IDUserCA, subj); block != nil && block.Status == Fail {
-		fix.Note = "doctor --fix does not assign " + u.ref + ": Conditional Access blocks them on purpose (see " + block.Key() + "). Assign them only if whoever owns that policy agrees they should use the app."
-		e.add(IDUserAssignment, subj, Fail, "Not assigned, neither directly nor through any group.",
-			"The app requires assignment: the sign-in fails with AADSTS50105 (user not assigned to a role for the application).", fix)
-		return
-	}
-	fix.Automatic = true
-	c := e.add(IDUserAssignment, subj, Fail, "Not assigned, neither directly nor through any group.",
-		"The app requires assignment: the sign-in fails with AADSTS50105 (user not assigned to a role for the application).", fix)
-	c.action = &Action{Kind: ActionAssignUser, ServicePrincipalID: f.sp.v.ID, UserID: u.user.v.ID, UserUPN: u.ref, AppRoleID: defaultRole(f.sp.v)}
-}
-
-// defaultRole is the app role to assign users: the default access role
-// unless the app defines user roles (then the first enabled one).
-func defaultRole(sp *graph.ServicePrincipal) string {
-	for _, r := range sp.AppRoles {
-		if r.IsEnabled && slices.Contains(r.AllowedMemberTypes, "User") {
-			return r.ID
-		}
-	}
-	return graph.DefaultAccessAppRoleID
 }
 
 func (e *evaluator) userToken(u *userFacts) {

@@ -15,6 +15,14 @@ import (
 
 func (e *evaluator) userCA(u *userFacts) {
 	f, subj := e.f, u.ref
+	if has, known := f.premium(); known && !has {
+		obs := "No Conditional Access: the tenant has no Entra ID P1 or P2."
+		if f.secDefaults.ok() && f.secDefaults.v {
+			obs += " Security defaults protect sign-ins instead (see " + IDSecurityDefaults + ")."
+		}
+		e.add(IDUserCA, subj, Pass, obs, "", nil)
+		return
+	}
 	var applied []graph.ConditionalAccessPolicy
 	method := "What If evaluation"
 	switch {

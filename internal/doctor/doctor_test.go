@@ -73,6 +73,22 @@ func (f *fakeGraph) TransitiveMemberships(context.Context, string) (*graph.Membe
 	defer f.enter("members")()
 	return &graph.Memberships{}, nil
 }
+func (f *fakeGraph) DirectMemberships(context.Context, string) (*graph.Memberships, error) {
+	defer f.enter("groups")()
+	return &graph.Memberships{}, nil
+}
+func (f *fakeGraph) NestedGroups(context.Context, string) ([]graph.Group, error) {
+	defer f.enter("nested")()
+	return nil, nil
+}
+func (f *fakeGraph) SubscribedSkus(context.Context) ([]graph.SubscribedSku, error) {
+	defer f.enter("skus")()
+	return nil, nil
+}
+func (f *fakeGraph) SecurityDefaultsEnabled(context.Context) (bool, error) {
+	defer f.enter("securityDefaults")()
+	return false, nil
+}
 func (f *fakeGraph) AssignmentsTo(context.Context, string, graph.AssignmentFilter) ([]graph.AppRoleAssignment, error) {
 	defer f.enter("assignments")()
 	return nil, nil
@@ -139,10 +155,11 @@ func TestRunBoundedConcurrency(t *testing.T) {
 	if strings.Join(subjects, ",") != strings.Join(users, ",") {
 		t.Errorf("users in order %v, want %v", subjects, users)
 	}
-	// 6 tenant/app reads + 4 per user in wave 1; 2 app + 3 per user in
-	// wave 2; the Conditional Access policies are listed only when What If
-	// could not evaluate a user.
-	if got, want := g.calls.Load(), int32(6+4*3+2+3*3); got != want {
+	// 8 tenant/app reads + 5 per user in wave 1; 2 app + 2 per user in
+	// wave 2 (no What If: the tenant has no Entra ID P1, so no Conditional
+	// Access); the policies are listed only when What If could not
+	// evaluate a user.
+	if got, want := g.calls.Load(), int32(8+5*3+2+2*3); got != want {
 		t.Errorf("%d reads, want %d", got, want)
 	}
 }
@@ -156,14 +173,18 @@ func TestPreflightSkipsWithoutReading(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range r.Checks {
-		if c.Group == GroupTenant && (c.Status != Skip || !strings.Contains(c.Observed, "Policy.Read.All")) {
+		want := "Policy.Read.All"
+		if c.ID == IDEntraPremium {
+			want = "LicenseAssignment.Read.All"
+		}
+		if c.Group == GroupTenant && (c.Status != Skip || !strings.Contains(c.Observed, want)) {
 			t.Errorf("%s: %s %s", c.ID, c.Status, c.Observed)
 		}
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	for _, name := range g.order {
-		if name == "authz" || name == "consentPolicy" || name == "appPolicy" || name == "ca" {
+		if name == "authz" || name == "consentPolicy" || name == "appPolicy" || name == "ca" || name == "skus" || name == "securityDefaults" {
 			t.Errorf("read %s without the permission", name)
 		}
 	}

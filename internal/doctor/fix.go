@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -22,6 +23,7 @@ const (
 	ActionGrantAppRoles   ActionKind = "grant-app-roles"   // this app's application permissions
 	ActionEnableSignIn    ActionKind = "enable-sign-in"    // this enterprise app
 	ActionAssignUser      ActionKind = "assign-user"       // this user to this app
+	ActionAssignGroup     ActionKind = "assign-group"      // the user's own group to this app
 	ActionAddRedirectURIs ActionKind = "add-redirect-uris" // to this app registration
 	ActionAddPermissions  ActionKind = "add-permissions"   // to this app registration
 )
@@ -34,6 +36,8 @@ type Action struct {
 	ServicePrincipalID string     `json:"servicePrincipalId,omitempty"`
 	UserID             string     `json:"userId,omitempty"`
 	UserUPN            string     `json:"user,omitempty"`
+	GroupID            string     `json:"groupId,omitempty"`
+	Group              string     `json:"group,omitempty"`
 	AppRoleID          string     `json:"appRoleId,omitempty"`
 	Scopes             []string   `json:"scopes,omitempty"`
 	Roles              []string   `json:"roles,omitempty"`
@@ -51,6 +55,8 @@ func (a *Action) Describe() string {
 		return "enable the enterprise app " + a.ServicePrincipalID + " for users to sign in"
 	case ActionAssignUser:
 		return "assign " + a.UserUPN + " to the enterprise app"
+	case ActionAssignGroup:
+		return "assign the group " + a.Group + " to the enterprise app (its direct members may then sign in)"
 	case ActionAddRedirectURIs:
 		return "add the redirect URIs " + strings.Join(a.RedirectURIs, ", ") + " to the app registration"
 	case ActionAddPermissions:
@@ -63,7 +69,7 @@ func (a *Action) Describe() string {
 func (a *Action) key() string {
 	s := slices.Clone(a.Scopes)
 	slices.Sort(s)
-	return string(a.Kind) + "|" + a.AppID + a.AppObjectID + a.ServicePrincipalID + a.UserID + "|" + strings.Join(s, " ") + strings.Join(a.Roles, " ") + strings.Join(a.RedirectURIs, " ")
+	return string(a.Kind) + "|" + a.AppID + a.AppObjectID + a.ServicePrincipalID + a.UserID + a.GroupID + "|" + strings.Join(s, " ") + strings.Join(a.Roles, " ") + strings.Join(a.RedirectURIs, " ")
 }
 
 // FixResult records one applied fix.
@@ -113,8 +119,9 @@ func (x *Fixer) Apply(ctx context.Context, a Action) error {
 	case ActionEnableSignIn:
 		enabled := true
 		return g.UpdateServicePrincipal(ctx, a.ServicePrincipalID, graph.ServicePrincipalUpdate{AccountEnabled: &enabled})
-	case ActionAssignUser:
-		_, err := g.AssignAppRole(ctx, graph.AppRoleAssignment{AppRoleID: a.AppRoleID, PrincipalID: a.UserID, ResourceID: a.ServicePrincipalID})
+	case ActionAssignUser, ActionAssignGroup:
+		principal := cmp.Or(a.UserID, a.GroupID)
+		_, err := g.AssignAppRole(ctx, graph.AppRoleAssignment{AppRoleID: a.AppRoleID, PrincipalID: principal, ResourceID: a.ServicePrincipalID})
 		if graph.IsAlreadyExists(err) {
 			return nil
 		}

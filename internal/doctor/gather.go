@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
@@ -37,6 +38,9 @@ func (r result[T]) skipReason() (string, []string) {
 		return fmt.Sprintf("skipped: reading the %s needs the %s permission, which this sign-in lacks (teamsctl login --scopes %s)", r.read.name, r.missing, r.missing), []string{r.missing}
 	}
 	var fb *graph.Forbidden
+	if errors.As(r.err, &fb) && strings.EqualFold(fb.Code, graph.CodeNonPremiumTenant) {
+		return fmt.Sprintf("skipped: Microsoft Graph does not serve the %s in a tenant without Microsoft Entra ID P1 or P2 (%s); no directory role or permission changes that. The Entra admin center still shows recent sign-ins.", r.read.name, fb.Code), nil
+	}
 	if errors.As(r.err, &fb) {
 		return fmt.Sprintf("skipped: Microsoft Graph refused to read the %s (%s). A delegated sign-in also needs a directory role that may read it, e.g. Global Reader or Security Reader for Conditional Access and sign-in logs.", r.read.name, fb.Message), nil
 	}
@@ -51,8 +55,10 @@ type userFacts struct {
 	members  result[*graph.Memberships]
 	signIns  result[[]graph.SignIn]
 	direct   result[[]graph.AppRoleAssignment]
-	grants   result[[]graph.DelegatedGrant]
-	whatIf   result[[]graph.WhatIfResult]
+	// groups are the user's direct groups: only they count for assignment.
+	groups result[*graph.Memberships]
+	grants result[[]graph.DelegatedGrant]
+	whatIf result[[]graph.WhatIfResult]
 }
 
 // facts are everything the checks evaluate.
@@ -74,7 +80,21 @@ type facts struct {
 	grants        result[[]graph.DelegatedGrant]
 	groupAssigned result[[]graph.AppRoleAssignment]
 	appRoles      result[[]graph.AppRoleAssignment]
-	users         []*userFacts
+	skus          result[[]graph.SubscribedSku]
+	secDefaults   result[bool]
+	// nested are the groups nested in an assigned group, by its id: read
+	// only for a user who is in it through nesting alone.
+	nested map[string]*result[[]graph.Group]
+	users  []*userFacts
+}
+
+// premium says whether the tenant has Entra ID P1 or P2, and whether that
+// is known.
+func (f *facts) premium() (has, known bool) {
+	if !f.skus.ok() {
+		return false, false
+	}
+	return graph.EntraIDPremium(f.skus.v) != "", true
 }
 
 // wave runs tasks concurrently, at most limit at a time.
@@ -138,6 +158,8 @@ func gather(ctx context.Context, o Options, exp Expectations) (*facts, error) {
 	fetch(w, wctx, tok, readAuthzPolicy, &f.authz, g.AuthorizationPolicy)
 	fetch(w, wctx, tok, readConsentPolicy, &f.consentPolicy, g.AdminConsentRequestPolicy)
 	fetch(w, wctx, tok, readAppPolicy, &f.appPolicy, g.DefaultAppManagementPolicy)
+	fetch(w, wctx, tok, readSubscriptions, &f.skus, g.SubscribedSkus)
+	fetch(w, wctx, tok, readSecurityDefaults, &f.secDefaults, g.SecurityDefaultsEnabled)
 	fetch(w, wctx, tok, readGraphSP, &f.graphSP, func(ctx context.Context) (*graph.ServicePrincipal, error) {
 		return g.ServicePrincipalByAppID(ctx, graph.MicrosoftGraphAppID)
 	})
@@ -158,6 +180,9 @@ func gather(ctx context.Context, o Options, exp Expectations) (*facts, error) {
 		fetch(w, wctx, tok, readLicences, &u.licences, func(ctx context.Context) ([]graph.LicenseDetail, error) { return g.LicenseDetails(ctx, ref) })
 		fetch(w, wctx, tok, readMemberships, &u.members, func(ctx context.Context) (*graph.Memberships, error) {
 			return g.TransitiveMemberships(ctx, ref)
+		})
+		fetch(w, wctx, tok, readMemberships, &u.groups, func(ctx context.Context) (*graph.Memberships, error) {
+			return g.DirectMemberships(ctx, ref)
 		})
 		if f.appID != "" {
 			fetch(w, wctx, tok, readSignIns, &u.signIns, func(ctx context.Context) ([]graph.SignIn, error) {
@@ -201,7 +226,8 @@ func gather(ctx context.Context, o Options, exp Expectations) (*facts, error) {
 				return g.AssignmentsTo(ctx, spID, graph.AssignmentFilter{PrincipalID: userID})
 			})
 		}
-		if f.appID != "" {
+		// Without Entra ID P1 there is no Conditional Access to evaluate.
+		if has, known := f.premium(); f.appID != "" && (has || !known) {
 			fetch(w, wctx, tok, evaluateCA, &u.whatIf, func(ctx context.Context) ([]graph.WhatIfResult, error) {
 				return g.EvaluateConditionalAccess(ctx, userID, f.appID)
 			})
@@ -211,22 +237,60 @@ func gather(ctx context.Context, o Options, exp Expectations) (*facts, error) {
 		return nil, err
 	}
 
-	// Wave 3, only when What If could not evaluate a user's Conditional
-	// Access: list the policies to evaluate them locally. Listing is what
-	// costs on a large tenant (hundreds of policies, several pages), so it
-	// is not done when What If answered.
+	// Wave 3, only when needed. Where What If could not evaluate a user's
+	// Conditional Access: list the policies to evaluate them locally.
+	// Listing is what costs on a large tenant (hundreds of policies,
+	// several pages), so it is not done when What If answered. And for a
+	// user in an assigned group only through nesting: the groups nested in
+	// it, to name the user's own group inside it.
+	has, known := f.premium()
 	needCA := false
 	for _, u := range f.users {
-		needCA = needCA || !u.whatIf.ok()
+		needCA = needCA || (!u.whatIf.ok() && (has || !known))
 	}
-	if needCA {
+	nested := f.nestedToRead()
+	if needCA || len(nested) > 0 {
 		w, wctx = newWave(ctx, o.Concurrency)
-		fetch(w, wctx, tok, readCA, &f.caPolicies, g.ConditionalAccessPolicies)
+		if needCA {
+			fetch(w, wctx, tok, readCA, &f.caPolicies, g.ConditionalAccessPolicies)
+		}
+		f.nested = map[string]*result[[]graph.Group]{}
+		for _, id := range nested {
+			r := &result[[]graph.Group]{}
+			f.nested[id] = r
+			fetch(w, wctx, tok, readMemberships, r, func(ctx context.Context) ([]graph.Group, error) { return g.NestedGroups(ctx, id) })
+		}
 		if err := w.g.Wait(); err != nil {
 			return nil, err
 		}
 	}
 	return f, nil
+}
+
+// nestedToRead are the assigned groups some user is in only through a
+// nested group (in the transitive but not the direct memberships), when
+// the user is not assigned directly.
+func (f *facts) nestedToRead() []string {
+	if !f.groupAssigned.ok() {
+		return nil
+	}
+	var ids []string
+	for _, u := range f.users {
+		if !u.direct.ok() || len(u.direct.v) > 0 || !u.members.ok() || !u.groups.ok() {
+			continue
+		}
+		for _, a := range f.groupAssigned.v {
+			id := a.PrincipalID
+			if memberOf(u.members.v, id) && !memberOf(u.groups.v, id) && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
+}
+
+func memberOf(m *graph.Memberships, groupID string) bool {
+	return slices.ContainsFunc(m.Groups, func(g graph.Group) bool { return strings.EqualFold(g.ID, groupID) })
 }
 
 // graphSPID is Microsoft Graph's service principal id ("" if unknown).

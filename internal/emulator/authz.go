@@ -81,6 +81,7 @@ var (
 	memberReadApp     = append([]string{"GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All"}, dirRead...)
 	roleRead          = append([]string{"RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory"}, dirReadAsUser...)
 	orgRead           = append([]string{"Organization.Read.All", "Organization.ReadWrite.All"}, dirRead...)
+	skuRead           = append([]string{"LicenseAssignment.Read.All"}, orgRead...)
 
 	caRead     = []string{"Policy.Read.All", "Policy.Read.ConditionalAccess", "Policy.ReadWrite.ConditionalAccess"}
 	caEvaluate = []string{"Policy.Read.ConditionalAccess", "Policy.Read.All"}
@@ -207,8 +208,11 @@ var authzTable = []authzRule{
 	// subscribedsku-list/-get permission tables.
 	{Method: "GET", Pattern: "/policies/identitySecurityDefaultsEnforcementPolicy", Delegated: []string{"Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"}, Application: []string{"Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"}},
 	{Method: "PATCH", Pattern: "/policies/identitySecurityDefaultsEnforcementPolicy", Delegated: []string{"Policy.ReadWrite.SecurityDefaults"}, Application: []string{"Policy.ReadWrite.SecurityDefaults"}, AdminRoles: []string{RoleGlobalAdministrator, RoleSecurityAdministrator, RoleConditionalAccessAdministrator}},
-	{Method: "GET", Pattern: "/subscribedSkus", Delegated: orgRead, Application: orgRead},
-	{Method: "GET", Pattern: "/subscribedSkus/{sku}", Delegated: orgRead, Application: orgRead},
+	// "List subscribedSkus" and "Get subscribedSku": LicenseAssignment.Read.All
+	// is the least privileged permission, the organisation and directory
+	// reads the higher ones.
+	{Method: "GET", Pattern: "/subscribedSkus", Delegated: skuRead, Application: skuRead},
+	{Method: "GET", Pattern: "/subscribedSkus/{sku}", Delegated: skuRead, Application: skuRead},
 	{Method: "GET", Pattern: "/identity/conditionalAccess/policies", Delegated: caRead, Application: caRead, AdminRoles: securityReaderRoles, Denied: caDenied, RoleDenied: caDenied},
 	{Method: "GET", Pattern: "/identity/conditionalAccess/policies/{policy}", Delegated: caRead, Application: caRead, AdminRoles: securityReaderRoles, Denied: caDenied, RoleDenied: caDenied},
 	{Method: "POST", Pattern: "/identity/conditionalAccess/evaluate", Delegated: caEvaluate, Application: caEvaluate, AdminRoles: securityReaderRoles, Denied: caDenied, RoleDenied: caDenied},

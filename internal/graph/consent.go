@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -64,12 +66,25 @@ type Principals interface {
 	GroupsByName(ctx context.Context, name string) ([]Group, error)
 	// Group reads a group by object id.
 	Group(ctx context.Context, id string) (*Group, error)
+	// GroupUserMembers lists the users who are direct members of a group
+	// (not those of nested groups).
+	GroupUserMembers(ctx context.Context, groupID string) ([]User, error)
 }
 
-// Group is an Entra group.
+// Group is an Entra group. SecurityEnabled, MailEnabled and GroupTypes
+// ("Unified" for a Microsoft 365 group) tell security groups, Microsoft 365
+// groups and distribution lists apart.
 type Group struct {
-	ID          string `json:"id"`
-	DisplayName string `json:"displayName"`
+	ID              string   `json:"id"`
+	DisplayName     string   `json:"displayName"`
+	SecurityEnabled bool     `json:"securityEnabled,omitempty"`
+	MailEnabled     bool     `json:"mailEnabled,omitempty"`
+	GroupTypes      []string `json:"groupTypes,omitempty"`
+}
+
+// Unified reports a Microsoft 365 group.
+func (g Group) Unified() bool {
+	return slices.ContainsFunc(g.GroupTypes, func(t string) bool { return strings.EqualFold(t, "Unified") })
 }
 
 // ServicePrincipal is an enterprise app: an app's presence in this tenant.

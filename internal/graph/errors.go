@@ -58,6 +58,10 @@ type NotFound struct{ *APIError }
 // lacks a directory role. Code says which, e.g. Authorization_RequestDenied.
 type Forbidden struct{ *APIError }
 
+// CodeNonPremiumTenant is Graph's 403 for an Entra ID P1 feature (the
+// sign-in log, Conditional Access What If) in a tenant without P1 or P2.
+const CodeNonPremiumTenant = "Authentication_RequestFromNonPremiumTenantOrB2CTenant"
+
 // Hint implements the hint convention (cmdutil.HintFor).
 func (e *Forbidden) Hint() string {
 	return "Run `teamsctl whoami` to see the permissions and roles of your sign-in."

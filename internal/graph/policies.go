@@ -33,6 +33,17 @@ type Policies interface {
 	// TransitiveMemberships lists the groups and directory roles a user is
 	// in, directly or through nested groups.
 	TransitiveMemberships(ctx context.Context, idOrUPN string) (*Memberships, error)
+	// DirectMemberships lists the groups and directory roles a user is a
+	// direct member of (app assignment counts only these groups).
+	DirectMemberships(ctx context.Context, idOrUPN string) (*Memberships, error)
+	// NestedGroups lists the groups among a group's transitive members:
+	// the groups nested in it, at any depth.
+	NestedGroups(ctx context.Context, groupID string) ([]Group, error)
+	// SubscribedSkus lists the tenant's licence subscriptions.
+	SubscribedSkus(ctx context.Context) ([]SubscribedSku, error)
+	// SecurityDefaultsEnabled reads whether security defaults are on
+	// (policies/identitySecurityDefaultsEnforcementPolicy).
+	SecurityDefaultsEnabled(ctx context.Context) (bool, error)
 	// AssignmentsTo lists one page of the app role assignments on a
 	// resource service principal, filtered server-side (see
 	// AssignmentFilter).
@@ -170,6 +181,56 @@ type ServicePlan struct {
 	// AppliesTo is "User", or "Company" for a plan that serves the whole
 	// organisation (EXCHANGE_S_FOUNDATION gives no user a mailbox).
 	AppliesTo string `json:"appliesTo,omitempty"`
+}
+
+// SubscribedSku is one of the tenant's licence subscriptions.
+type SubscribedSku struct {
+	SkuID         string `json:"skuId"`
+	SkuPartNumber string `json:"skuPartNumber"`
+	// CapabilityStatus is Enabled, Warning (in its grace period),
+	// Suspended, Deleted or LockedOut.
+	CapabilityStatus string        `json:"capabilityStatus"`
+	ServicePlans     []ServicePlan `json:"servicePlans"`
+}
+
+// Service plans of Microsoft Entra ID P1 and P2 (Microsoft's licensing
+// service plan reference): Conditional Access, group-based app assignment
+// and the sign-in log through Graph need one of them.
+const (
+	PlanEntraIDP1 = "41781fb2-bc02-4b7c-bd55-b576c07bb09d" // AAD_PREMIUM
+	PlanEntraIDP2 = "eec0eb4f-6444-4f95-aba0-50c24d67f998" // AAD_PREMIUM_P2
+)
+
+// EntraIDPremium returns the subscription that gives the tenant Entra ID
+// P1 or P2 (on its own or in a suite such as Microsoft 365 E3/E5 or
+// Business Premium), or "" when none does.
+func EntraIDPremium(skus []SubscribedSku) string {
+	for _, s := range skus {
+		if !strings.EqualFold(s.CapabilityStatus, "Enabled") && !strings.EqualFold(s.CapabilityStatus, "Warning") {
+			continue
+		}
+		for _, p := range s.ServicePlans {
+			if strings.EqualFold(p.ServicePlanID, PlanEntraIDP1) || strings.EqualFold(p.ServicePlanID, PlanEntraIDP2) {
+				return s.SkuPartNumber
+			}
+		}
+	}
+	return ""
+}
+
+// GroupGrantsAccess says whether assigning a group to an app lets its
+// direct members sign in, and if not why: group-based assignment needs
+// Entra ID P1 or P2, and works for security-enabled groups and Microsoft
+// 365 groups only, never for distribution lists
+// (learn.microsoft.com/entra/identity/enterprise-apps/assign-user-or-group-access-portal).
+func GroupGrantsAccess(g Group, premium bool) (bool, string) {
+	switch {
+	case !premium:
+		return false, "group-based assignment needs Microsoft Entra ID P1 or P2, which this tenant does not have"
+	case !g.SecurityEnabled && !g.Unified():
+		return false, g.DisplayName + " is not security-enabled (a distribution list), and only security groups and Microsoft 365 groups can be assigned"
+	}
+	return true, ""
 }
 
 // Memberships are a user's transitive groups and directory roles.

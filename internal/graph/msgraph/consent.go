@@ -215,7 +215,7 @@ func (c *Client) GroupsByName(ctx context.Context, name string) ([]graph.Group, 
 	out, _, err := page(ctx, func(ctx context.Context) (models.GroupCollectionResponseable, error) {
 		return c.sdk.Groups().Get(ctx, &groups.GroupsRequestBuilderGetRequestConfiguration{
 			QueryParameters: &groups.GroupsRequestBuilderGetQueryParameters{
-				Select: []string{"id", "displayName"}, Filter: ptr("displayName eq " + odataString(name))}})
+				Select: groupSelect, Filter: ptr("displayName eq " + odataString(name))}})
 	}, toGroup)
 	if err != nil || len(out) == 0 {
 		return nil, err
@@ -234,8 +234,36 @@ func (c *Client) Group(ctx context.Context, id string) (*graph.Group, error) {
 	return &out, nil
 }
 
+// groupSelect are the group properties teamsctl reads: whether a group
+// can be assigned to an app depends on the last three.
+var groupSelect = []string{"id", "displayName", "securityEnabled", "mailEnabled", "groupTypes"}
+
 func toGroup(g models.Groupable) graph.Group {
-	return graph.Group{ID: deref(g.GetId()), DisplayName: deref(g.GetDisplayName())}
+	return graph.Group{ID: deref(g.GetId()), DisplayName: deref(g.GetDisplayName()),
+		SecurityEnabled: g.GetSecurityEnabled() != nil && *g.GetSecurityEnabled(),
+		MailEnabled:     g.GetMailEnabled() != nil && *g.GetMailEnabled(), GroupTypes: g.GetGroupTypes()}
+}
+
+// GroupUserMembers lists the group's direct members that are users.
+func (c *Client) GroupUserMembers(ctx context.Context, groupID string) ([]graph.User, error) {
+	b := c.sdk.Groups().ByGroupId(groupID).Members()
+	objs, err := allPages(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
+		if next != "" {
+			return b.WithUrl(next).Get(ctx, nil)
+		}
+		return b.Get(ctx, nil)
+	}, same[models.DirectoryObjectable])
+	if err != nil {
+		return nil, err
+	}
+	out := []graph.User{}
+	for _, obj := range objs {
+		if u, ok := obj.(models.Userable); ok {
+			out = append(out, graph.User{ID: deref(u.GetId()), DisplayName: deref(u.GetDisplayName()),
+				UserPrincipalName: deref(u.GetUserPrincipalName()), Mail: deref(u.GetMail())})
+		}
+	}
+	return out, nil
 }
 
 func toServicePrincipal(sp models.ServicePrincipalable) graph.ServicePrincipal {

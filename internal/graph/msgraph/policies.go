@@ -184,6 +184,47 @@ func (c *Client) LicenseDetails(ctx context.Context, idOrUPN string) ([]graph.Li
 
 func (c *Client) TransitiveMemberships(ctx context.Context, idOrUPN string) (*graph.Memberships, error) {
 	b := c.userBuilder(idOrUPN).TransitiveMemberOf()
+	return memberships(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
+		if next != "" {
+			return b.WithUrl(next).Get(ctx, nil)
+		}
+		return b.Get(ctx, nil)
+	})
+}
+
+func (c *Client) DirectMemberships(ctx context.Context, idOrUPN string) (*graph.Memberships, error) {
+	b := c.userBuilder(idOrUPN).MemberOf()
+	return memberships(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
+		if next != "" {
+			return b.WithUrl(next).Get(ctx, nil)
+		}
+		return b.Get(ctx, nil)
+	})
+}
+
+// memberships sorts a user's memberOf or transitiveMemberOf into groups
+// and directory roles (Graph mixes them, with administrative units).
+func memberships(ctx context.Context, get func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error)) (*graph.Memberships, error) {
+	objs, err := allPages(ctx, get, same[models.DirectoryObjectable])
+	if err != nil {
+		return nil, err
+	}
+	out := &graph.Memberships{Groups: []graph.Group{}, Roles: []graph.DirectoryRole{}}
+	for _, obj := range objs {
+		switch o := obj.(type) {
+		case models.Groupable:
+			out.Groups = append(out.Groups, toGroup(o))
+		case models.DirectoryRoleable:
+			out.Roles = append(out.Roles, graph.DirectoryRole{ID: deref(o.GetId()), DisplayName: deref(o.GetDisplayName()), RoleTemplateID: deref(o.GetRoleTemplateId())})
+		}
+	}
+	return out, nil
+}
+
+// NestedGroups reads the group's transitive members and keeps the groups;
+// the users among them are paged past, not kept.
+func (c *Client) NestedGroups(ctx context.Context, groupID string) ([]graph.Group, error) {
+	b := c.sdk.Groups().ByGroupId(groupID).TransitiveMembers()
 	objs, err := allPages(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
 		if next != "" {
 			return b.WithUrl(next).Get(ctx, nil)
@@ -193,16 +234,41 @@ func (c *Client) TransitiveMemberships(ctx context.Context, idOrUPN string) (*gr
 	if err != nil {
 		return nil, err
 	}
-	out := &graph.Memberships{Groups: []graph.Group{}, Roles: []graph.DirectoryRole{}}
+	out := []graph.Group{}
 	for _, obj := range objs {
-		switch o := obj.(type) {
-		case models.Groupable:
-			out.Groups = append(out.Groups, graph.Group{ID: deref(o.GetId()), DisplayName: deref(o.GetDisplayName())})
-		case models.DirectoryRoleable:
-			out.Roles = append(out.Roles, graph.DirectoryRole{ID: deref(o.GetId()), DisplayName: deref(o.GetDisplayName()), RoleTemplateID: deref(o.GetRoleTemplateId())})
+		if g, ok := obj.(models.Groupable); ok {
+			out = append(out, toGroup(g))
 		}
 	}
 	return out, nil
+}
+
+func (c *Client) SubscribedSkus(ctx context.Context) ([]graph.SubscribedSku, error) {
+	b := c.sdk.SubscribedSkus()
+	return allPages(ctx, func(ctx context.Context, next string) (models.SubscribedSkuCollectionResponseable, error) {
+		if next != "" {
+			return b.WithUrl(next).Get(ctx, nil)
+		}
+		return b.Get(ctx, nil)
+	}, func(s models.SubscribedSkuable) graph.SubscribedSku {
+		out := graph.SubscribedSku{SkuID: uuidString(s.GetSkuId()), SkuPartNumber: deref(s.GetSkuPartNumber()),
+			CapabilityStatus: deref(s.GetCapabilityStatus()), ServicePlans: []graph.ServicePlan{}}
+		for _, p := range s.GetServicePlans() {
+			out.ServicePlans = append(out.ServicePlans, graph.ServicePlan{ServicePlanID: uuidString(p.GetServicePlanId()),
+				ServicePlanName: deref(p.GetServicePlanName()), ProvisioningStatus: deref(p.GetProvisioningStatus()), AppliesTo: deref(p.GetAppliesTo())})
+		}
+		return out
+	})
+}
+
+func (c *Client) SecurityDefaultsEnabled(ctx context.Context) (bool, error) {
+	p, err := call(ctx, func(ctx context.Context) (models.IdentitySecurityDefaultsEnforcementPolicyable, error) {
+		return c.sdk.Policies().IdentitySecurityDefaultsEnforcementPolicy().Get(ctx, nil)
+	})
+	if err != nil {
+		return false, err
+	}
+	return p.GetIsEnabled() != nil && *p.GetIsEnabled(), nil
 }
 
 func (c *Client) AssignmentsTo(ctx context.Context, resourceID string, f graph.AssignmentFilter) ([]graph.AppRoleAssignment, error) {
