@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/teamsctl/teamsctl/internal/auth"
 	"github.com/teamsctl/teamsctl/internal/config"
@@ -147,3 +148,22 @@ func CheckedConfig(cfg *config.Config, err error) (*config.Config, error) {
 	}
 	return cfg, nil
 }
+
+// TimeoutError ends a command that ran longer than its --timeout. It
+// exits 1.
+type TimeoutError struct {
+	Limit time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	return fmt.Sprintf("gave up after %s, the --timeout", e.Limit)
+}
+
+// Hint implements the hint convention; see HintFor.
+func (e *TimeoutError) Hint() string {
+	return "Run the command again with a longer --timeout (0: no limit), or set it for a profile: teamsctl config set timeout 1h"
+}
+
+// AnnotationNoTimeout marks a command (in cobra.Command.Annotations) that
+// runs until it is stopped, such as a server: --timeout does not apply.
+const AnnotationNoTimeout = "teamsctl/no-timeout"

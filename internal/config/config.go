@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -47,6 +48,8 @@ type Config struct {
 	ClientID string
 	Sandbox  bool
 	NoColor  bool
+	// Timeout bounds the command (0: no limit).
+	Timeout time.Duration
 
 	dir      string
 	file     *File
@@ -149,11 +152,22 @@ func Load(opts LoadOptions) (*Config, error) {
 		ClientID:      v.GetString("client-id"),
 		Sandbox:       v.GetBool("sandbox"),
 		NoColor:       v.GetBool("no-color"),
+		Timeout:       timeout(v.GetString("timeout")),
 		dir:           dir,
 		file:          file,
 	}
 	cfg.settings = resolvedSettings(v, fileValues, env, opts.Flags)
 	return cfg, nil
+}
+
+// timeout reads the timeout key, which every source has checked
+// (CheckTimeout); the default stands in for a value that slipped through.
+func timeout(v string) time.Duration {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return DefaultTimeout
+	}
+	return d
 }
 
 // newViper layers the sources. viper reads the environment only through

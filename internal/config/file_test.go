@@ -100,7 +100,7 @@ func TestSetRejectsUnknownKeyListingValidOnes(t *testing.T) {
 	if !errors.As(err, &unknown) {
 		t.Fatalf("want *UnknownKeyError, got %v", err)
 	}
-	if !strings.Contains(err.Error(), "valid keys: tenant, cloud, output, login-url, graph-url, ca-file, client-id, sandbox, no-color") {
+	if !strings.Contains(err.Error(), "valid keys: tenant, cloud, output, login-url, graph-url, ca-file, client-id, sandbox, no-color, timeout") {
 		t.Errorf("error should list the valid keys: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
@@ -67,6 +68,23 @@ var keys = []Key{
 	{Name: "client-id", Help: "Application (client) ID teamsctl signs in with", check: CheckGUID},
 	{Name: "sandbox", Default: "false", Bool: true, Help: "Use the built-in emulated tenant instead of Microsoft"},
 	{Name: "no-color", Default: "false", Bool: true, Help: "Never colour output"},
+	{Name: "timeout", Default: "30m", Help: "Give up on a command after this long, e.g. 45m or 2h (0: never)", check: CheckTimeout},
+}
+
+// DefaultTimeout bounds every command. It fits the slowest honest run, a
+// setup that signs in with a device code (up to 15 minutes for the user
+// to enter it), waits for replication (up to 2 minutes per object) and
+// for throttling (up to 2 minutes per request), with room to spare. The
+// timeout key's default says the same.
+const DefaultTimeout = 30 * time.Minute
+
+// CheckTimeout accepts a Go duration of zero (no limit) or more.
+func CheckTimeout(v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return fmt.Errorf("%q is not a duration such as 30m or 1h30m (0: no limit)", v)
+	}
+	return nil
 }
 
 // Keys returns every setting in display order.

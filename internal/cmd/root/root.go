@@ -92,7 +92,7 @@ Run 'teamsctl help exit-codes' for the exit codes scripts can rely on.`,
 // resolved values come from f.Config().
 func addGlobalFlags(cmd *cobra.Command) {
 	fs := cmd.PersistentFlags()
-	var tenant, profile, output, cloud, loginURL, graphURL string
+	var tenant, profile, output, cloud, loginURL, graphURL, timeout string
 	cmdutil.CheckedStringFlag(fs, &tenant, "tenant", "", "", "Tenant ID (GUID) or domain, e.g. contoso.onmicrosoft.com", config.CheckTenant)
 	cmdutil.CheckedStringFlag(fs, &profile, config.ProfileFlag, "", "", "Configuration profile to use (default: the current profile)", config.CheckProfileName)
 	cmdutil.StringEnumFlag(cmd, fs, &output, "output", "o", "", config.Outputs, "Result format (default text)")
@@ -104,6 +104,8 @@ func addGlobalFlags(cmd *cobra.Command) {
 	fs.Bool("no-color", false, "Never colour output")
 	fs.BoolP("verbose", "v", false, "Trace HTTP requests to stderr, secrets redacted (commands that call Microsoft)")
 	fs.BoolP("yes", "y", false, "Answer yes to confirmations")
+	cmdutil.CheckedStringFlag(fs, &timeout, "timeout", "", "",
+		"Give up after this long, e.g. 45m or 2h; 0 never (default 30m)", config.CheckTimeout)
 	_ = cmd.MarkPersistentFlagFilename("ca-file", "pem", "crt")
 }
 

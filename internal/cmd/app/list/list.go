@@ -63,6 +63,12 @@ array.`,
 // needs are what app list reads: the app registrations.
 var needs = permissions.Of(permissions.ReadApplications)
 
+// maxObjects bounds the apps app list reads: more than a tenant's
+// directory holds (Entra's default quota is 50,000 objects, 300,000 with
+// a verified domain; more only on request), so reaching it means the
+// pages do not end.
+const maxObjects = 1_000_000
+
 func listRun(ctx context.Context, opts *Options) error {
 	g, err := opts.Graph(ctx, needs...)
 	if err != nil {
@@ -72,6 +78,8 @@ func listRun(ctx context.Context, opts *Options) error {
 	out := opts.IO.Out
 	tty := opts.IO.IsStdoutTTY()
 	q := graph.ApplicationQuery{NamePrefix: opts.NamePrefix, PageSize: opts.PageSize}
+	pages := graph.Pages{Max: maxObjects/opts.PageSize + 1,
+		Hint: "List fewer apps per run with --name PREFIX, or read more per page with --page-size (up to 999)."}
 	n := 0
 	if jsonOut {
 		fmt.Fprint(out, "[")
@@ -108,6 +116,12 @@ func listRun(ctx context.Context, opts *Options) error {
 		}
 		if next == "" {
 			break
+		}
+		if err := pages.Follow(next); err != nil {
+			if jsonOut {
+				fmt.Fprintln(out, "]")
+			}
+			return err
 		}
 		q.NextLink = next
 	}

@@ -16,7 +16,7 @@ func TestNewCmdGet(t *testing.T) {
 	}{
 		{args: "tenant", wantKey: "tenant"},
 		{args: "", wantErr: "get: missing KEY"},
-		{args: "tennant", wantErr: `unknown config key "tennant"; valid keys: tenant, cloud, output, login-url, graph-url, ca-file, client-id, sandbox, no-color`,
+		{args: "tennant", wantErr: `unknown config key "tennant"; valid keys: tenant, cloud, output, login-url, graph-url, ca-file, client-id, sandbox, no-color, timeout`,
 			wantHint: "Run 'teamsctl config --help' to see what each key means."},
 	}
 	for _, tt := range tests {

@@ -37,7 +37,7 @@ func TestViewRun(t *testing.T) {
 		want string
 	}{
 		{name: "script", want: "tenant\tcontoso.onmicrosoft.com\tfile\ncloud\tglobal\tdefault\noutput\ttext\tdefault\n" +
-			"login-url\t\tdefault\ngraph-url\t\tdefault\nca-file\t\tdefault\nclient-id\t\tdefault\nsandbox\tfalse\tdefault\nno-color\tfalse\tdefault\n"},
+			"login-url\t\tdefault\ngraph-url\t\tdefault\nca-file\t\tdefault\nclient-id\t\tdefault\nsandbox\tfalse\tdefault\nno-color\tfalse\tdefault\ntimeout\t30m\tdefault\n"},
 		{name: "env source", env: map[string]string{"TEAMSCTL_CLOUD": "china"}, want: "cloud\tchina\tenv TEAMSCTL_CLOUD\n"},
 		{name: "terminal", tty: true, want: "Profile:  contoso\nFile:     CONFIG\n\nKEY        VALUE                    SOURCE\ntenant     contoso.onmicrosoft.com  file\n"},
 	}
@@ -66,7 +66,7 @@ func TestViewRunJSON(t *testing.T) {
 	if err := json.Unmarshal(env.Out.Bytes(), &got); err != nil {
 		t.Fatalf("stdout is not one JSON document: %v\n%s", err, env.Out)
 	}
-	if got.Profile != "contoso" || got.File != env.ConfigPath || len(got.Settings) != 9 || got.Settings[0].Value != "contoso.onmicrosoft.com" {
+	if got.Profile != "contoso" || got.File != env.ConfigPath || len(got.Settings) != 10 || got.Settings[0].Value != "contoso.onmicrosoft.com" {
 		t.Errorf("unexpected result %+v", got)
 	}
 }

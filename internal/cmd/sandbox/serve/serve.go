@@ -60,8 +60,9 @@ type Result struct {
 func NewCmdServe(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{IO: f.IOStreams, Config: f.Config, Now: f.Now}
 	cmd := &cobra.Command{
-		Use:   "serve",
-		Short: "Run the emulated tenant as an HTTPS server",
+		Use:         "serve",
+		Short:       "Run the emulated tenant as an HTTPS server",
+		Annotations: map[string]string{cmdutil.AnnotationNoTimeout: "true"}, // it serves until stopped
 		Long: `Run the emulated Entra login endpoints and Microsoft Graph on an HTTPS address,
 for other tools, scripts and Graph SDKs. The login endpoints are under the
 printed login URL (https://HOST:PORT/{tenant}/...), Graph under /v1.0 and
