@@ -121,7 +121,9 @@ func adminConsentPermissions(st *State, t *Tenant, app *Application, p url.Value
 }
 
 // configuredPermissions is everything in requiredResourceAccess; every
-// resource needs a service principal in the tenant (650052 otherwise).
+// resource needs a service principal in the tenant (650052 otherwise), and
+// every permission must be one the resource publishes: Entra consents to
+// the whole list or nothing (650053 otherwise).
 func configuredPermissions(t *Tenant, app *Application) ([]consentPermissions, *LoginFailure) {
 	var out []consentPermissions
 	for _, rra := range app.RequiredResourceAccess {
@@ -130,6 +132,11 @@ func configuredPermissions(t *Tenant, app *Application) ([]consentPermissions, *
 			return nil, fail("invalid_client", 650052, "The app is trying to access a service '%s' that your organization '%s' lacks a service principal for. "+
 				"Contact your IT Admin to review the configuration of your service subscriptions or consent to the application in order to create the required service principal.",
 				rra.ResourceAppID, t.DisplayName)
+		}
+		for _, ra := range rra.ResourceAccess {
+			if !publishesPermission(resource.Scopes, resource.AppRoles, ra) {
+				return nil, errUnpublishedPermission(app, ra.ID, rra.ResourceAppID)
+			}
 		}
 		out = append(out, consentPermissions{resource: resource, scopes: configuredScopes(app, resource), roles: configuredRoles(app, resource)})
 	}
@@ -218,4 +225,12 @@ func consentedScopeString(perms []consentPermissions) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// errUnpublishedPermission is AADSTS650053 (observed: python-o365 issue
+// 551, azure-docs issue 37280): the app asks for a permission its resource
+// does not publish, such as a stale id in its requiredResourceAccess.
+func errUnpublishedPermission(app *Application, permission, resourceAppID string) *LoginFailure {
+	return fail("invalid_client", 650053, "The application '%s' asked for scope '%s' that doesn't exist on the resource '%s'. Contact the app vendor.",
+		app.DisplayName, permission, resourceAppID)
 }

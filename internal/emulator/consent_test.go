@@ -66,6 +66,30 @@ func TestAdminConsentV1(t *testing.T) {
 	}
 }
 
+// Entra consents to an app's whole requiredResourceAccess or nothing: one
+// id its API does not publish fails the consent with AADSTS650053, and no
+// grant is written.
+func TestAdminConsentToUnpublishedPermission(t *testing.T) {
+	env := newLoginEnv(t, Options{})
+	const stale = "11111111-1111-4111-8111-111111111111"
+	env.update(func(st *State, tn *Tenant) {
+		app, _ := st.ApplicationAnywhere(ebmsAppID)
+		app.RequiredResourceAccess[0].ResourceAccess = append(app.RequiredResourceAccess[0].ResourceAccess, ResourceAccess{ID: stale, Type: "Scope"})
+	})
+	before, _ := env.srv.Snapshot()
+	resp, _ := env.get(env.authority(contosoDomain) + "/adminconsent?" + url.Values{
+		"client_id": {ebmsAppID}, "redirect_uri": {ebmsRedirect}, "login_hint": {adminUPN}}.Encode())
+	q := redirectParams(t, resp)
+	if !strings.HasPrefix(q.Get("error_description"), "AADSTS650053: The application 'EBMS Kalenderintegration' asked for scope '"+stale+
+		"' that doesn't exist on the resource '"+GraphAppID+"'. Contact the app vendor.") {
+		t.Errorf("redirect = %v", q)
+	}
+	after, _ := env.srv.Snapshot()
+	if len(after.HomeTenant().Grants) != len(before.HomeTenant().Grants) {
+		t.Error("a grant was written although consent failed")
+	}
+}
+
 func TestAdminConsentV2(t *testing.T) {
 	tests := []struct {
 		name      string

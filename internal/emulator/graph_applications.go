@@ -556,30 +556,13 @@ func (c *graphCall) applyRequiredResourceAccess(a *Application, body map[string]
 		}
 		rra = append(rra, r)
 	}
-	// Graph's exact wording for unknown permission ids is unverified; the
+	// Graph's exact wording for a malformed entry is unverified; the
 	// generic "invalid value" error is the most plausible.
-	if requiredResourceAccessProblem(rra, c.publishedPermissions) != "" {
+	if requiredResourceAccessProblem(rra) != "" {
 		return errInvalidProperty("requiredResourceAccess", "Application")
 	}
 	a.RequiredResourceAccess = rra
 	return nil
-}
-
-// publishedPermissions finds what an API publishes: Microsoft Graph from
-// the catalog, others from their service principal here or their
-// application in any tenant.
-func (c *graphCall) publishedPermissions(appID string) ([]PermissionScope, []AppRole, bool) {
-	if strings.EqualFold(appID, GraphAppID) {
-		scopes, roles := graphScopesAndRoles()
-		return scopes, roles, true
-	}
-	if sp := c.tenant.ServicePrincipalByAppID(appID); sp != nil && sp.VisibleAtTime(c.now) {
-		return sp.Scopes, sp.AppRoles, true
-	}
-	if app, _ := c.s.state.ApplicationAnywhere(appID); app != nil && app.VisibleAtTime(c.now) {
-		return app.Scopes, app.AppRoles, true
-	}
-	return nil, nil, false
 }
 
 func (c *graphCall) applyAppRolesAndScopes(a *Application, body map[string]json.RawMessage) *graphError {

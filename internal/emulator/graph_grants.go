@@ -372,7 +372,8 @@ func (c *graphCall) createAssignment(req assignmentRequest, contextPath string) 
 		return errBadRequest("Not a valid reference update.")
 	}
 	if !roleAssignable(resource, a.AppRoleID, a.PrincipalType) {
-		// Wording unverified (graph.md section 2).
+		// Observed wording (scripts assigning stale Graph app role ids, e.g.
+		// the Verified ID and Graph connector setup guides quoting it).
 		return errBadRequest("Permission being assigned was not found on application.")
 	}
 	if gerr := c.checkGraphAppRoleGrant(resource, a); gerr != nil {

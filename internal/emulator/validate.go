@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -152,29 +151,29 @@ const (
 	maxRequiredPermissions = 400
 )
 
-// permissionLookup resolves a resource appId to the scopes and roles it
-// publishes; ok is false when no such API is known.
-type permissionLookup func(resourceAppID string) (scopes []PermissionScope, roles []AppRole, ok bool)
-
-// requiredResourceAccessProblem validates requested permissions: known
-// APIs, type Scope or Role, ids the API publishes, and Graph's limits.
-func requiredResourceAccessProblem(rra []RequiredResourceAccess, lookup permissionLookup) string {
+// requiredResourceAccessProblem validates requested permissions: GUIDs of
+// type Scope or Role within Graph's limits. Graph does not check them
+// against what the API publishes: an app may request an id its API does not
+// have (a stale or mistyped one) and the failure comes at consent, which
+// Entra validates as a whole (observed: Azure-Samples/azure-finops-agent
+// issue 52, app role ids requested as scopes and an id Log Analytics does
+// not publish, stored; admin consent then failed for the whole app).
+func requiredResourceAccessProblem(rra []RequiredResourceAccess) string {
 	if len(rra) > maxRequiredResources {
 		return "more than 50 resources"
 	}
 	total := 0
 	for _, r := range rra {
-		scopes, roles, ok := lookup(r.ResourceAppID)
-		if !ok {
-			return "unknown resource " + r.ResourceAppID
+		if !IsGUID(r.ResourceAppID) {
+			return "resourceAppId " + r.ResourceAppID + " is not a GUID"
 		}
 		for _, ra := range r.ResourceAccess {
 			total++
 			if !IsGUID(ra.ID) {
 				return "permission id " + ra.ID + " is not a GUID"
 			}
-			if !publishesPermission(scopes, roles, ra) {
-				return fmt.Sprintf("%s %s is not published by %s", ra.Type, ra.ID, r.ResourceAppID)
+			if ra.Type != "Scope" && ra.Type != "Role" {
+				return "permission type " + ra.Type + " is neither Scope nor Role"
 			}
 		}
 	}
