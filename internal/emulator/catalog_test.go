@@ -54,12 +54,15 @@ func TestGraphPermissionCatalog(t *testing.T) {
 			}
 		}
 	}
-	// Graph's permission tables name Policy.Read.ApplicationConfiguration,
-	// but its service principal publishes no such permission.
+	// Routes may accept permissions the catalog cannot carry: Graph's
+	// permission tables name Policy.Read.ApplicationConfiguration, which its
+	// service principal does not publish, and LicenseAssignment.Read.All is
+	// newer than the ids table the catalog follows (no verified ids).
+	noIDs := []string{"Policy.Read.ApplicationConfiguration", "LicenseAssignment.Read.All"}
 	for _, r := range authzTable {
 		for _, list := range [][]string{r.Delegated, r.Application, r.SelfDelegated} {
 			for _, v := range list {
-				if catalogPermission(v) == nil && v != "Policy.Read.ApplicationConfiguration" {
+				if catalogPermission(v) == nil && !containsFold(noIDs, v) {
 					t.Errorf("%s %s: %s is not in the catalog", r.Method, r.Pattern, v)
 				}
 			}
