@@ -3,8 +3,9 @@
 // every credential redacted. It sits under both MSAL's and Graph's
 // requests, so whatever either library sends is traced the same way.
 //
-// Redaction is by name (query parameters, form fields and JSON keys that
-// carry tokens, secrets, codes, passwords or assertions) and, as a second
+// Redaction is by name (query parameters, form fields, JSON keys and HTML
+// form inputs named for tokens, secrets, codes, passwords or assertions;
+// see secretName) and, as a second
 // line of defence, by shape: anything that looks like a JWT is masked
 // wherever it appears. Headers are never printed, so Authorization and
 // cookies cannot leak.
@@ -14,6 +15,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"mime"
 	"net/http"
@@ -21,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/teamsctl/teamsctl/internal/lazyregexp"
 )
@@ -31,24 +34,36 @@ const Redacted = "[REDACTED]"
 // maxBody is how much of a body is printed; Graph collections can be large.
 const maxBody = 2048
 
-// secretParams are query parameter and form field names whose values are
-// never printed (compared case-insensitively): what OAuth requests carry.
-var secretParams = names("access_token", "refresh_token", "id_token", "client_secret", "client_assertion",
-	"assertion", "code", "device_code", "code_verifier", "password")
+// secretWords are the words of a field name that mark its value secret:
+// a query parameter, form field, JSON key or HTML input whose name has one
+// of them as a word (client_secret, access_token, secretText, code,
+// device_code, code_verifier, client_assertion, password) is never
+// printed. "code" is redacted everywhere, JSON included, although there it
+// is usually Graph's error code: an authorization code must never be
+// printed, and teamsctl's error message names Graph's error code anyway.
+var secretWords = map[string]bool{"code": true, "secret": true, "token": true, "assertion": true, "password": true}
 
-// secretKeys are JSON keys whose string values are never printed: tokens in
-// token responses, device codes, and Graph's secretText (a new client
-// secret). Unlike forms, "code" stays visible in JSON: there it is Graph's
-// error code, which a trace exists to show.
-var secretKeys = names("access_token", "refresh_token", "id_token", "device_code", "client_secret",
-	"secretText", "password", "secret")
-
-func names(list ...string) map[string]bool {
-	m := make(map[string]bool, len(list))
-	for _, n := range list {
-		m[strings.ToLower(n)] = true
+// secretName reports whether a field called name carries a secret: one of
+// its words (split at '_', '-', '.' and lower-to-upper case changes) is a
+// secretWord.
+func secretName(name string) bool {
+	word := func(w string) bool { return secretWords[strings.ToLower(w)] }
+	start := 0
+	for i, r := range name {
+		switch {
+		case r == '_' || r == '-' || r == '.':
+			if word(name[start:i]) {
+				return true
+			}
+			start = i + 1
+		case i > start && unicode.IsUpper(r) && unicode.IsLower(rune(name[i-1])):
+			if word(name[start:i]) {
+				return true
+			}
+			start = i
+		}
 	}
-	return m
+	return word(name[start:])
 }
 
 // jwtPattern matches compact JWS/JWE tokens: base64url segments starting
@@ -166,6 +181,8 @@ func RedactBody(contentType string, body []byte) string {
 		if values, err := url.ParseQuery(string(body)); err == nil {
 			return RedactText(redactValues(values).Encode())
 		}
+	case mediaType == "text/html":
+		return RedactText(redactHTMLInputs(string(body)))
 	case strings.Contains(mediaType, "json"):
 		var v any
 		if err := json.Unmarshal(body, &v); err == nil {
@@ -183,11 +200,42 @@ func RedactText(s string) string {
 	return jwtPattern.ReplaceAllString(s, Redacted)
 }
 
+// htmlInput matches an HTML input element, and htmlAttr one attribute of
+// it (double-quoted, single-quoted or bare value).
+var (
+	htmlInput = lazyregexp.New(`(?is)<input\b[^>]*>`)
+	htmlAttr  = lazyregexp.New(`(?is)\b([a-z-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)`)
+)
+
+// redactHTMLInputs masks the value of every input whose name is secret:
+// the form_post page that carries an authorization code (and id token)
+// back to the redirect URI is such a form.
+func redactHTMLInputs(page string) string {
+	return htmlInput.ReplaceAllStringFunc(page, func(tag string) string {
+		secret := false
+		for _, m := range htmlAttr.FindAllStringSubmatch(tag, -1) {
+			if strings.EqualFold(m[1], "name") && secretName(html.UnescapeString(strings.Trim(m[2], `"'`))) {
+				secret = true
+			}
+		}
+		if !secret {
+			return tag
+		}
+		return htmlAttr.ReplaceAllStringFunc(tag, func(attr string) string {
+			m := htmlAttr.FindStringSubmatch(attr)
+			if !strings.EqualFold(m[1], "value") {
+				return attr
+			}
+			return m[1] + `="` + Redacted + `"`
+		})
+	})
+}
+
 func redactValues(values url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range values {
 		for _, v := range vs {
-			if secretParams[strings.ToLower(k)] {
+			if secretName(k) {
 				v = Redacted
 			}
 			out.Add(k, v)
@@ -200,7 +248,7 @@ func redactJSON(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, val := range x {
-			if secretKeys[strings.ToLower(k)] {
+			if secretName(k) {
 				if _, isString := val.(string); isString {
 					x[k] = Redacted
 					continue

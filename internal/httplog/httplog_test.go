@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -57,10 +58,55 @@ func TestTraceRedactsSecretsAndKeepsBodies(t *testing.T) {
 	}
 }
 
-func TestGraphErrorCodesStayVisible(t *testing.T) {
-	got := RedactBody("application/json", []byte(`{"error":{"code":"Request_ResourceNotFound","message":"x"}}`))
-	if !strings.Contains(got, "Request_ResourceNotFound") {
-		t.Errorf("error code redacted: %s", got)
+// TestEveryFieldNamedForASecretIsRedacted: a field named code, secret,
+// token, assertion or password (as a word of its name) is masked in
+// forms, JSON at any depth, query strings and HTML form inputs; other
+// fields stay.
+func TestEveryFieldNamedForASecretIsRedacted(t *testing.T) {
+	cases := []struct {
+		contentType, body string
+		leaks, keeps      []string
+	}{
+		{"application/json", `{"error":{"code":"Request_ResourceNotFound","message":"gone"}}`, []string{"Request_ResourceNotFound"}, []string{`"message":"gone"`}},
+		{"application/json", `{"value":[{"deep":{"userCode":"UC1","client_assertion":"CA1","newPassword":"PW1","token_type":"TT1","displayName":"Elevato"}}]}`,
+			[]string{"UC1", "CA1", "PW1", "TT1"}, []string{`"displayName":"Elevato"`}},
+		{"application/x-www-form-urlencoded", "code=C1&client_assertion=A1&password=P1&username=u%40x&refresh_token=R1&scope=User.Read",
+			[]string{"C1", "A1", "P1", "R1"}, []string{"username=u%40x", "scope=User.Read"}},
+		{"text/html; charset=utf-8", `<html><body onload="document.forms[0].submit()"><form method="POST" action="https://app.example/cb">` +
+			`<input type="hidden" name="code" value="AUTHCODE1" /><input type="hidden" name="id_token" value="IDTOK1" />` +
+			`<INPUT VALUE='CODE2' NAME='code'><input name=state value=STATE1>` +
+			`<noscript><input type="submit" value="Submit" /></noscript></form></body></html>`,
+			[]string{"AUTHCODE1", "IDTOK1", "CODE2"}, []string{"name=state value=STATE1", `value="Submit"`}},
+	}
+	for _, c := range cases {
+		got := RedactBody(c.contentType, []byte(c.body))
+		for _, secret := range c.leaks {
+			if strings.Contains(got, secret) {
+				t.Errorf("%s: %q leaks:\n%s", c.contentType, secret, got)
+			}
+		}
+		for _, keep := range c.keeps {
+			if !strings.Contains(got, keep) {
+				t.Errorf("%s: %q lost:\n%s", c.contentType, keep, got)
+			}
+		}
+	}
+	u, _ := url.Parse("https://login.example/t/oauth2/v2.0/authorize?client_id=abc&code_challenge=CH1&state=s1")
+	if got := RedactURL(u); strings.Contains(got, "CH1") || !strings.Contains(got, "client_id=abc") {
+		t.Errorf("RedactURL = %s", got)
+	}
+}
+
+func TestSecretName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"code": true, "Code": true, "device_code": true, "code_verifier": true, "userCode": true, "secretText": true,
+		"client_secret": true, "access_token": true, "id_token": true, "client_assertion": true, "password": true,
+		"x-ms-token": true, "scope": false, "codec": false, "encoded": false, "displayName": false, "tokens": false,
+		"countryCode": true, "state": false,
+	} {
+		if got := secretName(name); got != want {
+			t.Errorf("secretName(%q) = %v, want %v", name, got, want)
+		}
 	}
 }
 
