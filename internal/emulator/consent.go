@@ -29,27 +29,100 @@ type consentDecision struct {
 // fails with 65001 (Entra asks for an interactive request; whether the
 // user could then consent is decided there), and a user who may not
 // consent needs an admin (90094, or 90095 with the admin consent workflow).
-func decideConsent(t *Tenant, a signInAttempt, sp *ServicePrincipal) consentDecision {
+//
+// Permissions the resource pre-authorizes the client for need no consent;
+// for .default they are what the client asks for. A client used for the
+// first time with only pre-authorized permissions gets its service
+// principal, as Entra provisions Microsoft's clients on first sign-in.
+func decideConsent(st *State, t *Tenant, a signInAttempt, sp *ServicePrincipal) consentDecision {
+	preAuthorized := preAuthorizedScopes(st, a.client.app, a.scopes.resource)
 	needed := neededScopes(a.client.app, a.scopes)
+	if a.scopes.isDefault {
+		needed = unionScopes(needed, preAuthorized...)
+	}
+	if len(preAuthorized) > 0 {
+		// A pre-authorized client's sign-in scopes need no consent either
+		// (no Microsoft client asks for consent to offline_access).
+		preAuthorized = unionScopes(preAuthorized, oidcScopes...)
+	}
 	var granted []string
 	if sp != nil {
 		granted = grantedScopes(t, sp, a.scopes.resource, a.user.ID)
 	}
 	var missing []string
 	for _, v := range needed {
-		if !containsFold(granted, v) {
+		if !containsFold(granted, v) && !containsFold(preAuthorized, v) {
 			missing = append(missing, v)
 		}
 	}
 	switch {
 	case sp != nil && len(missing) == 0:
 		return consentDecision{}
+	case len(missing) == 0:
+		return consentDecision{record: true}
 	case !a.interactive:
 		return consentDecision{failure: errConsentRequired(a.client.app)}
 	case !mayConsentForSelf(t, a, sp, missing):
 		return consentDecision{failure: errAdminConsentRequired(t.AdminConsentRequestPolicy.IsEnabled)}
 	}
-	return consentDecision{record: true, scopes: needed}
+	var record []string
+	for _, v := range needed {
+		if !containsFold(preAuthorized, v) {
+			record = append(record, v)
+		}
+	}
+	return consentDecision{record: true, scopes: record}
+}
+
+// preAuthorizedScopes are the delegated permissions of resource that its
+// application pre-authorizes client for, as the resource publishes them.
+func preAuthorizedScopes(st *State, client *Application, resource *ServicePrincipal) []string {
+	app, _ := st.ApplicationAnywhere(resource.AppID)
+	if app == nil {
+		return nil
+	}
+	var out []string
+	for _, pa := range app.PreAuthorizedApplications {
+		if !strings.EqualFold(pa.AppID, client.AppID) {
+			continue
+		}
+		for _, v := range pa.Permissions {
+			if ps := publishedScope(resource, v); ps != nil {
+				out = unionScopes(out, ps.Value)
+			}
+		}
+	}
+	return out
+}
+
+// preAuthorizedViews renders api.preAuthorizedApplications with Graph's
+// delegatedPermissionIds, the ids of the application's published scopes
+// (Microsoft Graph's come from the catalog).
+func preAuthorizedViews(a *Application) []map[string]any {
+	scopes := a.Scopes
+	if strings.EqualFold(a.AppID, GraphAppID) {
+		scopes, _ = graphScopesAndRoles()
+	}
+	out := []map[string]any{}
+	for _, pa := range a.PreAuthorizedApplications {
+		ids := []string{}
+		for _, v := range pa.Permissions {
+			for _, s := range scopes {
+				if strings.EqualFold(s.Value, v) {
+					ids = append(ids, s.ID)
+				}
+			}
+		}
+		out = append(out, map[string]any{"appId": pa.AppID, "delegatedPermissionIds": ids})
+	}
+	return out
+}
+
+// tokenScopes are the delegated permissions a token of client for
+// resource carries: what is consented for the user, and what the
+// resource pre-authorizes the client for.
+func tokenScopes(st *State, t *Tenant, client *Application, clientSP, resource *ServicePrincipal, userID string) []string {
+	return unionScopes(grantedScopes(t, clientSP, resource, userID), preAuthorizedScopes(st, client, resource)...)
 }
 
 // neededScopes lists the delegated permissions a request needs consent
@@ -224,7 +297,9 @@ func recordUserConsent(st *State, t *Tenant, a signInAttempt, scopes []string, n
 	if f != nil {
 		return nil, f
 	}
-	mergeGrant(st, t, sp, a.scopes.resource, "Principal", a.user.ID, scopes)
+	if len(scopes) > 0 {
+		mergeGrant(st, t, sp, a.scopes.resource, "Principal", a.user.ID, scopes)
+	}
 	return sp, nil
 }
 

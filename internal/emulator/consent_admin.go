@@ -45,7 +45,7 @@ func (s *Server) serveAdminConsent(w http.ResponseWriter, r *http.Request, ref s
 		writeLoginErrorPage(w, r, f)
 		return
 	}
-	c, f := resolveClient(s.state, lt.tenant, p.Get("client_id"))
+	c, f := resolveClient(s.state, lt, p.Get("client_id"))
 	if f != nil {
 		writeLoginErrorPage(w, r, f)
 		return

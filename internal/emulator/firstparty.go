@@ -13,6 +13,9 @@ var firstPartyNames = map[string][]string{
 		"https://graph.microsoft.us", "https://graph.microsoft.us/", "https://dod-graph.microsoft.us",
 		"https://dod-graph.microsoft.us/",
 	},
+	// Azure Resource Manager, by the names its clients use (the real
+	// service principal has more, for national clouds).
+	AzureResourceManagerAppID: armAudiences,
 }
 
 // servicePrincipalNames are a service principal's names: its appId, the

@@ -133,7 +133,7 @@ func (s *Server) authenticate(r *http.Request) (*AccessClaims, *graphError) {
 	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "Bearer ") {
 		raw = strings.TrimSpace(h[7:])
 	}
-	claims, err := s.verifyAccessToken(raw, s.now())
+	claims, err := s.verifyAccessToken(raw, s.now(), graphAudiences)
 	if err == nil {
 		s.mu.Lock()
 		known := s.state.TenantByIDOrDomain(claims.TenantID) != nil

@@ -75,7 +75,7 @@ func applicationView(a *Application, withKeys bool) map[string]any {
 		"certification": nil, "optionalClaims": nil, "addIns": []any{},
 		"api": map[string]any{
 			"acceptMappedClaims": nil, "knownClientApplications": []string{}, "requestedAccessTokenVersion": nil,
-			"oauth2PermissionScopes": scopeViews(a.Scopes), "preAuthorizedApplications": []any{},
+			"oauth2PermissionScopes": scopeViews(a.Scopes), "preAuthorizedApplications": preAuthorizedViews(a),
 		},
 		"appRoles": appRoleViews(a.AppRoles),
 		"info": map[string]any{"logoUrl": nil, "marketingUrl": nil, "privacyStatementUrl": nil,

@@ -55,6 +55,7 @@ type loginRoute struct {
 
 var loginRoutes = map[string]loginRoute{
 	"v2.0/.well-known/openid-configuration": {[]string{http.MethodGet}, (*Server).serveOpenIDConfiguration},
+	".well-known/openid-configuration":      {[]string{http.MethodGet}, (*Server).serveOpenIDConfigurationV1},
 	"discovery/v2.0/keys":                   {[]string{http.MethodGet}, (*Server).serveKeys},
 	"discovery/keys":                        {[]string{http.MethodGet}, (*Server).serveKeys},
 	"oauth2/v2.0/token":                     {[]string{http.MethodPost}, (*Server).serveToken},
@@ -92,6 +93,54 @@ func (s *Server) lookupTenant(ref string) (loginTenant, *LoginFailure) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return resolveLoginTenant(s.state, ref)
+}
+
+// serveOpenIDConfigurationV1 is the v1.0 discovery document, which the
+// Azure CLI reads to turn a tenant domain into its id (the GUID in the
+// issuer https://sts.windows.net/{tenant id}/) before it signs in. Its
+// fields are those of Entra's v1.0 document ("OpenID Connect on the
+// Microsoft identity platform", v1.0 metadata).
+func (s *Server) serveOpenIDConfigurationV1(w http.ResponseWriter, r *http.Request, ref string) {
+	lt, f := s.lookupTenant(ref)
+	if f != nil {
+		writeLoginFailure(w, r, f)
+		return
+	}
+	base := baseURL(r)
+	root := base + "/" + lt.segment
+	issuer := accessTokenIssuer(lt.tenant.ID)
+	var region any = tenantRegionScope(lt.tenant)
+	if lt.multi {
+		issuer, region = "https://sts.windows.net/{tenantid}/", nil
+	}
+	writeLoginJSON(w, http.StatusOK, map[string]any{
+		"token_endpoint":                        root + "/oauth2/token",
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
+		"jwks_uri":                              base + "/common/discovery/keys",
+		"response_modes_supported":              []string{"query", "fragment", "form_post"},
+		"subject_types_supported":               []string{"pairwise"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"response_types_supported":              []string{"code", "id_token", "code id_token", "token id_token", "token"},
+		"scopes_supported":                      []string{"openid"},
+		"issuer":                                issuer,
+		"microsoft_multi_refresh_token":         true,
+		"authorization_endpoint":                root + "/oauth2/authorize",
+		"device_authorization_endpoint":         root + "/oauth2/devicecode",
+		"http_logout_supported":                 true,
+		"frontchannel_logout_supported":         true,
+		"end_session_endpoint":                  root + "/oauth2/logout",
+		"claims_supported": []string{"sub", "iss", "cloud_instance_name", "cloud_instance_host_name", "cloud_graph_host_name",
+			"msgraph_host", "aud", "exp", "iat", "auth_time", "acr", "amr", "nonce", "email", "given_name", "family_name",
+			"nickname"},
+		"check_session_iframe":  root + "/oauth2/checksession",
+		"userinfo_endpoint":     root + "/openid/userinfo",
+		"kerberos_endpoint":     root + "/kerberos",
+		"tenant_region_scope":   region,
+		"cloud_instance_name":   "microsoftonline.com",
+		"cloud_graph_host_name": "graph.windows.net",
+		"msgraph_host":          "graph.microsoft.com",
+		"rbac_url":              "https://pas.windows.net",
+	})
 }
 
 func (s *Server) serveOpenIDConfiguration(w http.ResponseWriter, r *http.Request, ref string) {

@@ -41,7 +41,7 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, ref stri
 		writeLoginErrorPage(w, r, f)
 		return
 	}
-	c, f := resolveClient(s.state, lt.tenant, p.Get("client_id"))
+	c, f := resolveClient(s.state, lt, p.Get("client_id"))
 	if f != nil {
 		writeLoginErrorPage(w, r, f)
 		return

@@ -34,14 +34,21 @@ const (
 const jwtBearerAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 
 // resolveClient finds the client application as Entra does: registered in
-// the tenant itself, or multi-tenant and registered anywhere.
-func resolveClient(st *State, t *Tenant, clientID string) (*loginClient, *LoginFailure) {
+// the tenant itself, or multi-tenant and registered anywhere. At
+// /organizations and /common nobody has signed in yet, so an unknown
+// client is reported against the endpoint's segment, not a tenant Entra
+// could not know yet (its wording there is unverified).
+func resolveClient(st *State, lt loginTenant, clientID string) (*loginClient, *LoginFailure) {
 	if clientID == "" {
 		return nil, errMissingParam("client_id")
 	}
+	directory := lt.tenant.DisplayName
+	if lt.multi {
+		directory = lt.segment
+	}
 	app, home := st.ApplicationAnywhere(clientID)
-	if app == nil || (home != t && !isMultiTenant(app)) {
-		return nil, errUnknownClient(clientID, t)
+	if app == nil || (home != lt.tenant && !isMultiTenant(app)) {
+		return nil, errUnknownClient(clientID, directory)
 	}
 	return &loginClient{app: app, home: home}, nil
 }

@@ -61,17 +61,29 @@ func (s *Server) newDeviceCode(ref, clientID, scope string) (*DeviceCode, *Login
 	if f != nil {
 		return nil, f
 	}
-	c, f := resolveClient(s.state, lt.tenant, clientID)
+	c, f := resolveClient(s.state, lt, clientID)
 	if f != nil {
 		return nil, f
 	}
-	scopes, f := parseScopes(s.state, lt.tenant, scope)
-	if f != nil {
-		return nil, f
+	// At /organizations and /common the tenant, and so the resource's
+	// service principal, is known only once someone signs in: the scopes
+	// are only read here, and resolved when the code is approved (a
+	// failure then reaches the client's next poll).
+	var written []string
+	if lt.multi {
+		if written, f = scopeSyntax(scope); f != nil {
+			return nil, f
+		}
+	} else {
+		scopes, f := parseScopes(s.state, lt.tenant, scope)
+		if f != nil {
+			return nil, f
+		}
+		written = scopes.asWritten()
 	}
 	now := s.now()
 	dc := &DeviceCode{DeviceCode: "DAQABAAEAAAD" + NewSecret(96), UserCode: newUserCode(), TenantID: lt.tenant.ID,
-		ClientID: c.app.AppID, Scopes: scopes.asWritten(), ExpiresAt: now.Add(deviceCodeLifetime), Status: deviceCodePending}
+		ClientID: c.app.AppID, Scopes: written, ExpiresAt: now.Add(deviceCodeLifetime), Status: deviceCodePending}
 	s.state.DeviceCodes = append(pruneDeviceCodes(s.state.DeviceCodes, now), dc)
 	return dc, nil
 }
@@ -196,7 +208,7 @@ func (s *Server) approveDeviceCode(userCode, upn string, mfaWilling bool) error 
 		return fmt.Errorf("%w: its tenant no longer exists", ErrDeviceCodeNotFound)
 	}
 	dc.Status = deviceCodeApproved
-	c, f := resolveClient(s.state, t, dc.ClientID)
+	c, f := resolveClient(s.state, loginTenant{tenant: t, segment: t.ID}, dc.ClientID)
 	if f != nil {
 		dc.Failure = f
 		return f

@@ -46,10 +46,10 @@ func errInvalidTenant(ref string) *LoginFailure {
 		"Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.", ref)
 }
 
-func errUnknownClient(appID string, t *Tenant) *LoginFailure {
+func errUnknownClient(appID, directory string) *LoginFailure {
 	return fail("unauthorized_client", 700016, "Application with identifier '%s' was not found in the directory '%s'. "+
 		"This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. "+
-		"You may have sent your authentication request to the wrong tenant.", appID, t.DisplayName)
+		"You may have sent your authentication request to the wrong tenant.", appID, directory)
 }
 
 func errAppDisabled(sp *ServicePrincipal) *LoginFailure {

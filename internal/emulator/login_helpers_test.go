@@ -228,7 +228,7 @@ func bodyCode(body map[string]any) int {
 // verify decodes an issued access token, checking its signature.
 func (e *loginEnv) verify(token string) *AccessClaims {
 	e.t.Helper()
-	c, err := e.srv.verifyAccessToken(token, e.clock.Now())
+	c, err := e.srv.verifyAccessToken(token, e.clock.Now(), graphAudiences)
 	if err != nil {
 		e.t.Fatalf("issued access token does not verify: %v", err)
 	}

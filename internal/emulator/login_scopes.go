@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -112,6 +113,38 @@ func parseScopes(st *State, t *Tenant, raw string) (*scopeRequest, *LoginFailure
 		}
 	}
 	return q, q.resolveExplicit()
+}
+
+// scopeSyntax checks a scope parameter without a tenant: present, every
+// resource scope with a value, one resource by name. It returns the scopes
+// as asWritten would.
+func scopeSyntax(raw string) ([]string, *LoginFailure) {
+	fields := strings.Fields(raw)
+	if len(fields) == 0 {
+		return nil, errMissingParam("scope")
+	}
+	var resources, echo, oidc []string
+	for _, f := range fields {
+		if containsFold(oidcScopes, f) {
+			oidc = unionScopes(oidc, strings.ToLower(f))
+			continue
+		}
+		ref, value := splitScope(f)
+		if value == "" {
+			return nil, errInvalidScope(f)
+		}
+		if strings.EqualFold(ref, GraphAppID) {
+			ref = GraphResource
+		}
+		if !slices.ContainsFunc(resources, func(r string) bool { return sameResource(r, ref) }) {
+			resources = append(resources, ref)
+		}
+		echo = append(echo, f)
+	}
+	if len(resources) > 1 {
+		return nil, fail("invalid_scope", 700022, "The provided value for the input parameter scope is not valid because it contains more than one resource. Scope %s is not valid.", raw)
+	}
+	return append(echo, oidc...), nil
 }
 
 // resourceByName finds the service principal of t that a scope prefix

@@ -29,7 +29,7 @@ func (q *tokenRequest) form(key string) string { return q.r.PostForm.Get(key) }
 
 // client resolves the client_id and authenticates it.
 func (q *tokenRequest) client() (*loginClient, clientAuthMethod, *LoginFailure) {
-	c, f := resolveClient(q.st, q.lt.tenant, q.form("client_id"))
+	c, f := resolveClient(q.st, q.lt, q.form("client_id"))
 	if f != nil {
 		return nil, authNone, f
 	}
@@ -121,6 +121,7 @@ func (s *Server) grantClientCredentials(q *tokenRequest) (map[string]any, *Login
 		return nil, errAppDisabled(sp)
 	}
 	claims := appAccessClaims(t, sp, method, assignedRoleValues(t, sp, scopes.resource))
+	claims.Aud = scopes.audience()
 	at, err := s.signAccessToken(claims, q.now, s.tokenLifetime)
 	if err != nil {
 		return nil, errServer(err)
@@ -282,12 +283,14 @@ type userTokens struct {
 // client_info (unpadded base64url) when the client sent client_info=1.
 func (s *Server) issueUserTokens(q *tokenRequest, u userTokens) (map[string]any, *LoginFailure) {
 	t := q.lt.tenant
-	granted := grantedScopes(t, u.clientSP, u.scopes.resource, u.user.ID)
+	granted := tokenScopes(q.st, t, u.client.app, u.clientSP, u.scopes.resource, u.user.ID)
 	amr := []string{"pwd"}
 	if u.mfa {
 		amr = append(amr, "mfa")
 	}
-	at, err := s.signAccessToken(userAccessClaims(t, u.user, u.client.app, u.auth, amr, granted), q.now, s.tokenLifetime)
+	claims := userAccessClaims(t, u.user, u.client.app, u.auth, amr, granted)
+	claims.Aud = u.scopes.audience()
+	at, err := s.signAccessToken(claims, q.now, s.tokenLifetime)
 	if err != nil {
 		return nil, errServer(err)
 	}

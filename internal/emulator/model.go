@@ -234,6 +234,22 @@ type Application struct {
 	Scopes                 []PermissionScope        `json:"oauth2PermissionScopes,omitempty"`
 	Owners                 []string                 `json:"owners,omitempty"`
 	VerifiedPublisher      *VerifiedPublisher       `json:"verifiedPublisher,omitempty"`
+	// PreAuthorizedApplications is api.preAuthorizedApplications: client
+	// apps whose users need no consent for the listed delegated
+	// permissions of this API. Microsoft's APIs pre-authorize its own
+	// clients this way (Microsoft Graph and Azure Resource Manager the
+	// Azure CLI and Azure PowerShell).
+	PreAuthorizedApplications []PreAuthorizedApplication `json:"preAuthorizedApplications,omitempty"`
+}
+
+// PreAuthorizedApplication is one client an API pre-authorizes ("Users
+// aren't required to consent to any preauthorized application (for the
+// permissions specified)", preAuthorizedApplication resource type).
+type PreAuthorizedApplication struct {
+	AppID string `json:"appId"`
+	// Permissions are delegated permission values of the API (Graph shows
+	// their ids as delegatedPermissionIds).
+	Permissions []string `json:"permissions"`
 }
 
 // VerifiedPublisher is the Microsoft Partner Network identity that

@@ -182,6 +182,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveGraphWithFaults(rec, r, "v1.0", strings.TrimPrefix(path, "/v1.0"))
 	case isGraphPath(path):
 		s.serveGraphWithFaults(rec, r, "beta", strings.TrimPrefix(path, "/beta"))
+	case isARMRequest(r):
+		s.serveARM(rec, r)
 	default:
 		s.serveLogin(rec, r)
 	}

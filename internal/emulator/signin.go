@@ -73,7 +73,7 @@ func evaluateSignIn(st *State, a signInAttempt, now time.Time) (*signInResult, c
 	if sp != nil && sp.AppRoleAssignmentRequired && !isAssigned(t, sp, a.user) {
 		return nil, none, errNotAssigned(app)
 	}
-	consent := decideConsent(t, a, sp)
+	consent := decideConsent(st, t, a, sp)
 	if consent.failure != nil {
 		return nil, none, consent.failure
 	}

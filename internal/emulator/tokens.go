@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -171,7 +172,9 @@ func accessTokenIssuer(tenantID string) string {
 // signAccessToken mints a Graph access token valid for lifetime.
 func (s *Server) signAccessToken(c AccessClaims, now time.Time, lifetime time.Duration) (string, error) {
 	c.Issuer = accessTokenIssuer(c.TenantID)
-	c.Aud = GraphResource
+	if c.Aud == "" {
+		c.Aud = GraphResource
+	}
 	c.IssuedAt = jwt.NewNumericDate(now)
 	c.NotBefore = jwt.NewNumericDate(now.Add(-5 * time.Minute))
 	c.ExpiresAt = jwt.NewNumericDate(now.Add(lifetime))
@@ -201,9 +204,13 @@ var (
 	errTokenIssuer   = errors.New("Access token validation failure. Invalid issuer.")
 )
 
-// verifyAccessToken checks signature, lifetime and audience of a bearer
-// token as Graph does, and returns its claims.
-func (s *Server) verifyAccessToken(raw string, now time.Time) (*AccessClaims, error) {
+// graphAudiences are the aud values Microsoft Graph accepts.
+var graphAudiences = []string{GraphResource, GraphAppID}
+
+// verifyAccessToken checks signature, lifetime and audience (one of
+// audiences, with or without a trailing slash) of a bearer token as the
+// resource does, and returns its claims.
+func (s *Server) verifyAccessToken(raw string, now time.Time, audiences []string) (*AccessClaims, error) {
 	if raw == "" {
 		return nil, errTokenMissing
 	}
@@ -220,11 +227,17 @@ func (s *Server) verifyAccessToken(raw string, now time.Time) (*AccessClaims, er
 	case err != nil:
 		return nil, errTokenInvalid
 	}
-	if !strings.EqualFold(c.Aud, GraphResource) && !strings.EqualFold(c.Aud, GraphAppID) {
+	if !slices.ContainsFunc(audiences, func(a string) bool { return sameResource(a, c.Aud) }) {
 		return nil, errTokenAudience
 	}
 	if c.Issuer != accessTokenIssuer(c.TenantID) {
 		return nil, errTokenIssuer
 	}
 	return &c, nil
+}
+
+// parseUnverified decodes a token's claims without checking it.
+func parseUnverified(raw string, c *AccessClaims) bool {
+	_, _, err := jwt.NewParser().ParseUnverified(raw, c)
+	return err == nil
 }

@@ -33,13 +33,25 @@ import (
 const (
 	LoginHost = "login.sandbox.teamsctl.invalid"
 	GraphHost = "graph.sandbox.teamsctl.invalid"
+	// ManagementHost serves the emulator's Azure Resource Manager reads
+	// (GET /tenants, GET /subscriptions) that Azure sign-in clients make.
+	ManagementHost = "management.sandbox.teamsctl.invalid"
 )
+
+// MicrosoftHosts are the real service hosts a generated `sandbox serve`
+// certificate also covers, so that unmodified clients can be pointed at
+// the emulator with hosts-file entries (and the CA trusted): the login
+// endpoints, Graph and Azure Resource Manager under both its names.
+var MicrosoftHosts = []string{"login.microsoftonline.com", "graph.microsoft.com", "management.azure.com", "management.core.windows.net"}
 
 // LoginURL is the sandbox's Entra login endpoint.
 func LoginURL() string { return "https://" + LoginHost }
 
 // GraphURL is the sandbox's Microsoft Graph v1.0 endpoint.
 func GraphURL() string { return "https://" + GraphHost + "/v1.0" }
+
+// ManagementURL is the sandbox's Azure Resource Manager endpoint.
+func ManagementURL() string { return "https://" + ManagementHost }
 
 // Dir is where the sandbox lives inside teamsctl's config directory.
 func Dir(configDir string) string { return filepath.Join(configDir, "sandbox") }
@@ -296,7 +308,7 @@ type transport struct{ sb *Sandbox }
 
 func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	host := strings.ToLower(req.URL.Hostname())
-	if host != LoginHost && host != GraphHost {
+	if host != LoginHost && host != GraphHost && host != ManagementHost {
 		return nil, fmt.Errorf("sandbox: refusing a request to %s: only the sandbox hosts are reachable in --sandbox mode", req.URL.Host)
 	}
 	if err := req.Context().Err(); err != nil {

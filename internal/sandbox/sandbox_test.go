@@ -146,6 +146,16 @@ func TestTransportServesSandboxHostsOnly(t *testing.T) {
 		t.Fatalf("no emulator response: %d %q", resp.StatusCode, body)
 	}
 
+	// The management host answers ARM's reads (here 401: no token).
+	resp, err = client.Get(ManagementURL() + "/subscriptions?api-version=2022-12-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("management host: %d, want ARM's 401", resp.StatusCode)
+	}
+
 	if _, err := client.Get("https://graph.microsoft.com/v1.0/me"); err == nil || !strings.Contains(err.Error(), "refusing") {
 		t.Fatalf("err = %v, want the real Graph host refused", err)
 	}

@@ -193,7 +193,7 @@ func serverCertificate(opts ServeOptions, addr net.Addr, now time.Time) (tls.Cer
 	if err != nil {
 		return tls.Certificate{}, nil, err
 	}
-	certs, err := NewCertificates(now, []string{host, "localhost", "127.0.0.1"})
+	certs, err := NewCertificates(now, append([]string{host, "localhost", "127.0.0.1"}, MicrosoftHosts...))
 	if err != nil {
 		return tls.Certificate{}, nil, err
 	}

@@ -66,3 +66,30 @@ func TestServeRefusesToListenBeyondLoopback(t *testing.T) {
 		}
 	}
 }
+
+// The generated certificate also covers Microsoft's hosts, so an
+// unmodified client reaches the emulator through hosts-file entries once
+// it trusts the CA: here the TLS name is Azure Resource Manager's and the
+// answer is ARM's (401 without a token).
+func TestServeCertificateCoversMicrosoftHosts(t *testing.T) {
+	s, err := Serve(ServeOptions{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Shutdown(context.Background())
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(s.CAPEM)
+	for _, host := range MicrosoftHosts {
+		client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: host}}}
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"/tenants?api-version=2022-12-01", nil)
+		req.Host = host
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("%s: %v", host, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s: GET /tenants without a token = %d, want ARM's 401", host, resp.StatusCode)
+		}
+	}
+}

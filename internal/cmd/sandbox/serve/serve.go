@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -45,8 +47,14 @@ type Options struct {
 
 // Result tells clients where the emulator listens and what to trust.
 type Result struct {
-	LoginURL     string            `json:"loginUrl"`
-	GraphURL     string            `json:"graphUrl"`
+	LoginURL string `json:"loginUrl"`
+	GraphURL string `json:"graphUrl"`
+	// ManagementURL serves Azure Resource Manager's GET /tenants and
+	// GET /subscriptions.
+	ManagementURL string `json:"managementUrl"`
+	// Hosts is the hosts-file line that points unmodified clients at the
+	// server (with the CA trusted and the server on port 443).
+	Hosts        string            `json:"hosts"`
 	TenantID     string            `json:"tenantId"`
 	TenantDomain string            `json:"tenantDomain"`
 	CAFile       string            `json:"caFile,omitempty"`
@@ -69,9 +77,18 @@ printed login URL (https://HOST:PORT/{tenant}/...), Graph under /v1.0 and
 /beta, and the emulator's controls (device-code approval, faults, Teams
 policies, state dump) under /_emulator.
 
+Azure Resource Manager's two sign-in reads (GET /tenants and GET
+/subscriptions, which az login and Connect-AzAccount make) are served at
+the same address, as /tenants and /subscriptions or under any management.*
+host name.
+
 Without --tls-cert a throwaway CA is created and written to --ca-out; trust it
-in the client. With --tls-cert and --tls-key the server presents that
-certificate for any host name, so clients can be pointed at it by name.
+in the client. Its certificate also covers login.microsoftonline.com,
+graph.microsoft.com, management.azure.com and management.core.windows.net:
+with --addr 127.0.0.1:443 and hosts-file entries mapping those names to
+127.0.0.1, unmodified clients (the Azure CLI, Azure PowerShell, Graph SDKs
+and MSAL) reach the sandbox. With --tls-cert and --tls-key the server
+presents that certificate for any host name instead.
 
 --fault-rate R fails that fraction of Graph requests: 80% of them with 429
 (Retry-After up to --retry-after), 10% with 503 and 10% with 504. Stop the
@@ -186,7 +203,8 @@ func describe(served *sandbox.Served, opts *Options, configDir string) (Result, 
 	}
 	home := st.HomeTenant()
 	r := Result{
-		LoginURL: served.URL, GraphURL: served.URL + "/v1.0",
+		LoginURL: served.URL, GraphURL: served.URL + "/v1.0", ManagementURL: served.URL,
+		Hosts:    hostsLine(served.URL),
 		TenantID: home.ID, TenantDomain: home.DefaultDomain(), ControlToken: served.ControlToken,
 		Environment: map[string]string{
 			"TEAMSCTL_LOGIN_URL": served.URL,
@@ -208,10 +226,21 @@ func describe(served *sandbox.Served, opts *Options, configDir string) (Result, 
 	return r, nil
 }
 
+// hostsLine maps Microsoft's service hosts to the server's IP address.
+func hostsLine(serverURL string) string {
+	host := strings.TrimPrefix(serverURL, "https://")
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return host + " " + strings.Join(sandbox.MicrosoftHosts, " ")
+}
+
 func (r Result) render(w io.Writer, s *ui.Styles) error {
 	fields := []ui.Field{
 		{Key: "Login URL", Value: r.LoginURL},
 		{Key: "Graph URL", Value: r.GraphURL},
+		{Key: "ARM URL", Value: r.ManagementURL},
+		{Key: "Hosts entry", Value: r.Hosts},
 		{Key: "Tenant", Value: r.TenantDomain + " (" + r.TenantID + ")"},
 	}
 	if r.CAFile != "" {

@@ -53,7 +53,8 @@ func TestServeRunPrintsURLsAndStopsOnCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := env.Out.String()
-	for _, want := range []string{`"graphUrl": "https://127.0.0.1:`, `"TEAMSCTL_CA_FILE"`, `"tenantDomain": "contoso.onmicrosoft.com"`} {
+	for _, want := range []string{`"graphUrl": "https://127.0.0.1:`, `"TEAMSCTL_CA_FILE"`, `"tenantDomain": "contoso.onmicrosoft.com"`,
+		`"managementUrl": "https://127.0.0.1:`, `"hosts": "127.0.0.1 login.microsoftonline.com graph.microsoft.com management.azure.com management.core.windows.net"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %s:\n%s", want, out)
 		}
