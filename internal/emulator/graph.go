@@ -386,7 +386,7 @@ func stripControlInfo(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
-			if strings.HasPrefix(k, "@odata.") && k != "@odata.nextLink" && k != "@odata.count" && k != "@odata.deltaLink" {
+			if strings.Contains(k, "@odata.") && k != "@odata.nextLink" && k != "@odata.count" && k != "@odata.deltaLink" {
 				delete(x, k)
 				continue
 			}

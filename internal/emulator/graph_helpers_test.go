@@ -34,6 +34,8 @@ type graphEnv struct {
 	t     *testing.T
 	srv   *Server
 	clock *graphClock
+	// seen, when set, receives every request and its response.
+	seen func(method, path string, res graphResult)
 }
 
 func newGraphEnv(t *testing.T, faults FaultOptions) *graphEnv {
@@ -69,6 +71,8 @@ type graphResult struct {
 	Status int
 	Header http.Header
 	Body   map[string]any
+	// Raw is the body as sent (numbers keep their JSON spelling).
+	Raw []byte
 }
 
 // errCode returns error.code of an error body.
@@ -129,11 +133,14 @@ func (g *graphEnv) do(method, path, token string, body any, header ...string) gr
 	}
 	rec := httptest.NewRecorder()
 	g.srv.ServeHTTP(rec, req)
-	res := graphResult{Status: rec.Code, Header: rec.Header()}
+	res := graphResult{Status: rec.Code, Header: rec.Header(), Raw: rec.Body.Bytes()}
 	if s := strings.TrimSpace(rec.Body.String()); s != "" {
 		if err := json.Unmarshal([]byte(s), &res.Body); err != nil {
 			g.t.Fatalf("%s %s: body is not JSON: %q", method, path, s)
 		}
+	}
+	if g.seen != nil {
+		g.seen(method, path, res)
 	}
 	return res
 }

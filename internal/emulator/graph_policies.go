@@ -212,14 +212,18 @@ func permissionGrantPolicyView(p *PermissionGrantPolicy) map[string]any {
 				"clientApplicationIds": emptyIfNil(cs.ClientApplicationIDs), "clientApplicationTenantIds": emptyIfNil(cs.ClientApplicationTenantIDs),
 				"clientApplicationPublisherIds":               emptyIfNil(cs.ClientApplicationPublisherIDs),
 				"clientApplicationsFromVerifiedPublisherOnly": cs.ClientApplicationsFromVerifiedPublisherOnly,
-				"certifiedClientApplicationsOnly":             false,
 			})
 		}
 		return out
 	}
+	// includes and excludes are contained navigation properties that
+	// Graph expands without being asked, each with its own context (as
+	// real answers show; the v1.0 schema declares them navigation).
+	self := "https://graph.microsoft.com/v1.0/$metadata#policies/permissionGrantPolicies('" + p.ID + "')"
 	return map[string]any{
 		"id": p.ID, "deletedDateTime": nil, "displayName": p.DisplayName, "description": p.Description,
 		"includes": conds(p.Includes), "excludes": conds(p.Excludes),
+		"includes@odata.context": self + "/includes", "excludes@odata.context": self + "/excludes",
 	}
 }
 
@@ -368,16 +372,20 @@ func applyCredentialRestrictions(p *AppManagementPolicy, restrictions map[string
 func caPolicyView(p *ConditionalAccessPolicy) map[string]any {
 	var grant any
 	if len(p.BuiltInControls) > 0 {
+		// authenticationStrength is a navigation property Graph expands
+		// unasked, null with its context when the policy has none.
 		grant = map[string]any{"operator": p.GrantOperator, "builtInControls": p.BuiltInControls,
-			"customAuthenticationFactors": []string{}, "termsOfUse": []string{}, "authenticationStrength": nil}
+			"customAuthenticationFactors": []string{}, "termsOfUse": []string{}, "authenticationStrength": nil,
+			"authenticationStrength@odata.context": "https://graph.microsoft.com/v1.0/$metadata#identity/conditionalAccess/policies('" +
+				p.ID + "')/grantControls/authenticationStrength/$entity"}
 	}
 	return map[string]any{
 		"id": p.ID, "templateId": nil, "displayName": p.DisplayName, "createdDateTime": isoTime(p.CreatedDateTime),
 		"modifiedDateTime": nil, "state": p.State, "sessionControls": nil, "grantControls": grant,
 		"conditions": map[string]any{
 			"userRiskLevels": []string{}, "signInRiskLevels": []string{}, "servicePrincipalRiskLevels": []string{},
-			"clientAppTypes": emptyIfNil(p.ClientAppTypes), "platforms": nil, "locations": nil, "times": nil,
-			"deviceStates": nil, "devices": nil, "clientApplications": nil, "authenticationFlows": nil,
+			"clientAppTypes": emptyIfNil(p.ClientAppTypes), "platforms": nil, "locations": nil,
+			"devices": nil, "clientApplications": nil, "authenticationFlows": nil,
 			"applications": map[string]any{
 				"includeApplications": emptyIfNil(p.IncludeApplications), "excludeApplications": emptyIfNil(p.ExcludeApplications),
 				"includeUserActions": []string{}, "includeAuthenticationContextClassReferences": []string{}, "applicationFilter": nil,

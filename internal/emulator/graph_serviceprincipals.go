@@ -58,7 +58,7 @@ func servicePrincipalView(sp *ServicePrincipal) map[string]any {
 			"supportUrl": nil, "termsOfServiceUrl": nil},
 		"keyCredentials": keys, "oauth2PermissionScopes": scopeViews(sp.Scopes),
 		"passwordCredentials": passwords, "resourceSpecificApplicationPermissions": []any{},
-		"publisherName": nullable(sp.PublisherName), "verifiedPublisher": verifiedPublisherView(sp.VerifiedPublisher),
+		"verifiedPublisher": verifiedPublisherView(sp.VerifiedPublisher),
 	}
 }
 
@@ -98,7 +98,7 @@ func (c *graphCall) listServicePrincipals() *graphError {
 	var views []map[string]any
 	for _, sp := range c.tenant.ServicePrincipals {
 		if sp.VisibleAtTime(c.now) {
-			views = append(views, spViewWith(sp, uris[strings.ToLower(sp.AppID)]))
+			views = append(views, c.withBetaProperties(sp, spViewWith(sp, uris[strings.ToLower(sp.AppID)])))
 		}
 	}
 	return c.writeCollection("servicePrincipals", views)
@@ -111,7 +111,16 @@ func (c *graphCall) spView(sp *ServicePrincipal) map[string]any {
 	if app, _ := c.s.state.ApplicationAnywhere(sp.AppID); app != nil {
 		uris = app.IdentifierURIs
 	}
-	return spViewWith(sp, uris)
+	return c.withBetaProperties(sp, spViewWith(sp, uris))
+}
+
+// withBetaProperties adds what only Graph's beta endpoint returns:
+// publisherName is not in the v1.0 schema's servicePrincipal.
+func (c *graphCall) withBetaProperties(sp *ServicePrincipal, view map[string]any) map[string]any {
+	if c.version == "beta" {
+		view["publisherName"] = nullable(sp.PublisherName)
+	}
+	return view
 }
 
 func spViewWith(sp *ServicePrincipal, identifierURIs []string) map[string]any {
