@@ -64,7 +64,7 @@ var typeSecurityDefaultsPolicy = &graphType{
 // identitySecurityDefaultsEnforcementPolicy" example shows.
 func securityDefaultsView(enabled bool) map[string]any {
 	return map[string]any{
-		"id": "00000000-0000-0000-0000-000000000005", "displayName": "Security Defaults",
+		"id": "00000000-0000-0000-0000-000000000005", "deletedDateTime": nil, "displayName": "Security Defaults",
 		"description": "Security defaults is a set of basic identity security mechanisms recommended by Microsoft. " +
 			"When enabled, these recommendations will be automatically enforced in your organization. " +
 			"Administrators and users will be better protected from common identity related attacks.",
