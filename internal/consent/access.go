@@ -60,11 +60,27 @@ func assignedTo(list []graph.AppRoleAssignment, principalID string) []graph.AppR
 // Assign gives the principal the app's default access, unless it already
 // holds an assignment (then nothing changes).
 func (e *Engine) Assign(ctx context.Context, sp *graph.ServicePrincipal, p Principal) error {
-	target := fmt.Sprintf("%s -> %s", p.Name, label(sp.DisplayName, sp.AppID))
+	return e.AssignAll(ctx, sp, []Principal{p})
+}
+
+// AssignAll assigns each principal like Assign, reading the app's
+// assignments once. It stops at the first failure; a re-run assigns the
+// rest.
+func (e *Engine) AssignAll(ctx context.Context, sp *graph.ServicePrincipal, ps []Principal) error {
 	have, err := e.Assignments(ctx, sp)
 	if err != nil {
 		return err
 	}
+	for _, p := range ps {
+		if err := e.assign(ctx, sp, p, have); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Engine) assign(ctx context.Context, sp *graph.ServicePrincipal, p Principal, have []graph.AppRoleAssignment) error {
+	target := fmt.Sprintf("%s -> %s", p.Name, label(sp.DisplayName, sp.AppID))
 	if len(assignedTo(have, p.ID)) > 0 {
 		e.Steps.Add("assign", target, plan.Unchanged)
 		return nil
@@ -73,7 +89,7 @@ func (e *Engine) Assign(ctx context.Context, sp *graph.ServicePrincipal, p Princ
 		e.Steps.Add("assign", target, plan.Planned, strings.ToLower(p.Type))
 		return nil
 	}
-	_, err = e.Graph.AssignAppRole(ctx, graph.AppRoleAssignment{AppRoleID: graph.DefaultAccessAppRoleID, PrincipalID: p.ID, ResourceID: sp.ID})
+	_, err := e.Graph.AssignAppRole(ctx, graph.AppRoleAssignment{AppRoleID: graph.DefaultAccessAppRoleID, PrincipalID: p.ID, ResourceID: sp.ID})
 	if err != nil {
 		return e.fail("assign", target, err)
 	}

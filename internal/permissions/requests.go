@@ -104,6 +104,9 @@ var (
 	EvaluateConditionalAccess = request("POST /identity/conditionalAccess/evaluate", "Policy.Read.ConditionalAccess", "Policy.Read.All")
 	// signin-list.
 	ReadSignIns = request("GET /auditLogs/signIns", "AuditLog.Read.All")
+	// subscribedsku-list: whether the tenant has Entra ID P1 or P2.
+	ReadSubscriptions = request("GET /subscribedSkus", "LicenseAssignment.Read.All", "Directory.Read.All", "Directory.ReadWrite.All",
+		"Organization.Read.All", "Organization.ReadWrite.All")
 )
 
 // Of is what a command that makes requests needs of the sign-in: their

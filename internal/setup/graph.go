@@ -82,6 +82,11 @@ func (a *GraphActions) Tenant(ctx context.Context, req TenantRequest) (*Tenant, 
 			t.Group = group
 			return err
 		})
+		g.Go(func() error {
+			skus, err := a.Graph.SubscribedSkus(gctx)
+			t.Premium = graph.EntraIDPremium(skus) != ""
+			return err
+		})
 	}
 	if req.VendorAppID != "" {
 		g.Go(func() error {

@@ -77,6 +77,9 @@ type Tenant struct {
 	// Group is the group --group names, found in the same wave so that a
 	// wrong name stops the run before anything is written.
 	Group *graph.Group
+	// Premium says whether the tenant has Entra ID P1 or P2, read with the
+	// group (a group assignment gives nobody access without it).
+	Premium bool
 }
 
 // TenantRequest says what the first wave of reads looks up besides the
@@ -336,6 +339,14 @@ func (p *Pipeline) Run(ctx context.Context, o Options) (*Result, error) {
 		return r.res, err
 	}
 	r.tenant = t
+	if t.Group != nil {
+		if ok, why := graph.GroupGrantsAccess(*t.Group, t.Premium); !ok {
+			err := &UsageError{Msg: fmt.Sprintf("--group %s: assigning it would give nobody access: %s; nothing was changed", t.Group.DisplayName, why),
+				Hint: fmt.Sprintf("Run setup without --group, then assign the group's direct members as users: teamsctl app assign %s --group %q --as-users", cmp.Or(appID, "APP"), t.Group.DisplayName)}
+			r.finish(s, Failed, err.Error())
+			return r.res, err
+		}
+	}
 	del, app, err := resolve(pre, t.Catalog)
 	if err != nil {
 		r.finish(s, Failed, err.Error())
@@ -432,7 +443,11 @@ func Validate(o Options) error {
 }
 
 // UsageError is a bad flag value (the command maps it to exit 2).
-type UsageError struct{ Msg string }
+type UsageError struct {
+	Msg string
+	// Hint says what to run instead, when there is something.
+	Hint string
+}
 
 func (e *UsageError) Error() string { return e.Msg }
 

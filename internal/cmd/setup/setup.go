@@ -173,7 +173,7 @@ func sandboxStandIn(opts *Options, pre *presets.Preset, sandbox bool) string {
 // needs are what setup does: app create's and consent grant's requests,
 // plus reading the groups and users it assigns.
 var needs = permissions.Of(permissions.ReadApplications, permissions.WriteApplications, permissions.ReadAppManagementPolicy,
-	permissions.ReadUsers, permissions.ReadGroups, permissions.AddOwners, permissions.WriteServicePrincipals,
+	permissions.ReadUsers, permissions.ReadGroups, permissions.ReadSubscriptions, permissions.AddOwners, permissions.WriteServicePrincipals,
 	permissions.ReadGrants, permissions.WriteGrants, permissions.WriteAssignments, permissions.ReadMyRoles,
 	permissions.ReadOrganization)
 
@@ -283,6 +283,8 @@ func mapErr(err error) error {
 		return nil
 	case errors.As(err, &fe), errors.As(err, &me):
 		return usage(err)
+	case errors.As(err, &ue) && ue.Hint != "":
+		return cmdutil.FlagErrorWithHint(errors.New(ue.Msg), ue.Hint)
 	case errors.As(err, &ue):
 		return cmdutil.FlagErrorf("%s", ue.Msg)
 	case errors.As(err, &na):

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +27,10 @@ type Options struct {
 	Group  string
 	DryRun bool
 	Remove bool
+	// AsUsers assigns the group's direct members as users instead of the
+	// group (a tenant without Entra ID P1, or a group that cannot be
+	// assigned).
+	AsUsers bool
 }
 
 // Result is what app assign or unassign did.
@@ -35,8 +40,10 @@ type Result struct {
 	DisplayName        string            `json:"displayName"`
 	ServicePrincipalID string            `json:"servicePrincipalId"`
 	Principal          consent.Principal `json:"principal"`
-	AssignmentRequired bool              `json:"assignmentRequired"`
-	Plan               plan.Steps        `json:"plan"`
+	// Members are the group's direct members assigned as users (--as-users).
+	Members            []consent.Principal `json:"members,omitempty"`
+	AssignmentRequired bool                `json:"assignmentRequired"`
+	Plan               plan.Steps          `json:"plan"`
 }
 
 // NewCmdAssign builds `app assign`; runF replaces the run step in tests.
@@ -59,15 +66,27 @@ app requires assignment ('teamsctl app access APP --assignment-required=true'),
 only assigned users and direct members of assigned groups may sign in;
 others get AADSTS50105. Assigning someone already assigned changes nothing.
 
+A group gives its members access only in a tenant with Microsoft Entra ID P1
+or P2, and only when it is a security group or a Microsoft 365 group (not a
+distribution list); members of groups nested in it get nothing. Before
+assigning a group that would give nobody access, app assign says why and
+offers to assign the group's direct members as users instead (--as-users;
+colleagues who join the group later then need assigning too).
+
 APP is an app of this tenant (name, appId or object id) or a vendor's appId
 whose enterprise app exists here.`,
 		Example: `  teamsctl app assign c0ec60b5-60a8-4768-8053-870f11315492 --group Recruiters
-  teamsctl app assign "elevato - MS Teams integration" --user rita.recruiter@contoso.onmicrosoft.com`,
+  teamsctl app assign "elevato - MS Teams integration" --user rita.recruiter@contoso.onmicrosoft.com
+  # a tenant without Entra ID P1: assign the group's members one by one
+  teamsctl app assign c0ec60b5-60a8-4768-8053-870f11315492 --group Recruiting --as-users`,
 		Args: cmdutil.ExactArgs("APP"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.App = args[0]
 			if (opts.User == "") == (opts.Group == "") {
 				return cmdutil.FlagErrorf("give exactly one of --user UPN or --group NAME")
+			}
+			if opts.AsUsers && opts.Group == "" {
+				return cmdutil.FlagErrorf("--as-users assigns a group's members: give --group NAME")
 			}
 			if runF != nil {
 				return runF(opts)
@@ -87,6 +106,9 @@ Removing someone who is not assigned is an error and changes nothing.`
 	fs.StringVar(&opts.User, "user", "", "The user, by UPN or object id")
 	fs.StringVar(&opts.Group, "group", "", "The group, by display name or object id")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
+	if !remove {
+		fs.BoolVar(&opts.AsUsers, "as-users", false, "Assign the group's direct members as users instead of the group")
+	}
 	return cmd
 }
 
@@ -94,7 +116,7 @@ Removing someone who is not assigned is an error and changes nothing.`
 // enterprise app and the user or group, read the app's assignments and
 // the signed-in admin's roles, then add or remove an assignment.
 var assignNeeds = permissions.Of(permissions.ReadApplications, permissions.ReadUsers, permissions.ReadGroups,
-	permissions.ReadMyRoles, permissions.WriteAssignments)
+	permissions.ReadSubscriptions, permissions.ReadMyRoles, permissions.WriteAssignments)
 
 // listNeeds are what assignments reads: the enterprise app and its
 // assignments.
@@ -116,17 +138,26 @@ func assignRun(ctx context.Context, opts *Options) error {
 	if err := consent.CheckRoles(ctx, g, "", consent.OpManageApps); err != nil {
 		return err
 	}
+	var members []consent.Principal
+	if p.Type == "Group" && !opts.Remove {
+		if members, err = membersInstead(ctx, opts, g, t.SP, p); err != nil {
+			return err
+		}
+	}
 	eng := &consent.Engine{Graph: g, DryRun: opts.DryRun}
-	if opts.Remove {
+	switch {
+	case opts.Remove:
 		err = eng.Unassign(ctx, t.SP, p)
-	} else {
+	case members != nil:
+		err = eng.AssignAll(ctx, t.SP, members)
+	default:
 		err = eng.Assign(ctx, t.SP, p)
 	}
 	if err != nil {
 		return err
 	}
 	res := &Result{DryRun: opts.DryRun, AppID: t.AppID, DisplayName: t.SP.DisplayName, ServicePrincipalID: t.SP.ID,
-		Principal: p, AssignmentRequired: t.SP.AppRoleAssignmentRequired, Plan: eng.Steps}
+		Principal: p, Members: members, AssignmentRequired: t.SP.AppRoleAssignmentRequired, Plan: eng.Steps}
 	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
 		if res.DryRun {
 			fmt.Fprintln(w, "Plan (dry run, nothing was changed):")
@@ -135,8 +166,62 @@ func assignRun(ctx context.Context, opts *Options) error {
 		if !res.AssignmentRequired && !res.DryRun {
 			fmt.Fprintf(opts.IO.ErrOut, "note: %s does not require assignment, so every user may sign in; 'teamsctl app access APP --assignment-required=true' restricts it\n", res.DisplayName)
 		}
+		if res.Members != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "note: %d direct member(s) of %s assigned as users; colleagues who join %s later need assigning too\n", len(res.Members), p.Name, p.Name)
+		}
 		return nil
 	})
+}
+
+// membersInstead decides, before anything is written, whether a group is
+// assigned as itself or through its direct members as users: with
+// --as-users, or when assigning the group would give nobody access and the
+// admin agrees at the prompt. It returns nil to assign the group itself.
+// Off a terminal, a group that would give nobody access is an error that
+// names --as-users.
+func membersInstead(ctx context.Context, opts *Options, g graph.Client, sp *graph.ServicePrincipal, p consent.Principal) ([]consent.Principal, error) {
+	if !opts.AsUsers {
+		group, err := g.Group(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		skus, err := g.SubscribedSkus(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ok, why := graph.GroupGrantsAccess(*group, graph.EntraIDPremium(skus) != "")
+		if ok {
+			return nil, nil
+		}
+		problem := fmt.Errorf("assigning %s to %s would give nobody access: %s; nothing was changed", p.Name, sp.DisplayName, why)
+		instead := fmt.Sprintf("teamsctl app assign %s --group %s --as-users", sp.AppID, shellQuote(p.Name))
+		if !opts.IO.CanPrompt() {
+			return nil, cmdutil.WithHint(problem, "Assign the group's direct members as users instead: "+instead+" (colleagues who join the group later need assigning too).")
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "%s.\n", strings.TrimSuffix(problem.Error(), "; nothing was changed"))
+		if err := shared.Confirm(opts.IO, false, "Assign its direct members as users instead?"); err != nil {
+			return nil, err
+		}
+	}
+	users, err := g.GroupUserMembers(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(users) == 0 {
+		return nil, fmt.Errorf("%s has no users as direct members; nothing was changed", p.Name)
+	}
+	members := make([]consent.Principal, 0, len(users))
+	for _, u := range users {
+		members = append(members, consent.Principal{ID: u.ID, Type: "User", Name: u.UserPrincipalName})
+	}
+	return members, nil
+}
+
+func shellQuote(s string) string {
+	if strings.ContainsAny(s, " '\"$") {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	return s
 }
 
 // ListOptions are the inputs of app assignments.
