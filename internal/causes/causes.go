@@ -25,9 +25,10 @@ const (
 // otherwise a portal path or a PowerShell command. Fields may hold the
 // placeholders {app_id}, {user_id} and {user}, filled by With.
 type Fix struct {
-	Command    string `json:"command,omitempty"`
-	Portal     string `json:"portal,omitempty"`
-	PowerShell string `json:"powershell,omitempty"`
+	Command string `json:"command,omitempty"`
+	Portal  string `json:"portal,omitempty"`
+	// PowerShell may span lines; text output escapes it line by line.
+	PowerShell string `json:"powershell,omitempty" text:"lines"`
 	// Note carries caveats such as propagation delays.
 	Note string `json:"note,omitempty"`
 }

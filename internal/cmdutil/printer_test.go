@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/teamsctl/teamsctl/internal/golden"
@@ -32,7 +33,7 @@ var sample = sampleResult{
 	Permissions:  []grant{{"User.Read", "granted"}, {"OnlineMeetings.ReadWrite", "missing"}},
 }
 
-func renderSample(w io.Writer, s *ui.Styles) error {
+func renderSample(w io.Writer, s *ui.Styles, sample sampleResult) error {
 	if s.Terminal() {
 		fmt.Fprintln(w, s.Title.Render(sample.DisplayName))
 	}
@@ -109,5 +110,55 @@ func TestPrintRejectsUnknownFormat(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	if err := Print(ios, "yaml", sample, renderSample); err == nil {
 		t.Error("want an error for an unknown format")
+	}
+}
+
+// TestPrintEscapesTextKeepsJSON: strings of a result (from Graph or a
+// file) reach text output with their control characters escaped, on a
+// terminal and in a pipe, while JSON output keeps them exact.
+func TestPrintEscapesTextKeepsJSON(t *testing.T) {
+	hostile := sampleResult{
+		DisplayName:  "esc\x1b[31mRED\x07",
+		AppID:        "line\nbreak\ttab\rreturn",
+		RedirectURIs: []string{"https://x.example/\u202egnp.exe"},
+		Permissions:  []grant{{"CSI\u009b2J", "granted"}},
+	}
+	for _, tty := range []bool{true, false} {
+		ios, _, out, _ := iostreams.Test()
+		ios.SetStdoutTTY(tty)
+		if err := Print(ios, "text", hostile, renderSample); err != nil {
+			t.Fatal(err)
+		}
+		text := out.String()
+		for _, raw := range []string{"\x1b[31m", "\x07", "line\nbreak", "\ttab", "\r", "\u202e", "\u009b"} {
+			if strings.Contains(text, raw) {
+				t.Errorf("tty=%v: %q reached the output raw:\n%q", tty, raw, text)
+			}
+		}
+		for _, shown := range []string{`esc\x1b[31mRED\x07`, `line\nbreak\ttab\rreturn`, `https://x.example/\u202egnp.exe`, `CSI\u009b2J`} {
+			if !strings.Contains(text, shown) && (tty || !strings.HasPrefix(shown, "esc")) { // the name is a terminal title only
+				t.Errorf("tty=%v: %q not shown escaped:\n%q", tty, shown, text)
+			}
+		}
+		if tty {
+			continue
+		}
+		for i, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+			if n := strings.Count(line, "\t"); n != 1 {
+				t.Errorf("non-tty line %d has %d tab separators, want 1: %q", i, n, line)
+			}
+		}
+	}
+	ios, _, out, _ := iostreams.Test()
+	if err := Print(ios, "json", hostile, renderSample); err != nil {
+		t.Fatal(err)
+	}
+	var got sampleResult
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.DisplayName != hostile.DisplayName || got.AppID != hostile.AppID ||
+		got.RedirectURIs[0] != hostile.RedirectURIs[0] || got.Permissions[0].Scope != hostile.Permissions[0].Scope {
+		t.Errorf("JSON changed the strings: %+v, %v", got, err)
+	}
+	if hostile.DisplayName != "esc\x1b[31mRED\x07" {
+		t.Error("Print changed the caller's result")
 	}
 }

@@ -62,7 +62,7 @@ var groupOrder = []Group{GroupTenant, GroupApp, GroupEnterpriseApp, GroupUser, G
 type Fix struct {
 	Command    string `json:"command,omitempty"`
 	Portal     string `json:"portal,omitempty"`
-	PowerShell string `json:"powershell,omitempty"`
+	PowerShell string `json:"powershell,omitempty" text:"lines"` // may span lines
 	Note       string `json:"note,omitempty"`
 	TradeOff   string `json:"tradeOff,omitempty"`
 	Automatic  bool   `json:"automatic"`

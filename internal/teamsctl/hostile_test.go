@@ -2,6 +2,7 @@ package teamsctl
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -23,6 +24,12 @@ var graphAdminScopes = []string{"User.Read", "Directory.Read.All", "Application.
 // is), and returns the environment of a teamsctl signed in to it with a
 // token.
 func emulatorEnv(t *testing.T, wrap func(http.Handler) http.Handler) map[string]string {
+	env, _ := emulatorEnvAndServer(t, wrap)
+	return env
+}
+
+// emulatorEnvAndServer is emulatorEnv with the emulator.
+func emulatorEnvAndServer(t *testing.T, wrap func(http.Handler) http.Handler) (map[string]string, *emutest.Env) {
 	t.Helper()
 	if wrap == nil {
 		wrap = func(h http.Handler) http.Handler { return h }
@@ -35,7 +42,7 @@ func emulatorEnv(t *testing.T, wrap func(http.Handler) http.Handler) map[string]
 	}
 	return map[string]string{"TEAMSCTL_CONFIG_DIR": dir, "HOME": dir, "NO_COLOR": "1", "TEAMSCTL_NO_PROMPT": "1",
 		"TEAMSCTL_LOGIN_URL": emu.URL, "TEAMSCTL_GRAPH_URL": emu.GraphURL, "TEAMSCTL_CA_FILE": ca,
-		"TEAMSCTL_ACCESS_TOKEN": emu.Token(t, "admin@contoso.onmicrosoft.com", "", graphAdminScopes...)}
+		"TEAMSCTL_ACCESS_TOKEN": emu.Token(t, "admin@contoso.onmicrosoft.com", "", graphAdminScopes...)}, emu
 }
 
 // TestAppListStopsOnARepeatedNextLink: a page of /applications whose
@@ -122,5 +129,48 @@ func TestTimeoutDuringRetriesNamesTheRequest(t *testing.T) {
 		Deps{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now})
 	if code != 1 || !strings.Contains(errOut.String(), "/v1.0/applications: answered 503 Service Unavailable to 1 attempt over 0s, then stopped: gave up after 300ms, the --timeout") {
 		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}
+
+// TestNamesFromGraphCannotSteerTheTerminal: an app named with an escape
+// sequence, a bell, a newline and a tab is listed and shown with those
+// characters escaped, on a terminal and in a pipe (one tab-separated row
+// per app), and exactly in JSON.
+func TestNamesFromGraphCannotSteerTheTerminal(t *testing.T) {
+	env, _ := emulatorEnvAndServer(t, nil)
+	name := "esc\x1b[31mRED\x07 new\nline\ttab"
+	escaped := `esc\x1b[31mRED\x07 new\nline\ttab`
+	code, created, errOut := runWith(env, "app", "create", "--name", name, "--delegated", "User.Read", "-o", "json")
+	var app struct{ AppID string }
+	if err := json.Unmarshal([]byte(created), &app); code != 0 || err != nil || app.AppID == "" {
+		t.Fatalf("app create: exit %d, %v\n%s%s", code, err, created, errOut)
+	}
+	for _, tty := range []bool{false, true} {
+		for _, args := range [][]string{{"app", "list"}, {"app", "show", app.AppID}} {
+			ios, _, out, errOut := iostreams.Test()
+			ios.SetStdoutTTY(tty)
+			code := Run(context.Background(), args, Deps{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now})
+			text := out.String()
+			if code != 0 {
+				t.Errorf("tty=%v %v: exit %d\n%s", tty, args, code, errOut)
+			}
+			if strings.Contains(text, "\x1b[31mRED") || strings.Contains(text, "\x07") || strings.Contains(text, "new\nline") || strings.Contains(text, "line\ttab") {
+				t.Errorf("tty=%v %v: control characters reached the output:\n%q", tty, args, text)
+			}
+			if !strings.Contains(text, escaped) {
+				t.Errorf("tty=%v %v: the name is not shown escaped:\n%q", tty, args, text)
+			}
+			if !tty && args[1] == "list" {
+				for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+					if strings.Count(line, "\t") != 2 {
+						t.Errorf("app list row has %d tabs, want 2: %q", strings.Count(line, "\t"), line)
+					}
+				}
+			}
+		}
+	}
+	_, out, _ := runWith(env, "app", "list", "-o", "json")
+	if !strings.Contains(out, `"displayName": "esc\u001b[31mRED\u0007 new\nline\ttab"`) {
+		t.Errorf("JSON does not keep the name exact:\n%s", out)
 	}
 }

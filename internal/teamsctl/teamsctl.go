@@ -23,6 +23,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 	"github.com/teamsctl/teamsctl/internal/retry"
+	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
 // Deps is what Run takes from the outside world, so tests can supply
@@ -154,7 +155,8 @@ func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) {
 		return
 	}
 	s := ios.ErrStyles()
-	fmt.Fprintf(w, "%s %s\n", s.Fail.Render("error:"), err)
+	// Messages quote names and answers from Graph: escaped like results.
+	fmt.Fprintf(w, "%s %s\n", s.Fail.Render("error:"), ui.EscapeLines(err.Error()))
 	hint := cmdutil.HintFor(err)
 	var flagErr *cmdutil.FlagError
 	if hint == "" && errors.As(err, &flagErr) && cmd != nil {

@@ -169,7 +169,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if opts.Strict {
 		report.Strict()
 	}
-	if err := cmdutil.Print(opts.IO, cfg.Output, report, report.Render); err != nil {
+	if err := cmdutil.Print(opts.IO, cfg.Output, report, cmdutil.Method((*doctor.Report).Render)); err != nil {
 		return err
 	}
 	if failed := report.Failed(opts.Strict); len(failed) > 0 {

@@ -112,7 +112,7 @@ func listRun(opts *Options) error {
 	for _, p := range all {
 		items = append(items, ListItem{Name: p.Name, Vendor: p.Vendor, Shape: p.Shape, Summary: p.Summary})
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, items, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, cfg.Output, items, func(w io.Writer, s *ui.Styles, items []ListItem) error {
 		rows := make([][]string, 0, len(items))
 		for _, it := range items {
 			rows = append(rows, []string{it.Name, it.Vendor, it.Shape, it.Summary})
@@ -136,7 +136,7 @@ func showRun(opts *Options) error {
 		// An unknown name or a bad file is bad input (docs/presets.md).
 		return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, p, func(w io.Writer, s *ui.Styles) error { return render(w, s, p) })
+	return cmdutil.Print(opts.IO, cfg.Output, p, render)
 }
 
 func render(w io.Writer, s *ui.Styles, p *presets.Preset) error {

@@ -249,7 +249,7 @@ func Run(ctx context.Context, opts *Options) error {
 				return err
 			}
 		}
-		return cmdutil.Print(opts.IO, cfg.Output, res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) })
+		return cmdutil.Print(opts.IO, cfg.Output, res, Render)
 	})
 	if err != nil {
 		return err

@@ -116,7 +116,7 @@ func accessRun(ctx context.Context, opts *Options) error {
 	if res.Plan == nil {
 		res.Plan = plan.Steps{}
 	}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *Result) error {
 		if res.DryRun {
 			fmt.Fprintln(w, "Plan (dry run, nothing was changed):")
 		}

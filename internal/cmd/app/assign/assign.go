@@ -158,7 +158,7 @@ func assignRun(ctx context.Context, opts *Options) error {
 	}
 	res := &Result{DryRun: opts.DryRun, AppID: t.AppID, DisplayName: t.SP.DisplayName, ServicePrincipalID: t.SP.ID,
 		Principal: p, Members: members, AssignmentRequired: t.SP.AppRoleAssignmentRequired, Plan: eng.Steps}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *Result) error {
 		if res.DryRun {
 			fmt.Fprintln(w, "Plan (dry run, nothing was changed):")
 		}
@@ -274,7 +274,7 @@ func assignmentsRun(ctx context.Context, opts *ListOptions) error {
 	}
 	res := &ListResult{AppID: t.AppID, DisplayName: t.SP.DisplayName, ServicePrincipalID: t.SP.ID,
 		AssignmentRequired: t.SP.AppRoleAssignmentRequired, Assignments: list}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *ListResult) error {
 		if opts.IO.IsStdoutTTY() {
 			fmt.Fprintf(w, "%s: assignment required: %t\n", res.DisplayName, res.AssignmentRequired)
 		}

@@ -171,7 +171,7 @@ func run(ctx context.Context, opts *Options) error {
 		}
 	}
 	res.Certificates = appreg.Certificates(app, now)
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *Result) error {
 		if res.Added != nil {
 			fmt.Fprintf(w, "%s Certificate %s (thumbprint %s, expires %s)\n", s.SuccessMark(), res.Added.Name, res.Added.Thumbprint, res.Added.EndDateTime.Format("2006-01-02"))
 		}

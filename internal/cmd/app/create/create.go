@@ -325,7 +325,7 @@ func deliver(opts *Options, res *appreg.Result, secretValue string) error {
 			res.Secret.Value, res.Secret.WrittenTo = "", opts.Handoff
 		}
 	}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) })
+	return cmdutil.Print(opts.IO, opts.Output(), res, Render)
 }
 
 // pendingJournal is the pending-secret journal in the configuration

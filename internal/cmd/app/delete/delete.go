@@ -83,7 +83,7 @@ func deleteRun(ctx context.Context, opts *Options) error {
 		}
 		res.Deleted = true
 	}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *Result) error {
 		if res.DryRun {
 			fmt.Fprintf(w, "Would delete %s (%s); nothing was changed.\n", res.DisplayName, res.AppID)
 			return nil

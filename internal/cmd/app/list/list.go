@@ -13,6 +13,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/permissions"
+	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
 // Options are the inputs of app list.
@@ -107,10 +108,12 @@ func listRun(ctx context.Context, opts *Options) error {
 					sep = ""
 				}
 				fmt.Fprintf(out, "%s\n  %s", sep, data)
+			// Pages are streamed, not passed to cmdutil.Print: the text
+			// escapes names from Graph as Print does.
 			case tty:
-				fmt.Fprintf(out, "%-38s %-38s %s\n", it.AppID, it.ObjectID, it.DisplayName)
+				fmt.Fprintf(out, "%-38s %-38s %s\n", ui.Escape(it.AppID), ui.Escape(it.ObjectID), ui.Escape(it.DisplayName))
 			default:
-				fmt.Fprintf(out, "%s\t%s\t%s\n", it.AppID, it.ObjectID, it.DisplayName)
+				fmt.Fprintf(out, "%s\t%s\t%s\n", ui.Escape(it.AppID), ui.Escape(it.ObjectID), ui.Escape(it.DisplayName))
 			}
 			n++
 		}

@@ -182,7 +182,7 @@ func run(ctx context.Context, opts *Options) error {
 	if res.RedirectURIs == nil {
 		res.RedirectURIs = []string{}
 	}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *Result) error {
 		prefix := ""
 		if res.DryRun {
 			fmt.Fprintln(w, "Dry run, nothing was changed:")
@@ -217,7 +217,7 @@ func list(opts *Options, appID, name string, uris func(string) []string) error {
 	for _, p := range platforms {
 		res.RedirectURIs[p] = uris(p)
 	}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *ListResult) error {
 		for _, p := range platforms {
 			for _, u := range res.RedirectURIs[p] {
 				fmt.Fprintf(w, "%s\t%s\n", p, u)

@@ -147,7 +147,7 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	} else {
 		fmt.Fprintln(opts.IO.ErrOut, "The secret value is shown once: store it now.")
 	}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *AddResult) error {
 		fields := []ui.Field{{Key: "Application (client) ID", Value: res.AppID}, {Key: "Key ID", Value: res.KeyID},
 			{Key: "Name", Value: res.Name}, {Key: "Expires", Value: res.EndDateTime.Format("2006-01-02")}}
 		if res.Value != "" {
@@ -197,7 +197,7 @@ characters of the value (hint), start, end and status (valid, expiring within
 				return err
 			}
 			res := &ListResult{AppID: app.AppID, DisplayName: app.DisplayName, Secrets: appreg.Secrets(app, opts.Now())}
-			return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+			return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *ListResult) error {
 				return CredentialTable(w, s, res.Secrets)
 			})
 		},
@@ -278,7 +278,7 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 		return err
 	}
 	res := &RemoveResult{AppID: app.AppID, Removed: *c}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *RemoveResult) error {
 		fmt.Fprintf(w, "%s Removed secret %s (%s)\n", s.SuccessMark(), c.Name, c.KeyID)
 		return nil
 	})

@@ -176,7 +176,7 @@ func showRun(ctx context.Context, opts *Options) error {
 	default:
 		res.ConsentStatus = fmt.Sprintf("partly consented (%d of %d missing)", missing, len(res.Permissions))
 	}
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) })
+	return cmdutil.Print(opts.IO, opts.Output(), res, Render)
 }
 
 // Render draws an app show result.

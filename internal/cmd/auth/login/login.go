@@ -191,7 +191,7 @@ func loginRun(ctx context.Context, opts *Options) error {
 		fmt.Fprintf(opts.IO.ErrOut, "Created profile %s in %s.\n", cfg.Profile, cfg.File().Path())
 	}
 	r := result(cfg.Profile, a.Sandbox(), res)
-	return cmdutil.Print(opts.IO, cfg.Output, r, r.render)
+	return cmdutil.Print(opts.IO, cfg.Output, r, cmdutil.Method(Result.render))
 }
 
 // addProfile adds the selected profile to the config file in memory when

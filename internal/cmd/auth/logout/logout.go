@@ -86,7 +86,7 @@ func logoutRun(ctx context.Context, opts *Options) error {
 		}
 		result.SignedOut = append(result.SignedOut, profile(cfg.Profile, s))
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, result, result.render)
+	return cmdutil.Print(opts.IO, cfg.Output, result, cmdutil.Method(Result.render))
 }
 
 func profile(name string, s *auth.Session) Profile {

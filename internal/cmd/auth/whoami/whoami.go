@@ -115,7 +115,7 @@ func whoamiRun(ctx context.Context, opts *Options) error {
 	if err := r.describe(ctx, client, claims); err != nil {
 		return err
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, r, r.render)
+	return cmdutil.Print(opts.IO, cfg.Output, r, cmdutil.Method(Result.render))
 }
 
 // describe fills in what Graph knows about the sign-in.

@@ -55,7 +55,7 @@ func getRun(opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, setting, func(w io.Writer, _ *ui.Styles) error {
+	return cmdutil.Print(opts.IO, cfg.Output, setting, func(w io.Writer, _ *ui.Styles, setting config.Setting) error {
 		_, err := fmt.Fprintln(w, setting.Value)
 		return err
 	})

@@ -64,7 +64,7 @@ func profilesRun(opts *Options) error {
 			Current: name == cfg.Profile,
 		})
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, result, result.render)
+	return cmdutil.Print(opts.IO, cfg.Output, result, cmdutil.Method(Result.render))
 }
 
 func (r Result) render(w io.Writer, s *ui.Styles) error {

@@ -82,7 +82,7 @@ func setRun(opts *Options) error {
 	if err := file.Save(); err != nil {
 		return err
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, result, result.render)
+	return cmdutil.Print(opts.IO, cfg.Output, result, cmdutil.Method(Result.render))
 }
 
 // render confirms on a terminal only; scripts learn success from the exit code.

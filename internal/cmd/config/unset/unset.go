@@ -70,7 +70,7 @@ func unsetRun(opts *Options) error {
 		}
 	}
 	result := Result{Profile: cfg.Profile, Key: opts.Key, Removed: removed, File: file.Path()}
-	return cmdutil.Print(opts.IO, cfg.Output, result, result.render)
+	return cmdutil.Print(opts.IO, cfg.Output, result, cmdutil.Method(Result.render))
 }
 
 // render confirms on a terminal only; scripts learn success from the exit code.

@@ -67,7 +67,7 @@ func useProfileRun(opts *Options) error {
 		return err
 	}
 	result := Result{Profile: opts.Profile, File: file.Path()}
-	return cmdutil.Print(opts.IO, cfg.Output, result, result.render)
+	return cmdutil.Print(opts.IO, cfg.Output, result, cmdutil.Method(Result.render))
 }
 
 // notFound lists the profiles there are, because a typo is the usual cause.

@@ -52,7 +52,7 @@ func viewRun(opts *Options) error {
 		return err
 	}
 	result := Result{Profile: cfg.Profile, File: cfg.File().Path(), Settings: cfg.Settings()}
-	return cmdutil.Print(opts.IO, cfg.Output, result, result.render)
+	return cmdutil.Print(opts.IO, cfg.Output, result, cmdutil.Method(Result.render))
 }
 
 func (r Result) render(w io.Writer, s *ui.Styles) error {

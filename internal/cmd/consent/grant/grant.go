@@ -244,7 +244,7 @@ func grantRun(ctx context.Context, opts *Options) error {
 	}
 	res.Plan = eng.Steps
 	opts.IO.StopProgress()
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *Result) error {
 		if res.DryRun {
 			fmt.Fprintln(w, "Plan (dry run, nothing was changed):")
 		}

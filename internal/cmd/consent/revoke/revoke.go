@@ -213,7 +213,7 @@ func revokeRun(ctx context.Context, opts *Options) error {
 		}
 	}
 	res := planned
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *Result) error {
 		if res.DryRun {
 			fmt.Fprintln(w, "Plan (dry run, nothing was changed):")
 		}
@@ -270,7 +270,7 @@ func revoke(ctx context.Context, opts *Options, eng *consent.Engine, t *shared.T
 // already is as asked, so it is a result (exit 0), not an error.
 func printNothingToRevoke(opts *Options, res *Result, ng *consent.NotGrantedError) error {
 	res.NothingToRevoke = ng.What
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles, res *Result) error {
 		fmt.Fprintf(w, "Nothing to revoke: %s.\n", ng.What)
 		return nil
 	})

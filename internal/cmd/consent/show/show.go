@@ -158,7 +158,7 @@ func showRun(ctx context.Context, opts *Options) error {
 	}
 	res.MissingDelegated = missing(wantDel, res.Delegated)
 	res.MissingApplication = missing(wantApp, res.Application)
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, s *ui.Styles) error { return Render(w, s, res) })
+	return cmdutil.Print(opts.IO, opts.Output(), res, Render)
 }
 
 // heldConsent is what a client service principal holds on any API.

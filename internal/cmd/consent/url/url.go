@@ -116,7 +116,7 @@ func urlRun(ctx context.Context, opts *Options) error {
 	}
 	res.URL = consent.AdminConsentURL(consent.URLRequest{LoginURL: ep.LoginURL, Tenant: org.ID, ClientID: t.AppID,
 		Scopes: res.Scopes, Resource: ep.GraphResource, RedirectURI: opts.RedirectURI})
-	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, _ *ui.Styles) error {
+	return cmdutil.Print(opts.IO, opts.Output(), res, func(w io.Writer, _ *ui.Styles, res *Result) error {
 		_, err := fmt.Fprintln(w, res.URL)
 		return err
 	})

@@ -21,7 +21,6 @@ import (
 	"github.com/teamsctl/teamsctl/internal/meetingtest"
 	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/presets"
-	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
 // Options are the flags and dependencies of `meeting test`.
@@ -243,7 +242,7 @@ func run(ctx context.Context, o *Options) error {
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.Print(o.IO, cfg.Output, res, func(w io.Writer, s *ui.Styles) error { return render(w, s, res) }); err != nil {
+	if err := cmdutil.Print(o.IO, cfg.Output, res, render); err != nil {
 		return err
 	}
 	if !res.OK {

@@ -128,20 +128,18 @@ func faultRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, faults, render(faults))
+	return cmdutil.Print(opts.IO, cfg.Output, faults, render)
 }
 
-func render(f emulator.FaultOptions) cmdutil.RenderFunc {
-	return func(w io.Writer, s *ui.Styles) error {
-		fields := []ui.Field{
-			{Key: "Latency", Value: fmt.Sprintf("%v (+ up to %v)", f.Latency, f.Jitter)},
-			{Key: "429 / 503 / 504", Value: fmt.Sprintf("%.0f%% / %.0f%% / %.0f%%", f.Rate429*100, f.Rate503*100, f.Rate504*100)},
-			{Key: "Retry-After", Value: "up to " + f.RetryAfterMax.String()},
-			{Key: "Replication lag", Value: f.ReplicationLag.String()},
-		}
-		for _, sf := range f.Scripted {
-			fields = append(fields, ui.Field{Key: "Fail", Value: fmt.Sprintf("%s %s call %d -> %d", sf.Method, sf.Path, sf.Nth, sf.Status)})
-		}
-		return s.KeyValues(w, fields)
+func render(w io.Writer, s *ui.Styles, f emulator.FaultOptions) error {
+	fields := []ui.Field{
+		{Key: "Latency", Value: fmt.Sprintf("%v (+ up to %v)", f.Latency, f.Jitter)},
+		{Key: "429 / 503 / 504", Value: fmt.Sprintf("%.0f%% / %.0f%% / %.0f%%", f.Rate429*100, f.Rate503*100, f.Rate504*100)},
+		{Key: "Retry-After", Value: "up to " + f.RetryAfterMax.String()},
+		{Key: "Replication lag", Value: f.ReplicationLag.String()},
 	}
+	for _, sf := range f.Scripted {
+		fields = append(fields, ui.Field{Key: "Fail", Value: fmt.Sprintf("%s %s call %d -> %d", sf.Method, sf.Path, sf.Nth, sf.Status)})
+	}
+	return s.KeyValues(w, fields)
 }

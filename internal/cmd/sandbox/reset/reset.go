@@ -80,7 +80,7 @@ func resetRun(ctx context.Context, opts *Options) error {
 	if result.Seed == "" {
 		result.Seed = "built-in Contoso"
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, result, result.render)
+	return cmdutil.Print(opts.IO, cfg.Output, result, cmdutil.Method(Result.render))
 }
 
 func (r Result) render(w io.Writer, s *ui.Styles) error {

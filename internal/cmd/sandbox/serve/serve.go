@@ -182,7 +182,7 @@ func serveRun(ctx context.Context, opts *Options) error {
 		_ = served.Shutdown(context.Background())
 		return err
 	}
-	if err := cmdutil.Print(opts.IO, cfg.Output, result, result.render); err != nil {
+	if err := cmdutil.Print(opts.IO, cfg.Output, result, cmdutil.Method(Result.render)); err != nil {
 		_ = served.Shutdown(context.Background())
 		return err
 	}

@@ -143,19 +143,17 @@ func change(ctx context.Context, opts *Options, fn func(*emulator.Server, *Optio
 	if err != nil {
 		return err
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, policies, render(policies))
+	return cmdutil.Print(opts.IO, cfg.Output, policies, render)
 }
 
-func render(policies []emulator.TeamsAccessPolicy) cmdutil.RenderFunc {
-	return func(w io.Writer, s *ui.Styles) error {
-		rows := make([][]string, 0, len(policies))
-		for _, p := range policies {
-			grantedTo := fmt.Sprintf("%d users", len(p.Users))
-			if p.Global {
-				grantedTo = "everyone"
-			}
-			rows = append(rows, []string{p.Identity, strings.Join(p.AppIDs, ","), grantedTo})
+func render(w io.Writer, s *ui.Styles, policies []emulator.TeamsAccessPolicy) error {
+	rows := make([][]string, 0, len(policies))
+	for _, p := range policies {
+		grantedTo := fmt.Sprintf("%d users", len(p.Users))
+		if p.Global {
+			grantedTo = "everyone"
 		}
-		return s.Table(w, []string{"POLICY", "APPS", "GRANTED TO"}, rows)
+		rows = append(rows, []string{p.Identity, strings.Join(p.AppIDs, ","), grantedTo})
 	}
+	return s.Table(w, []string{"POLICY", "APPS", "GRANTED TO"}, rows)
 }
