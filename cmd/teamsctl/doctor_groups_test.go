@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -72,4 +74,46 @@ func TestDoctorTenantWithoutEntraIDP1(t *testing.T) {
 	// --fix assigns Rosa herself, not the group that cannot work here.
 	r = d.doctor(0, append(ebmsArgs(rosa), "--fix", "--yes")...)
 	expect(t, r, doctor.IDUserAssignment, rosa, doctor.Pass, "Assigned directly")
+}
+
+// The user consent setting "verified publishers, low-impact permissions"
+// covers User.Read, openid, offline_access and email of a verified
+// vendor's app, as Entra evaluates it: by the enterprise app's publisher,
+// or, before the enterprise app exists, by the vendor's (a preset's
+// verifiedPublisher).
+func TestDoctorVerifiedPublisherConsent(t *testing.T) {
+	const low = "User.Read,openid,offline_access,email"
+	// EBMS's enterprise app exists (verified publisher EBMS GmbH) and does
+	// not require assignment: users may consent themselves.
+	d := startDoctor(t, replace("      - appId: c0ec60b5-60a8-4768-8053-870f11315492 # EBMS (vendor-hosted)\n        accountEnabled: true\n        appRoleAssignmentRequired: true\n",
+		"      - appId: c0ec60b5-60a8-4768-8053-870f11315492 # EBMS (vendor-hosted)\n        accountEnabled: true\n"))
+	r := d.doctor(0, ebms, "--scopes", low, "--user", rita)
+	expect(t, r, doctor.IDUserConsent, "", doctor.Pass, "covers User.Read, openid, offline_access, email")
+	expect(t, r, doctor.IDSPConsent, "", doctor.Warn, "Users may consent to them themselves")
+	expect(t, r, doctor.IDSPExists, "", doctor.Pass, "verified publisher EBMS GmbH")
+
+	// Nobody has connected yet: without knowing the publisher doctor says
+	// so; with the preset's verifiedPublisher the first connection creates
+	// the enterprise app.
+	d = startDoctor(t, ebmsNotConsentedYet...)
+	r = d.doctor(6, ebms, "--scopes", low, "--user", rita)
+	expect(t, r, doctor.IDSPExists, "", doctor.Fail, "nobody in this tenant has consented")
+	expect(t, r, doctor.IDUserToken, rita, doctor.Downstream, "publisher is verified, which doctor cannot see before its enterprise app exists")
+	preset := filepath.Join(t.TempDir(), "ebms-low.yaml")
+	if err := os.WriteFile(preset, []byte(`name: ebms-low
+vendor: EBMS
+shape: vendor-hosted
+appId: `+ebms+`
+verifiedPublisher: EBMS GmbH
+delegated: [User.Read, openid, offline_access, email]
+teams:
+  meeting: none
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = d.doctor(0, "--preset-file", preset, "--user", rita)
+	expect(t, r, doctor.IDUserConsent, "", doctor.Pass, "covers User.Read, openid, offline_access, email")
+	expect(t, r, doctor.IDSPExists, "", doctor.Info, "the first recruiter who connects consents")
+	expect(t, r, doctor.IDAppExists, "", doctor.Info, "vendor-hosted")
+	expect(t, r, doctor.IDUserToken, rita, doctor.Pass, "may consent")
 }

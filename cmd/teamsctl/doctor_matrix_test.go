@@ -112,7 +112,11 @@ var matrixSeeds = map[string][]seedEdit{
 	"own-bare":         {ownApp("AzureADMyOrg", "", "", false)},
 	"business-user":    {ebmsConsented, recruitersAssigned, businessUser},
 	"nested":           {ebmsConsented, assigned(`"HR Department"`)},
-	"smb":              {smbFixture},
+	// elevato registered here, nobody consented: no enterprise app yet.
+	"own-unconsented": {ownApp("AzureADMyOrg", elevatoURI, "2027-01-01T00:00:00Z", false),
+		replace("      - appId: "+elevato+"\n        accountEnabled: true\n", ""),
+		replace("      - clientId: "+elevato+"\n        resourceId: 00000003-0000-0000-c000-000000000000\n        consentType: AllPrincipals\n        scope: User.Read OnlineMeetings.ReadWrite\n", "")},
+	"smb": {smbFixture},
 	"own-unknown-id": {ownApp("AzureADMyOrg", elevatoURI, "2027-01-01T00:00:00Z", false),
 		insertBefore("        passwordCredentials:\n", "              - {id: 0f4e5a7b-1111-4222-8333-944455556666, type: Scope}\n")},
 }
@@ -176,8 +180,9 @@ var matrixScenarios = map[string]matrixScenario{
 	"own-bare-public":  {seed: "own-bare", args: []string{elevato, "--public-client"}, code: 6},
 	"own-unknown-id":   {seed: "own-unknown-id", args: []string{elevato}},
 	// Groups as Entra counts them, and a tenant without Entra ID P1.
-	"nested": {seed: "nested", args: ebmsArgs(rita), code: 6},
-	"smb":    {seed: "smb", args: ebmsArgs(rosa), code: 6},
+	"nested":          {seed: "nested", args: ebmsArgs(rita), code: 6},
+	"own-unconsented": {seed: "own-unconsented", args: user([]string{elevato, "--scopes", "User.Read"}, rita)},
+	"smb":             {seed: "smb", args: ebmsArgs(rosa), code: 6},
 	// Presets saying what recruiters need.
 	"mail-preset":   {seed: "healthy", args: []string{recruiteeApp, "--preset", "recruitee-mail", "--user", nolicense}, code: 6},
 	"ebms-preset":   {seed: "healthy", args: []string{"--preset", "ebms", "--user", rita, "--user", nomailbox}, code: 6},
@@ -276,6 +281,7 @@ var doctorMatrix = []matrixRow{
 	{doctor.IDSPExists, "", doctor.Fail, "not-consented", []string{"nobody in this tenant has consented"}},
 	{doctor.IDSPExists, "", doctor.Skip, "no-app-read", []string{"Application.Read.All"}},
 	{doctor.IDSPExists, "", doctor.Skip, "app-not-found", []string{"the app was not found"}},
+	{doctor.IDSPExists, "", doctor.Info, "own-unconsented", []string{"the first recruiter who connects consents to User.Read and"}},
 	// sp.enabled
 	{doctor.IDSPEnabled, "", doctor.Pass, "healthy", nil},
 	{doctor.IDSPEnabled, "", doctor.Fail, "disabled", []string{"AADSTS7000112", "teamsctl app access " + ebms + " --sign-in-enabled=true"}},

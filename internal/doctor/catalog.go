@@ -89,8 +89,8 @@ func Catalog() []Definition {
 		{IDAppCredentials, GroupApp, "Client secrets and certificates valid", []string{readApp.name}, "", statuses(Pass, Warn, Fail, Skip)},
 		// never warn.
 		{IDAppPublicClient, GroupApp, "Public client flows", []string{readApp.name}, "", statuses(Pass, Fail, Skip, Info)},
-		// never warn.
-		{IDSPExists, GroupEnterpriseApp, "Enterprise app exists", []string{readSP.name}, "creates it with the consent (grant)", statuses(Pass, Fail, Skip)},
+		// never warn; info when users create it by consenting themselves.
+		{IDSPExists, GroupEnterpriseApp, "Enterprise app exists", []string{readSP.name}, "creates it with the consent (grant)", statuses(Pass, Fail, Skip, Info)},
 		// never warn.
 		{IDSPEnabled, GroupEnterpriseApp, "Enabled for users to sign in", []string{readSP.name}, "enables sign-in", statuses(Pass, Fail, Skip)},
 		// never fail: whether a given user is assigned is user.assignment.

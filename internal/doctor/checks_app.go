@@ -31,6 +31,10 @@ func (e *evaluator) app() {
 		if f.sp.ok() {
 			e.add(IDAppExists, "", Info, "Not registered in this tenant: a vendor-hosted (multi-tenant) app, registered in the vendor's own tenant.",
 				"Its redirect URIs, permissions and secrets are the vendor's business; this tenant only consents.", nil)
+		} else if f.sp.notFound() && e.problem(IDSPExists, "") == nil {
+			// Users create the enterprise app by consenting.
+			e.add(IDAppExists, "", Info, "Not registered in this tenant: a vendor-hosted (multi-tenant) app, registered in the vendor's own tenant.",
+				"Its redirect URIs, permissions and secrets are the vendor's business; this tenant only consents.", nil)
 		} else if root := e.problem(IDSPExists, ""); root != nil {
 			// Not registered here is normal for a vendor's app; the
 			// missing enterprise app is what stops sign-ins.

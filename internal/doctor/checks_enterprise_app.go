@@ -20,6 +20,15 @@ func (e *evaluator) enterpriseApp() {
 			e.add(id, "", Skip, "skipped: the app was not found", "", nil)
 		}
 		return
+	case f.sp.notFound() && e.usersMayConsentAll():
+		// The first recruiter to connect consents and so creates it.
+		e.add(IDSPExists, "", Info, "No enterprise app for appId "+f.appID+" yet: the first recruiter who connects consents to "+strings.Join(e.scopes, ", ")+" and so creates it.",
+			"Users may consent to these permissions of this app themselves; each recruiter sees a consent prompt once.",
+			&Fix{Command: e.consentCommand(e.scopes), Note: "Optional: admin consent creates it now and spares recruiters the prompt."})
+		for _, id := range ids {
+			e.add(id, "", Skip, "skipped: the enterprise app does not exist yet", "", nil)
+		}
+		return
 	case f.sp.notFound():
 		what := "No enterprise app (service principal) for appId " + f.appID + ": nobody in this tenant has consented to it yet."
 		c := e.add(IDSPExists, "", Fail, what, "Until an admin consents (or a user connects and consents), users cannot sign in to the app.",
@@ -152,6 +161,20 @@ func (e *evaluator) enterpriseApp() {
 			c.action = &Action{Kind: ActionGrantAppRoles, AppID: f.appID, Roles: missing}
 		}
 	}
+}
+
+// usersMayConsentAll says whether a user without an admin role may consent
+// to every delegated permission the app needs (none needs an admin).
+func (e *evaluator) usersMayConsentAll() bool {
+	if len(e.scopes) == 0 || len(e.roles) > 0 {
+		return false
+	}
+	for _, s := range e.scopes {
+		if ok, _ := e.userMayConsent(s, nil); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func uncoveredInverse(grants []graph.DelegatedGrant, resourceID string) []string {

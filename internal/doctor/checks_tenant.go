@@ -213,16 +213,37 @@ func (e *evaluator) userMayConsent(scope string, roles []graph.DirectoryRole) (b
 		case UserConsentLegacy:
 			return true, ""
 		case UserConsentLow, UserConsentRecommended:
-			verified := f.sp.ok() && (f.sp.v.VerifiedPublisher != "" || strings.EqualFold(f.sp.v.AppOwnerOrganizationID, f.o.Token.TenantID))
-			if f.app.ok() {
-				verified = true // registered in this tenant
+			if !containsFold(lowRiskScopes, scope) {
+				continue
 			}
-			if containsFold(lowRiskScopes, scope) && verified {
+			switch verified, known := e.publisherVerified(); {
+			case verified:
 				return true, ""
+			case !known:
+				return false, "users may consent to " + scope + " only if " + f.appName() + "'s publisher is verified, which doctor cannot see before its enterprise app exists (a preset's verifiedPublisher says so)"
 			}
 		}
 	}
 	return false, "the user consent setting does not cover " + scope
+}
+
+// publisherVerified says whether the low-impact user consent policy
+// covers the app as Entra decides it: an app from a verified publisher, or
+// one registered in this tenant. Before the enterprise app exists, Entra
+// looks at the vendor's app registration, which this tenant cannot read:
+// the expectations (a preset's verifiedPublisher) say it, else it is
+// unknown.
+func (e *evaluator) publisherVerified() (verified, known bool) {
+	f := e.f
+	switch {
+	case f.app.ok():
+		return true, true // registered in this tenant
+	case f.sp.ok():
+		return f.sp.v.VerifiedPublisher != "" || strings.EqualFold(f.sp.v.AppOwnerOrganizationID, f.o.Token.TenantID), true
+	case f.exp.VerifiedPublisher != "":
+		return true, true
+	}
+	return false, false
 }
 
 func (e *evaluator) needsSecret() bool {

@@ -63,6 +63,9 @@ func (e *evaluator) userToken(u *userFacts) {
 	case len(e.scopes) == 0:
 		e.add(IDUserToken, subj, Skip, "skipped: the app's delegated permissions are unknown (pass --scopes)", "", nil)
 		return
+	case f.sp.notFound() && e.problem(IDSPExists, "") == nil:
+		e.add(IDUserToken, subj, Pass, "The user may consent to "+strings.Join(e.scopes, ", ")+" on first connection (one consent prompt).", "", nil)
+		return
 	case f.sp.notFound():
 		e.userTokenVerdict(u, e.scopes, nil)
 		return

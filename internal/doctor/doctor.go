@@ -122,6 +122,11 @@ type Expectations struct {
 	// unknown, and a missing one only warns).
 	NeedsTeams   *bool `json:"needsTeams,omitempty"`
 	NeedsMailbox *bool `json:"needsMailbox,omitempty"`
+	// VerifiedPublisher is the verified publisher Entra shows for a
+	// vendor's app, when the vendor is one: before the app's enterprise
+	// app exists, it is how doctor knows users may consent to its
+	// low-impact permissions.
+	VerifiedPublisher string `json:"verifiedPublisher,omitempty"`
 	// NeedsRooms: the integration lists the tenant's meeting rooms.
 	NeedsRooms bool `json:"needsRooms,omitempty"`
 	// Licences each user must hold: one SKU of each requirement.

@@ -61,6 +61,9 @@ type Preset struct {
 	// vendor's tenant of the sandbox only. `setup --sandbox` uses it when
 	// --app-id is not given; a real tenant never sees it.
 	SandboxAppID string `yaml:"sandboxAppId,omitempty" json:"sandboxAppId,omitempty"`
+	// VerifiedPublisher is the verified publisher Entra shows for the
+	// vendor's app (vendor-hosted), when the vendor is one.
+	VerifiedPublisher string `yaml:"verifiedPublisher,omitempty" json:"verifiedPublisher,omitempty"`
 	// AppName is the default display name of a customer-registered app.
 	AppName string `yaml:"appName,omitempty" json:"appName,omitempty"`
 	// Platform of the redirect URIs: web, spa or public.
@@ -364,6 +367,8 @@ func (p *Preset) validate(file string) error {
 		return bad("appId", "%q is not an application (client) id (a GUID)", p.AppID)
 	case p.Shape == CustomerRegistered && p.AppID != "":
 		return bad("appId", "a customer-registered integration has no vendor appId; the app is created in your tenant")
+	case p.Shape == CustomerRegistered && p.VerifiedPublisher != "":
+		return bad("verifiedPublisher", "only a vendor-hosted app has a vendor's publisher; an app registered in your tenant counts as your own")
 	case p.SandboxAppID != "" && !guidRE.MatchString(p.SandboxAppID):
 		return bad("sandboxAppId", "%q is not an application (client) id (a GUID)", p.SandboxAppID)
 	case p.SandboxAppID != "" && (p.Shape != VendorHosted || p.AppID != ""):

@@ -714,7 +714,7 @@ func meetingCommand(r MeetingRequest) string {
 
 // Expectations are what doctor checks for a preset.
 func Expectations(pre *presets.Preset, instance string) doctor.Expectations {
-	exp := doctor.Expectations{App: pre.AppID, DelegatedScopes: pre.Delegated, ApplicationRoles: pre.Application}
+	exp := doctor.Expectations{App: pre.AppID, DelegatedScopes: pre.Delegated, ApplicationRoles: pre.Application, VerifiedPublisher: pre.VerifiedPublisher}
 	if pre.Shape == presets.CustomerRegistered {
 		exp.RedirectURIs, _ = pre.RedirectURIsFor(instance)
 		need := pre.Secret != nil && pre.Secret.Required

@@ -259,6 +259,7 @@ func applyPreset(opts *Options) error {
 	}
 	e.NeedsTeams, e.NeedsMailbox = cmp.Or(e.NeedsTeams, want.NeedsTeams), cmp.Or(e.NeedsMailbox, want.NeedsMailbox)
 	e.NeedsRooms = e.NeedsRooms || want.NeedsRooms
+	e.VerifiedPublisher = cmp.Or(e.VerifiedPublisher, want.VerifiedPublisher)
 	if len(e.Licences) == 0 {
 		e.Licences = want.Licences
 	}
