@@ -261,7 +261,7 @@ func TestDoctorNeedAdminApproval(t *testing.T) {
 	}
 	// One cause: the missing admin consent. The user consent setting and
 	// rita's token follow from it and are not failures of their own.
-	root := expect(t, r, doctor.IDSPConsent, "", doctor.Fail, "Place.Read.All", "Need admin approval", "consent grant "+ebms)
+	root := expect(t, r, doctor.IDSPConsent, "", doctor.Fail, "Place.Read.All", "Need admin approval", "consent grant "+ebms, "offline_access --user UPN")
 	if !root.RootCause {
 		t.Errorf("sp.consent not marked as a root cause")
 	}

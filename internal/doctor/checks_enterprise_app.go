@@ -113,7 +113,8 @@ func (e *evaluator) enterpriseApp() {
 			e.add(IDSPConsent, "", Pass, "Admin consent covers "+strings.Join(e.scopes, ", ")+".", "", nil)
 		} else {
 			fix := &Fix{Command: e.consentCommand(missing), Automatic: true,
-				Portal: "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Permissions > Grant admin consent"}
+				Portal: "Entra admin center > Enterprise applications > " + sp.DisplayName + " > Permissions > Grant admin consent",
+				Note:   "To let in only some recruiters first (a trial), grant them one by one: " + e.consentCommand(missing) + " --user UPN"}
 			var blocked, reasons []string
 			for _, s := range missing {
 				if ok, why := e.userMayConsent(s, nil); !ok {
