@@ -54,7 +54,7 @@ func TestDoctorDistributionListGivesNoAccess(t *testing.T) {
 	}
 }
 
-// A small business without Entra ID P1 (issue 12's smb fixture): the
+// A small business without Entra ID P1 (the built-in smb fixture): the
 // Recruiting group left from a trial gives nobody access, there is no
 // Conditional Access but security defaults, and the sign-in log is not
 // served; doctor says so instead of asking for a directory role.

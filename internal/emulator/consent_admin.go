@@ -227,8 +227,9 @@ func consentedScopeString(perms []consentPermissions) string {
 	return strings.Join(out, " ")
 }
 
-// errUnpublishedPermission is AADSTS650053 (observed: python-o365 issue
-// 551, azure-docs issue 37280): the app asks for a permission its resource
+// errUnpublishedPermission is AADSTS650053 (observed in
+// github.com/O365/python-o365/issues/551 and
+// github.com/MicrosoftDocs/azure-docs/issues/37280): the app asks for a permission its resource
 // does not publish, such as a stale id in its requiredResourceAccess.
 func errUnpublishedPermission(app *Application, permission, resourceAppID string) *LoginFailure {
 	return fail("invalid_client", 650053, "The application '%s' asked for scope '%s' that doesn't exist on the resource '%s'. Contact the app vendor.",

@@ -95,9 +95,10 @@ func (c *graphCall) patchSecurityDefaults() *graphError {
 }
 
 // requireEntraIDPremium refuses Entra ID P1 features in a tenant without
-// P1 or P2. The sign-in log answers this 403 (observed: microsoft-graph-docs
-// issue 4336, msgraph-sdk-dotnet issue 1006, steampipe-plugin-azuread issue
-// 98). Microsoft documents the What If tool as needing P1 but not Graph's
+// P1 or P2. The sign-in log answers this 403 (observed in
+// github.com/microsoftgraph/microsoft-graph-docs/issues/4336,
+// github.com/microsoftgraph/msgraph-sdk-dotnet/issues/1006 and
+// github.com/turbot/steampipe-plugin-azuread/issues/98). Microsoft documents the What If tool as needing P1 but not Graph's
 // answer without it; the emulator gives the same refusal (a guess).
 func (c *graphCall) requireEntraIDPremium() *graphError {
 	if c.tenant.HasEntraIDPremium() {

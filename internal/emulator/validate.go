@@ -155,8 +155,8 @@ const (
 // type Scope or Role within Graph's limits. Graph does not check them
 // against what the API publishes: an app may request an id its API does not
 // have (a stale or mistyped one) and the failure comes at consent, which
-// Entra validates as a whole (observed: Azure-Samples/azure-finops-agent
-// issue 52, app role ids requested as scopes and an id Log Analytics does
+// Entra validates as a whole (observed in
+// github.com/Azure-Samples/azure-finops-agent/issues/52: app role ids requested as scopes and an id Log Analytics does
 // not publish, stored; admin consent then failed for the whole app).
 func requiredResourceAccessProblem(rra []RequiredResourceAccess) string {
 	if len(rra) > maxRequiredResources {
