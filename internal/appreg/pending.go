@@ -537,3 +537,52 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
+
+// Live returns, under Lock, the records other runs that are still alive
+// hold on an app: secrets they are adding or handing out right now, which
+// nobody may remove.
+func (p *Pending) Live(objectID string) ([]PendingSecret, error) {
+	if !p.enabled() || objectID == "" {
+		return nil, nil
+	}
+	entries, err := os.ReadDir(p.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	prefix := p.appPrefix(objectID)
+	var out []PendingSecret
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".json") {
+			continue
+		}
+		run := strings.TrimSuffix(strings.TrimPrefix(name, prefix), ".json")
+		if run == p.run || !runIDRE.MatchString(run) {
+			continue
+		}
+		lock, ok, err := fsutil.TryLockFile(p.runLockPath(run))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			_ = lock.Unlock() // dead: settle handles its records
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(p.Dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // the run delivered its last secret meanwhile
+		}
+		var recs []PendingSecret
+		if err == nil {
+			err = json.Unmarshal(data, &recs)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the pending-secret journal %s: %w", name, err)
+		}
+		out = append(out, recs...)
+	}
+	return out, nil
+}

@@ -724,7 +724,9 @@ func removeByID[T any](list []T, id string, idOf func(T) string) []T {
 }
 
 // addPassword creates a client secret (200, the only response that
-// contains secretText).
+// contains secretText), as "application: addPassword" documents it
+// (learn.microsoft.com/graph/api/application-addpassword): Graph picks the
+// keyId; startDateTime defaults to now and endDateTime to two years on.
 func (c *graphCall) addPassword() *graphError {
 	a, gerr := c.findApplication(c.params["app"])
 	if gerr != nil {
@@ -787,6 +789,9 @@ func newClientSecret() string {
 	return NewSecret(3) + "8Q~" + strings.NewReplacer("-", "~", "_", ".").Replace(NewSecret(34))
 }
 
+// removePassword deletes a client secret by keyId and answers 204 No
+// Content, as "application: removePassword" documents it
+// (learn.microsoft.com/graph/api/application-removepassword).
 func (c *graphCall) removePassword() *graphError {
 	a, gerr := c.findApplication(c.params["app"])
 	if gerr != nil {

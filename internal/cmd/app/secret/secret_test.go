@@ -64,3 +64,43 @@ func TestNewCmdRemove(t *testing.T) {
 	cmdtest.WantUsageError(t, cmdtest.Execute(NewCmdRemove(env.Factory, func(*RemoveOptions) error { return nil }), "elevato"), "missing KEYID")
 	cmdtest.WantUsageError(t, cmdtest.Execute(NewCmdRemove(env.Factory, func(*RemoveOptions) error { return nil }), "a b c"), `unexpected argument "c"`)
 }
+
+func TestNewCmdRotate(t *testing.T) {
+	env := cmdtest.New(t, "", nil)
+	file := filepath.Join(t.TempDir(), "elevato.json")
+	var got *RotateOptions
+	capture := func(o *RotateOptions) error { got = o; return nil }
+	if err := cmdtest.Execute(NewCmdRotate(env.Factory, capture), "--preset elevato --handoff "+file); err != nil {
+		t.Fatal(err)
+	}
+	if got.App != "elevato - MS Teams integration" || got.Name != "elevato" || got.Vendor != "elevato" || got.Handoff != file ||
+		!got.End.Equal(cmdtest.Now.Add(180*24*time.Hour)) || got.EndGiven {
+		t.Errorf("preset options = %+v", got)
+	}
+	if err := cmdtest.Execute(NewCmdRotate(env.Factory, capture), "myapp --name x --expires 30d"); err != nil {
+		t.Fatal(err)
+	}
+	if got.App != "myapp" || got.Name != "x" || !got.EndGiven || got.Finish {
+		t.Errorf("options = %+v", got)
+	}
+	if err := cmdtest.Execute(NewCmdRotate(env.Factory, capture), "myapp --finish --yes"); err != nil || !got.Finish || !got.Yes {
+		t.Errorf("--finish: %v %+v", err, got)
+	}
+	if err := os.WriteFile(file, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for args, want := range map[string]string{
+		"":                              "missing APP",
+		"a b":                           `unexpected argument "b"`,
+		"a --finish --expires 30d":      "--expires does not go with --finish",
+		"a --finish --handoff x.json":   "--handoff does not go with --finish",
+		"a --yes":                       "--yes goes with --finish",
+		"a --secret-file s --handoff h": "do not go together",
+		"a --handoff " + file:           "--handoff",
+		"a --expires soon":              "--expires",
+		"--preset ebms":                 "nothing to rotate",
+		"--preset recruitee-calendar a": "nothing to rotate",
+	} {
+		cmdtest.WantUsageError(t, cmdtest.Execute(NewCmdRotate(env.Factory, capture), args), want)
+	}
+}
