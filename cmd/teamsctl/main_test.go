@@ -38,6 +38,8 @@ func TestScripts(t *testing.T) {
 			// vendorseed FILE: Contoso plus test vendor apps (setup_test.go)
 			"vendorseed": cmdVendorSeed,
 			"stdout2env": cmdStdout2env,
+			// tenantstate FILE: the tenant's state from `sandbox dump` (tenantstate_test.go)
+			"tenantstate": cmdTenantState,
 		},
 	})
 }

@@ -159,6 +159,24 @@ func appRequests(f *facts, a *graph.Application, value, kind string) bool {
 func (e *evaluator) redirectURIs(a *graph.Application) {
 	have := a.Web.RedirectURIs
 	want := e.f.exp.RedirectURIs
+	// Without the customer's instance, the registered URIs say which
+	// instance the app was set up for; failing that, the vendor's
+	// default instance is expected.
+	onDefault := false
+	if ir := e.f.exp.InstanceRedirects; len(want) == 0 && ir != nil && ir.Match != nil {
+		if want = ir.Match(have); len(want) == 0 {
+			want, onDefault = ir.Default, true
+		}
+		if len(want) == 0 {
+			example := strings.Join(ir.Example, " ")
+			e.add(IDAppRedirectURIs, "", Fail, "No redirect URI of the form "+strings.Join(ir.Templates, ", ")+" is registered. Registered: "+joinOr(have, "none")+".",
+				"Entra compares redirect URIs exactly; the vendor's sign-in fails with AADSTS50011 (reply URL mismatch) or AADSTS500113 (no reply address).",
+				&Fix{Command: "teamsctl app redirect add " + a.AppID + " " + example,
+					Note:   "Put your own instance in place of the example, or run doctor with --instance URL to check one.",
+					Portal: "Entra admin center > App registrations > " + a.DisplayName + " > Authentication > Web > Add URI"})
+			return
+		}
+	}
 	if len(want) == 0 {
 		var insecure []string
 		for _, u := range have {
@@ -200,10 +218,14 @@ func (e *evaluator) redirectURIs(a *graph.Application) {
 	} else if len(have) > 0 {
 		obs += " Registered: " + strings.Join(have, ", ") + "."
 	}
+	fix := &Fix{Command: "teamsctl app redirect add " + a.AppID + " " + strings.Join(missing, " "), Automatic: true,
+		Portal: "Entra admin center > App registrations > " + a.DisplayName + " > Authentication > Web > Add URI"}
+	if onDefault {
+		obs += " No registered URI is on an instance of the vendor's, so the vendor's default instance is expected."
+		fix.Note = "If your instance has its own address, add that one instead (teamsctl app redirect add " + a.AppID + " " + strings.Join(e.f.exp.InstanceRedirects.Example, " ") + "), or run doctor with --instance URL."
+	}
 	c := e.add(IDAppRedirectURIs, "", Fail, obs,
-		"Entra compares redirect URIs exactly; the vendor's sign-in fails with AADSTS50011 (reply URL mismatch).",
-		&Fix{Command: "teamsctl app redirect add " + a.AppID + " " + strings.Join(missing, " "), Automatic: true,
-			Portal: "Entra admin center > App registrations > " + a.DisplayName + " > Authentication > Web > Add URI"})
+		"Entra compares redirect URIs exactly; the vendor's sign-in fails with AADSTS50011 (reply URL mismatch).", fix)
 	c.action = &Action{Kind: ActionAddRedirectURIs, AppObjectID: a.ID, RedirectURIs: missing}
 }
 

@@ -108,6 +108,10 @@ type Expectations struct {
 	ApplicationRoles []string `json:"applicationRoles,omitempty"`
 	// RedirectURIs the vendor needs on the Web platform.
 	RedirectURIs []string `json:"redirectUris,omitempty"`
+	// InstanceRedirects, when RedirectURIs is empty, are the vendor's
+	// redirect URIs on the customer's own instance (a preset's
+	// {instance}), which doctor reads from the app's registered URIs.
+	InstanceRedirects *InstanceRedirects `json:"instanceRedirects,omitempty"`
 	// NeedsSecret: the vendor needs a client secret (customer-registered
 	// apps). Nil: true when the app has secrets or Web redirect URIs.
 	NeedsSecret *bool `json:"needsSecret,omitempty"`
@@ -131,6 +135,24 @@ type Expectations struct {
 	NeedsRooms bool `json:"needsRooms,omitempty"`
 	// Licences each user must hold: one SKU of each requirement.
 	Licences []LicenceRequirement `json:"licences,omitempty"`
+}
+
+// InstanceRedirects describe redirect URIs that depend on the customer's
+// vendor instance (https://acme.elevato.net/...), when no instance was
+// given: the app registration itself says which instance it was set up
+// for.
+type InstanceRedirects struct {
+	// Templates are the vendor's URIs with {instance}, for people.
+	Templates []string `json:"templates"`
+	// Default are the URIs on the vendor's default instance, expected
+	// when no registered URI is on any instance; empty when the vendor
+	// has none.
+	Default []string `json:"default,omitempty"`
+	// Example are the URIs on an example instance, for the fix.
+	Example []string `json:"example,omitempty"`
+	// Match returns the vendor's URIs on each instance the registered
+	// URIs are on (nil when none is).
+	Match func(registered []string) []string `json:"-"`
 }
 
 // LicenceRequirement is a licence an integration requires: one of SKUs

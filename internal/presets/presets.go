@@ -625,6 +625,44 @@ func (p *Preset) RedirectURIsFor(instance string) ([]string, error) {
 	return out, nil
 }
 
+// UsesInstance says whether a redirect URI holds {instance}: the
+// customer's instance then decides the URIs to register.
+func (p *Preset) UsesInstance() bool {
+	for _, u := range p.RedirectURIs {
+		if strings.HasPrefix(u, "{instance}") {
+			return true
+		}
+	}
+	return false
+}
+
+// InstancesIn returns the instances that registered redirect URIs were
+// made for: a URI is the preset's {instance}/path with some instance
+// (https://HOST[:PORT]). For a URI that is {instance} alone every
+// registered URI is its own instance. Instances are returned once each,
+// in the order of registered. Redirect URIs are compared exactly, as
+// Entra compares them.
+func (p *Preset) InstancesIn(registered []string) []string {
+	var out []string
+	for _, tmpl := range p.RedirectURIs {
+		rest, ok := strings.CutPrefix(tmpl, "{instance}")
+		if !ok {
+			continue
+		}
+		for _, u := range registered {
+			inst, found := u, rest == ""
+			if rest != "" {
+				inst, found = strings.CutSuffix(u, rest)
+				found = found && checkInstance(inst, "") == nil
+			}
+			if found && !slices.Contains(out, inst) {
+				out = append(out, inst)
+			}
+		}
+	}
+	return out
+}
+
 // FieldErr returns a FieldError about the preset's field (e.g.
 // "delegated[1]"), for problems found when the preset is used, such as a
 // permission Microsoft Graph does not have.

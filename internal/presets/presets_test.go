@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -52,6 +53,35 @@ func TestRedirectURIsForInstance(t *testing.T) {
 	// A URI that is only {instance} takes a whole redirect URI.
 	if got, err := neutral.RedirectURIsFor("https://ats.example.com/oauth/cb?x=1"); err != nil || got[0] != "https://ats.example.com/oauth/cb?x=1" {
 		t.Fatalf("whole URI: %v, %v", got, err)
+	}
+}
+
+// The instance an app was set up for is read back from its registered
+// redirect URIs; URIs on another path or with a path in the host part are
+// not an instance of the preset.
+func TestInstancesInRegisteredRedirectURIs(t *testing.T) {
+	p, _ := Get("elevato")
+	const path = "/Integrations/BusinessIntegration/Microsoft/OAuth2.aspx"
+	got := p.InstancesIn([]string{
+		"https://acme.elevato.net" + path,
+		"https://other.example/callback",
+		"https://acme.elevato.net/x" + path,
+		"https://acme-test.elevato.net:8443" + path,
+		"https://acme.elevato.net" + path,
+	})
+	want := []string{"https://acme.elevato.net", "https://acme-test.elevato.net:8443"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("InstancesIn = %v, want %v", got, want)
+	}
+	if got := p.InstancesIn([]string{"https://elevato.net/oauth"}); got != nil {
+		t.Fatalf("no match: %v", got)
+	}
+	neutral, _ := Get("teams-meetings")
+	if got := neutral.InstancesIn([]string{"https://ats.example.com/cb"}); !slices.Equal(got, []string{"https://ats.example.com/cb"}) {
+		t.Fatalf("whole-URI instance: %v", got)
+	}
+	if !p.UsesInstance() || !neutral.UsesInstance() {
+		t.Fatal("UsesInstance false for a preset with {instance}")
 	}
 }
 

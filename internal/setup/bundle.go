@@ -2,6 +2,8 @@ package setup
 
 import (
 	"encoding/json"
+	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -11,7 +13,7 @@ import (
 // Encode renders the bundle for the vendor: JSON, or a .env file when
 // path ends in .env (the variable names of appreg's hand-off).
 func (b Bundle) Encode(path string) ([]byte, error) {
-	b.HandoffWritten = ""
+	b.HandoffWritten, b.HandoffKept, b.HandoffHasSecret = "", false, false
 	if !strings.HasSuffix(strings.ToLower(path), ".env") {
 		data, err := json.MarshalIndent(b, "", "  ")
 		if err != nil {
@@ -34,4 +36,30 @@ func (b Bundle) Encode(path string) ([]byte, error) {
 		vars["AZURE_CLIENT_SECRET_EXPIRES"] = b.SecretExpires.UTC().Format(time.RFC3339)
 	}
 	return appreg.EncodeDotEnv(vars), nil
+}
+
+// HandoffHoldsSecret says whether the hand-off file at path (JSON or .env,
+// as Encode writes them) holds a client secret. A file that cannot be
+// read or parsed holds none.
+func HandoffHoldsSecret(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	// A bundle is a few hundred bytes; more is not one of ours.
+	data, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	if err != nil {
+		return false
+	}
+	if strings.HasSuffix(strings.ToLower(path), ".env") {
+		for line := range strings.Lines(string(data)) {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "AZURE_CLIENT_SECRET="); ok {
+				return strings.Trim(v, `"'`) != ""
+			}
+		}
+		return false
+	}
+	var b Bundle
+	return json.Unmarshal(data, &b) == nil && b.ClientSecret != ""
 }

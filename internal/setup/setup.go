@@ -203,6 +203,11 @@ type Bundle struct {
 	Delegated      []string  `json:"delegatedPermissions,omitempty"`
 	Application    []string  `json:"applicationPermissions,omitempty"`
 	HandoffWritten string    `json:"handoffFile,omitempty"`
+	// HandoffKept: the file from an earlier run, which holds the secret
+	// made then, was kept as it was.
+	HandoffKept bool `json:"handoffKept,omitempty"`
+	// HandoffHasSecret: the hand-off file holds the client secret.
+	HandoffHasSecret bool `json:"handoffHasSecret,omitempty"`
 }
 
 // Summary is the one summary at the end.
@@ -586,7 +591,8 @@ func (r *run) register(ctx context.Context, del, app []permissions.Permission) (
 		switch {
 		case secretValue != "":
 		case res.Secret.Existing:
-			b.SecretNote = fmt.Sprintf("the secret %q was made in an earlier run (%s...) and cannot be shown again; if the vendor lost it, make a new one in the portal (Certificates & secrets) and hand that over", res.Secret.Name, res.Secret.Hint)
+			b.SecretNote = fmt.Sprintf("the secret %q was made in an earlier run (%s...) and cannot be shown again; if %s lost it, make a new one (teamsctl app secret add %s --name %s --secret-file FILE), hand that over, then remove the old one (teamsctl app secret list %s)",
+				res.Secret.Name, res.Secret.Hint, pre.Vendor, res.AppID, cmp.Or(res.Secret.Name, "secret")+"-"+r.p.now().UTC().Format("2006-01-02"), res.AppID)
 		case o.DryRun:
 			b.SecretNote = "a new secret will be shown once"
 		}
@@ -716,7 +722,11 @@ func meetingCommand(r MeetingRequest) string {
 func Expectations(pre *presets.Preset, instance string) doctor.Expectations {
 	exp := doctor.Expectations{App: pre.AppID, DelegatedScopes: pre.Delegated, ApplicationRoles: pre.Application, VerifiedPublisher: pre.VerifiedPublisher}
 	if pre.Shape == presets.CustomerRegistered {
-		exp.RedirectURIs, _ = pre.RedirectURIsFor(instance)
+		if instance == "" && pre.UsesInstance() {
+			exp.InstanceRedirects = instanceRedirects(pre)
+		} else {
+			exp.RedirectURIs, _ = pre.RedirectURIsFor(instance)
+		}
 		need := pre.Secret != nil && pre.Secret.Required
 		exp.NeedsSecret = &need
 	}
@@ -735,6 +745,28 @@ func Expectations(pre *presets.Preset, instance string) doctor.Expectations {
 		}
 	}
 	return exp
+}
+
+// instanceRedirects are the preset's redirect URIs on whichever
+// instance the app's registered URIs show, for doctor without --instance.
+func instanceRedirects(pre *presets.Preset) *doctor.InstanceRedirects {
+	ir := &doctor.InstanceRedirects{Templates: pre.RedirectURIs,
+		Match: func(registered []string) []string {
+			var out []string
+			for _, inst := range pre.InstancesIn(registered) {
+				if uris, err := pre.RedirectURIsFor(inst); err == nil {
+					out = append(out, uris...)
+				}
+			}
+			return out
+		}}
+	if pre.Instance != nil && pre.Instance.Default != "" {
+		ir.Default, _ = pre.RedirectURIsFor("")
+	}
+	if pre.Instance != nil && pre.Instance.Example != "" {
+		ir.Example, _ = pre.RedirectURIsFor(pre.Instance.Example)
+	}
+	return ir
 }
 
 func (r *run) summarize(secretValue string) {

@@ -60,7 +60,11 @@ func VendorPage(p *presets.Preset) string {
 			row("Where assignment is required: Users and groups > Add the recruiters", "`--group GROUP`")
 		}
 	}
-	row("Check why a recruiter cannot connect", fmt.Sprintf("`teamsctl doctor --preset %s%s --user UPN`", p.Name, doctorArgs(p)))
+	doctorCmd := fmt.Sprintf("`teamsctl doctor --preset %s%s --user UPN`", p.Name, doctorArgs(p))
+	if p.UsesInstance() {
+		doctorCmd += " (the instance is read from the app's redirect URIs; `--instance URL` checks another)"
+	}
+	row("Check why a recruiter cannot connect", doctorCmd)
 	if p.Teams.Meeting != presets.MeetingNone {
 		kind := ""
 		if p.Teams.Meeting == presets.MeetingEvent {
@@ -142,8 +146,6 @@ func doctorArgs(p *presets.Preset) string {
 	switch {
 	case p.Shape == presets.VendorHosted && p.AppID == "":
 		return " APPID"
-	case p.Instance != nil:
-		return " --instance " + cmp.Or(p.Instance.Example, "URL")
 	}
 	return ""
 }

@@ -73,6 +73,9 @@ Tell doctor what the vendor needs with --preset (a built-in vendor preset,
 and --redirect-uri; explicit flags win over the preset. With a preset, APP
 defaults to the vendor's appId or the preset's app name. Without any of
 them, an app registered here is compared with its own API permissions.
+A preset whose redirect URIs hold your vendor instance (elevato) reads the
+instance from the app's registered redirect URIs, unless --instance names
+one.
 
 Checks the sign-in lacks a permission for are skipped, naming the
 permission; the others still run. --fix applies only safe fixes scoped to
@@ -235,8 +238,13 @@ func applyPreset(opts *Options) error {
 	if err != nil || pre == nil {
 		return err
 	}
-	if _, err := opts.Preset.RedirectURIs(pre); err != nil {
-		return err
+	// Without --instance, a preset whose redirect URIs hold the
+	// customer's instance is checked against the instance the app was
+	// registered for (its redirect URIs say which).
+	if opts.Preset.Instance != "" || !pre.UsesInstance() {
+		if _, err := opts.Preset.RedirectURIs(pre); err != nil {
+			return err
+		}
 	}
 	want := setup.Expectations(pre, opts.Preset.Instance)
 	e := &opts.Expectations
@@ -249,7 +257,7 @@ func applyPreset(opts *Options) error {
 		e.DelegatedScopes, e.ApplicationRoles = want.DelegatedScopes, want.ApplicationRoles
 	}
 	if len(e.RedirectURIs) == 0 {
-		e.RedirectURIs = want.RedirectURIs
+		e.RedirectURIs, e.InstanceRedirects = want.RedirectURIs, want.InstanceRedirects
 	}
 	if e.NeedsSecret == nil {
 		e.NeedsSecret = want.NeedsSecret

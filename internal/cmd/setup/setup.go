@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -301,8 +300,8 @@ func mapErr(err error) error {
 func writeHandoff(opts *Options, res *setup.Result) error {
 	b := &res.Summary.Bundle
 	newSecret := secretOf(res) != ""
-	if _, err := os.Stat(opts.Handoff); err == nil && !newSecret && b.SecretNote != "" {
-		b.HandoffWritten = opts.Handoff + " (kept from an earlier run)"
+	if !newSecret && b.SecretNote != "" && setup.HandoffHoldsSecret(opts.Handoff) {
+		b.HandoffWritten, b.HandoffKept, b.HandoffHasSecret = opts.Handoff, true, true
 		return nil
 	}
 	out := *b
@@ -314,7 +313,7 @@ func writeHandoff(opts *Options, res *setup.Result) error {
 	if err := appreg.WriteSecretFile(opts.Handoff, data); err != nil {
 		return err
 	}
-	b.HandoffWritten = opts.Handoff
+	b.HandoffWritten, b.HandoffHasSecret = opts.Handoff, out.ClientSecret != ""
 	return nil
 }
 
@@ -414,12 +413,17 @@ func Render(w io.Writer, s *ui.Styles, r *setup.Result) error {
 	if r.Shape == presets.CustomerRegistered {
 		fields = append(fields, ui.Field{Key: "Application (client) ID", Value: b.ClientID})
 		switch {
-		case b.HandoffWritten != "":
+		case b.HandoffKept:
+			fields = append(fields, ui.Field{Key: "Client secret", Value: "in " + b.HandoffWritten + ", written by an earlier run and kept as it was"})
+		case b.HandoffHasSecret:
 			fields = append(fields, ui.Field{Key: "Client secret", Value: "in " + b.HandoffWritten})
 		case b.ClientSecret != "":
 			fields = append(fields, ui.Field{Key: "Client secret", Value: b.ClientSecret + "  (shown once: store it now)"})
 		case b.SecretNote != "":
 			fields = append(fields, ui.Field{Key: "Client secret", Value: b.SecretNote})
+		}
+		if b.HandoffWritten != "" && !b.HandoffHasSecret {
+			fields = append(fields, ui.Field{Key: "Hand-off", Value: "in " + b.HandoffWritten + " (without a client secret)"})
 		}
 		if !b.SecretExpires.IsZero() {
 			fields = append(fields, ui.Field{Key: "Secret expires", Value: b.SecretExpires.Format("2006-01-02")})
