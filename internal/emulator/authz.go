@@ -93,6 +93,10 @@ var (
 	meetingsReadApp  = []string{"OnlineMeetings.Read.All", "OnlineMeetings.ReadWrite.All"}
 	calendarsWrite   = []string{"Calendars.ReadWrite"}
 	calendarsRead    = []string{"Calendars.Read", "Calendars.ReadWrite"}
+
+	// The appConsent API's pages ("List appConsentRequests" and siblings).
+	consentRequestRead  = []string{"ConsentRequest.Read.All", "ConsentRequest.ReadWrite.All"}
+	consentRequestWrite = []string{"ConsentRequest.ReadWrite.All"}
 )
 
 // Directory role sets.
@@ -109,6 +113,15 @@ var (
 	// Reading Conditional Access and sign-in logs needs a reader role for
 	// delegated callers (unverified for the exact list).
 	securityReaderRoles = []string{RoleGlobalAdministrator, RoleGlobalReader, RoleSecurityReader, RoleSecurityAdministrator, RoleConditionalAccessAdministrator}
+	// Reading the admin consent workflow's requests: "Role and delegated
+	// permission authorization checks" of the appConsent API overview
+	// (learn.microsoft.com/graph/api/resources/consentrequests-overview).
+	consentRequestReaders = []string{RoleGlobalAdministrator, RoleGlobalReader, RoleCloudApplicationAdministrator, RoleApplicationAdministrator}
+	// Deciding them: reviewers must hold one of these roles ("Configure
+	// the admin consent workflow", learn.microsoft.com/entra/identity/
+	// enterprise-apps/configure-admin-consent-workflow); the emulator does
+	// not evaluate the policy's reviewer queries.
+	consentRequestReviewers = []string{RoleGlobalAdministrator, RoleCloudApplicationAdministrator, RoleApplicationAdministrator}
 	// Updating the default app management policy (unverified).
 	appPolicyAdminRoles = []string{RoleGlobalAdministrator, RoleSecurityAdministrator, RoleApplicationAdministrator}
 )
@@ -198,6 +211,13 @@ var authzTable = []authzRule{
 
 	{Method: "GET", Pattern: "/policies/authorizationPolicy", Delegated: []string{"Policy.Read.All", "Policy.ReadWrite.Authorization"}, Application: []string{"Policy.Read.All", "Policy.ReadWrite.Authorization"}},
 	{Method: "PATCH", Pattern: "/policies/authorizationPolicy", Delegated: []string{"Policy.ReadWrite.Authorization"}, Application: []string{"Policy.ReadWrite.Authorization"}, AdminRoles: policyAdminRoles},
+	{Method: "GET", Pattern: "/identityGovernance/appConsent/appConsentRequests", Delegated: consentRequestRead, Application: consentRequestRead, AdminRoles: consentRequestReaders},
+	{Method: "GET", Pattern: "/identityGovernance/appConsent/appConsentRequests/{request}", Delegated: consentRequestRead, Application: consentRequestRead, AdminRoles: consentRequestReaders},
+	{Method: "GET", Pattern: "/identityGovernance/appConsent/appConsentRequests/{request}/userConsentRequests", Delegated: consentRequestRead, Application: consentRequestRead, AdminRoles: consentRequestReaders},
+	{Method: "GET", Pattern: "/identityGovernance/appConsent/appConsentRequests/{request}/userConsentRequests/{userRequest}", Delegated: consentRequestRead, Application: consentRequestRead, AdminRoles: consentRequestReaders},
+	{Method: "GET", Pattern: "/identityGovernance/appConsent/appConsentRequests/{request}/userConsentRequests/{userRequest}/approval", Delegated: consentRequestRead, Application: consentRequestRead, AdminRoles: consentRequestReaders},
+	{Method: "GET", Pattern: "/identityGovernance/appConsent/appConsentRequests/{request}/userConsentRequests/{userRequest}/approval/stages", Delegated: consentRequestRead, Application: consentRequestRead, AdminRoles: consentRequestReaders},
+	{Method: "PATCH", Pattern: "/identityGovernance/appConsent/appConsentRequests/{request}/userConsentRequests/{userRequest}/approval/stages/{stage}", Delegated: consentRequestWrite, AdminRoles: consentRequestReviewers},
 	{Method: "GET", Pattern: "/policies/adminConsentRequestPolicy", Delegated: []string{"Policy.Read.All", "Policy.ReadWrite.ConsentRequest"}, Application: []string{"Policy.Read.All", "Policy.ReadWrite.ConsentRequest"}},
 	{Method: "PUT", Pattern: "/policies/adminConsentRequestPolicy", Delegated: []string{"Policy.ReadWrite.ConsentRequest"}, Application: []string{"Policy.ReadWrite.ConsentRequest"}, AdminRoles: []string{RoleGlobalAdministrator}},
 	{Method: "GET", Pattern: "/policies/permissionGrantPolicies", Delegated: []string{"Policy.Read.PermissionGrant", "Policy.Read.All", "Policy.ReadWrite.PermissionGrant"}, Application: []string{"Policy.Read.PermissionGrant", "Policy.Read.All", "Policy.ReadWrite.PermissionGrant"}},

@@ -21,6 +21,9 @@ type consentDecision struct {
 	record  bool     // the user consents now; write their grant after the other rules pass
 	scopes  []string // what the user consents to
 	failure *LoginFailure
+	// request, with the admin consent workflow on, are the permissions the
+	// user may not consent to: the user's request to the reviewers.
+	request []string
 }
 
 // decideConsent checks that every delegated permission the sign-in needs
@@ -63,7 +66,11 @@ func decideConsent(st *State, t *Tenant, a signInAttempt, sp *ServicePrincipal) 
 	case !a.interactive:
 		return consentDecision{failure: errConsentRequired(a.client.app)}
 	case !mayConsentForSelf(t, a, sp, missing):
-		return consentDecision{failure: errAdminConsentRequired(t.AdminConsentRequestPolicy.IsEnabled)}
+		d := consentDecision{failure: errAdminConsentRequired(t.AdminConsentRequestPolicy.IsEnabled)}
+		if t.AdminConsentRequestPolicy.IsEnabled {
+			d.request = missing
+		}
+		return d
 	}
 	var record []string
 	for _, v := range needed {

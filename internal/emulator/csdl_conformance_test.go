@@ -282,6 +282,26 @@ func runConformanceFlow(t *testing.T, g *graphEnv) {
 	g.must(204, g.do("PATCH", "/v1.0/policies/authorizationPolicy", admin, map[string]any{"blockMsolPowerShell": false}))
 	g.must(204, g.do("PUT", "/v1.0/policies/adminConsentRequestPolicy", admin, map[string]any{"isEnabled": false,
 		"notifyReviewers": false, "remindersEnabled": false, "requestDurationInDays": 0, "reviewers": []any{}}))
+	// The admin consent workflow's requests: one filed, listed, decided.
+	var acr, ucr, stage string
+	g.tenant(func(tn *Tenant) {
+		acr, ucr, stage = "7322e5f3-0f15-4eb8-9e82-2029e8622f5d", "acef2660-d194-4943-b927-4fe4fb5cb7e3", "f5a4ca4a-1316-4872-8112-993c55dab51e"
+		tn.AppConsentRequests = append(tn.AppConsentRequests, &AppConsentRequest{ID: acr, AppID: ebmsAppID, AppDisplayName: "EBMS",
+			UserRequests: []*UserConsentRequest{{ID: ucr, Status: ConsentRequestInProgress, CreatedDateTime: g.clock.Now(), UserID: ritaID,
+				UserDisplayName: "Rita Recruiter", UserPrincipalName: upnRita, Scopes: []string{"Calendars.ReadWrite"},
+				Stage: ApprovalStage{ID: stage, Status: ConsentRequestInProgress, ReviewResult: ReviewNotReviewed}}}})
+	})
+	reviewer := g.token(upnAdmin, "ConsentRequest.ReadWrite.All")
+	acrs := "/v1.0/identityGovernance/appConsent/appConsentRequests"
+	get(acrs+"?$filter="+url.QueryEscape("userConsentRequests/any(u:u/status eq 'InProgress')"), reviewer)
+	get(acrs+"/"+acr, reviewer)
+	get(acrs+"/"+acr+"/userConsentRequests?$filter="+url.QueryEscape("status eq 'InProgress'"), reviewer)
+	get(acrs+"/"+acr+"/userConsentRequests/"+ucr, reviewer)
+	get(acrs+"/"+acr+"/userConsentRequests/"+ucr+"/approval", reviewer)
+	get(acrs+"/"+acr+"/userConsentRequests/"+ucr+"/approval/stages", reviewer)
+	g.must(204, g.do("PATCH", acrs+"/"+acr+"/userConsentRequests/"+ucr+"/approval/stages/"+stage, reviewer,
+		map[string]any{"reviewResult": "Approve", "justification": "checked"}))
+	get(acrs+"/"+acr+"/userConsentRequests/"+ucr+"/approval/stages", reviewer)
 	g.must(204, g.do("PATCH", "/v1.0/policies/defaultAppManagementPolicy", admin, map[string]any{"isEnabled": false}))
 	g.must(204, g.do("PATCH", "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", admin, map[string]any{"isEnabled": false}))
 	g.must(200, g.do("POST", "/v1.0/identity/conditionalAccess/evaluate", admin, map[string]any{

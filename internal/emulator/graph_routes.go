@@ -104,6 +104,13 @@ func buildGraphRoutes() []*graphRoute {
 
 		entityRoute("/policies/authorizationPolicy", (*graphCall).getAuthorizationPolicy, typeAuthorizationPolicy),
 		writeRoute("PATCH", "/policies/authorizationPolicy", (*graphCall).patchAuthorizationPolicy, nil),
+		collectionRoute("/identityGovernance/appConsent/appConsentRequests", (*graphCall).listAppConsentRequests, typeAppConsentRequest),
+		entityRoute("/identityGovernance/appConsent/appConsentRequests/{request}", (*graphCall).getAppConsentRequest, typeAppConsentRequest),
+		collectionRoute("/identityGovernance/appConsent/appConsentRequests/{request}/userConsentRequests", (*graphCall).listUserConsentRequests, typeUserConsentRequest),
+		entityRoute("/identityGovernance/appConsent/appConsentRequests/{request}/userConsentRequests/{userRequest}", (*graphCall).getUserConsentRequest, typeUserConsentRequest),
+		entityRoute("/identityGovernance/appConsent/appConsentRequests/{request}/userConsentRequests/{userRequest}/approval", (*graphCall).getApproval, typeApproval),
+		collectionRoute("/identityGovernance/appConsent/appConsentRequests/{request}/userConsentRequests/{userRequest}/approval/stages", (*graphCall).listApprovalStages, typeApprovalStage),
+		writeRoute("PATCH", "/identityGovernance/appConsent/appConsentRequests/{request}/userConsentRequests/{userRequest}/approval/stages/{stage}", (*graphCall).patchApprovalStage, nil),
 		entityRoute("/policies/adminConsentRequestPolicy", (*graphCall).getAdminConsentRequestPolicy, typeAdminConsentRequestPolicy),
 		writeRoute("PUT", "/policies/adminConsentRequestPolicy", (*graphCall).putAdminConsentRequestPolicy, nil),
 		collectionRoute("/policies/permissionGrantPolicies", (*graphCall).listPermissionGrantPolicies, typePermissionGrantPolicy),

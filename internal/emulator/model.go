@@ -98,11 +98,13 @@ type Tenant struct {
 	Grants             []*PermissionGrant   `json:"oauth2PermissionGrants,omitempty"`
 	AppRoleAssignments []*AppRoleAssignment `json:"appRoleAssignments,omitempty"`
 
-	AuthorizationPolicy       AuthorizationPolicy        `json:"authorizationPolicy"`
-	AdminConsentRequestPolicy AdminConsentRequestPolicy  `json:"adminConsentRequestPolicy"`
-	PermissionGrantPolicies   []*PermissionGrantPolicy   `json:"permissionGrantPolicies,omitempty"`
-	AppManagementPolicy       AppManagementPolicy        `json:"defaultAppManagementPolicy"`
-	ConditionalAccess         []*ConditionalAccessPolicy `json:"conditionalAccessPolicies,omitempty"`
+	AuthorizationPolicy       AuthorizationPolicy       `json:"authorizationPolicy"`
+	AdminConsentRequestPolicy AdminConsentRequestPolicy `json:"adminConsentRequestPolicy"`
+	// AppConsentRequests are the admin consent workflow's requests.
+	AppConsentRequests      []*AppConsentRequest       `json:"appConsentRequests,omitempty"`
+	PermissionGrantPolicies []*PermissionGrantPolicy   `json:"permissionGrantPolicies,omitempty"`
+	AppManagementPolicy     AppManagementPolicy        `json:"defaultAppManagementPolicy"`
+	ConditionalAccess       []*ConditionalAccessPolicy `json:"conditionalAccessPolicies,omitempty"`
 	// TeamsAccessPolicies model Teams application access policies
 	// (New-/Grant-CsApplicationAccessPolicy). Graph cannot read them; they
 	// only gate app-only online meeting creation.

@@ -75,6 +75,9 @@ func evaluateSignIn(st *State, a signInAttempt, now time.Time) (*signInResult, c
 	}
 	consent := decideConsent(st, t, a, sp)
 	if consent.failure != nil {
+		if len(consent.request) > 0 {
+			recordConsentRequest(st, t, a, consent.request, now)
+		}
 		return nil, none, consent.failure
 	}
 	ca := evaluateCA(t, a)
