@@ -49,6 +49,9 @@ type Desired struct {
 	// (see UniqueName): a registration found by neither name nor appId is
 	// created by Graph's upsert on it, so concurrent runs make one.
 	UniqueName string
+	// Preset is the vendor preset the registration is made from ("" for
+	// none); it is recorded as a tag (PresetTag).
+	Preset string
 	// AppID picks an existing registration when the name is ambiguous or
 	// the registration was not made by teamsctl.
 	AppID        string
@@ -154,7 +157,7 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 		if err := r.validateSecretPolicy(ctx, &d, nil); err != nil {
 			return res, err
 		}
-		in := graph.ApplicationCreate{DisplayName: d.Name, SignInAudience: audience, Tags: []string{Tag},
+		in := graph.ApplicationCreate{DisplayName: d.Name, SignInAudience: audience, Tags: d.tags(),
 			RequiredResourceAccess: mergeAccess(nil, d.Delegated, d.Application, false)}
 		switch d.Platform {
 		case PlatformSPA:
@@ -321,6 +324,9 @@ func (r *Registrar) update(ctx context.Context, app *graph.Application, d Desire
 	}
 	if !slices.Contains(app.Tags, Tag) {
 		tags := append(slices.Clone(app.Tags), Tag)
+		if d.Preset != "" && PresetOf(app.Tags) == "" {
+			tags = append(tags, PresetTag(d.Preset))
+		}
 		u.Tags = &tags
 		steps.Add("tag-application", app.DisplayName, r.status(), "managed by teamsctl")
 	}

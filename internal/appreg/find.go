@@ -13,6 +13,32 @@ import (
 // Tag marks app registrations teamsctl manages.
 const Tag = "teamsctl"
 
+// presetTagPrefix starts the tag naming the vendor preset an app
+// registration was made from (teamsctl:preset=elevato), so `teamsctl
+// integrations` names the vendor without guessing from the app's name.
+const presetTagPrefix = "teamsctl:preset="
+
+// PresetTag is the tag naming the preset an app was registered from.
+func PresetTag(preset string) string { return presetTagPrefix + strings.ToLower(preset) }
+
+// PresetOf returns the preset named by an app registration's tags, or "".
+func PresetOf(tags []string) string {
+	for _, t := range tags {
+		if len(t) > len(presetTagPrefix) && strings.EqualFold(t[:len(presetTagPrefix)], presetTagPrefix) {
+			return strings.ToLower(t[len(presetTagPrefix):])
+		}
+	}
+	return ""
+}
+
+// tags are the tags of a registration teamsctl makes for d.
+func (d Desired) tags() []string {
+	if d.Preset == "" {
+		return []string{Tag}
+	}
+	return []string{Tag, PresetTag(d.Preset)}
+}
+
 var guidRE = lazyregexp.New(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // IsGUID reports whether s looks like a GUID.

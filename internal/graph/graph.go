@@ -21,6 +21,7 @@ type Client interface {
 	Principals        // consent.go
 	Policies          // policies.go
 	Meetings          // meetings.go
+	Inventory         // inventory.go
 }
 
 // Directory is the signed-in user and the tenant.

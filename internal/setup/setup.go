@@ -559,7 +559,7 @@ func (r *run) register(ctx context.Context, del, app []permissions.Permission) (
 	pre, o := r.pre, r.o
 	s := r.stage(StageApp, "Register the app, its enterprise app, secret and consent")
 	uris, _ := pre.RedirectURIsFor(o.Instance)
-	d := appreg.Desired{Name: o.AppName(), UniqueName: appreg.UniqueName(pre.Name, o.Instance, ""), AppID: o.AppID, RedirectURIs: uris,
+	d := appreg.Desired{Name: o.AppName(), UniqueName: appreg.UniqueName(pre.Name, o.Instance, ""), Preset: pre.Name, AppID: o.AppID, RedirectURIs: uris,
 		Platform: cmp.Or(pre.Platform, appreg.PlatformWeb), Delegated: del, Application: app, GrantConsent: true}
 	if pre.Secret != nil && pre.Secret.Required {
 		d.Secret, d.SecretName = true, cmp.Or(pre.Secret.Name, "teamsctl")

@@ -15,6 +15,7 @@ import (
 	configcmd "github.com/teamsctl/teamsctl/internal/cmd/config"
 	consentcmd "github.com/teamsctl/teamsctl/internal/cmd/consent"
 	doctorcmd "github.com/teamsctl/teamsctl/internal/cmd/doctor"
+	integrationscmd "github.com/teamsctl/teamsctl/internal/cmd/integrations"
 	meetingcmd "github.com/teamsctl/teamsctl/internal/cmd/meeting"
 	presetscmd "github.com/teamsctl/teamsctl/internal/cmd/presets"
 	sandboxcmd "github.com/teamsctl/teamsctl/internal/cmd/sandbox"
@@ -76,7 +77,7 @@ Run 'teamsctl help exit-codes' for the exit codes scripts can rely on.`,
 	addToGroup(cmd, GroupAuth, login.NewCmdLogin(f, nil), logout.NewCmdLogout(f, nil), whoami.NewCmdWhoami(f, nil))
 	addToGroup(cmd, GroupSetup, setupcmd.NewCmdSetup(f, nil))
 	addToGroup(cmd, GroupSetup, appcmd.NewCmdApp(f), consentcmd.NewCmdConsent(f), presetscmd.NewCmdPresets(f))
-	addToGroup(cmd, GroupDiagnose, doctorcmd.NewCmdDoctor(f, nil), meetingcmd.NewCmdMeeting(f))
+	addToGroup(cmd, GroupDiagnose, doctorcmd.NewCmdDoctor(f, nil), integrationscmd.NewCmdIntegrations(f, nil), meetingcmd.NewCmdMeeting(f))
 	addToGroup(cmd, GroupSandbox, sandboxcmd.NewCmdSandbox(f))
 	addToGroup(cmd, GroupConfig, configcmd.NewCmdConfig(f))
 	cmd.AddCommand(newHelpTopicExitCodes())

@@ -264,7 +264,7 @@ func createRun(ctx context.Context, opts *Options) error {
 	}
 	reg := &appreg.Registrar{Graph: g, Wait: opts.Waiter(opts.Timeout), Now: opts.Now, DryRun: opts.DryRun,
 		Roles: g, ConsentURL: opts.ConsentURL(org.ID), Warn: opts.Warn, Pending: pending}
-	d := appreg.Desired{Name: opts.Name, UniqueName: appreg.UniqueName(opts.PresetName, opts.Preset.Instance, opts.Name), AppID: opts.AppID, RedirectURIs: opts.RedirectURIs, Platform: opts.Platform,
+	d := appreg.Desired{Name: opts.Name, UniqueName: appreg.UniqueName(opts.PresetName, opts.Preset.Instance, opts.Name), Preset: opts.PresetName, AppID: opts.AppID, RedirectURIs: opts.RedirectURIs, Platform: opts.Platform,
 		Delegated: del, Application: app, MultiTenant: opts.MultiTenant, Secret: opts.Secret, SecretName: opts.SecretName,
 		SecretEnd: opts.SecretEnd, SecretEndExplicit: !opts.SecretEnd.IsZero(), GrantConsent: opts.GrantConsent,
 		Owner: opts.Owner, Prune: opts.Prune}
