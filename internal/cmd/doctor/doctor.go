@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/teamsctl/teamsctl/internal/auth"
+	"github.com/teamsctl/teamsctl/internal/build"
 	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
@@ -17,6 +18,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 	"github.com/teamsctl/teamsctl/internal/permissions"
+	htmlreport "github.com/teamsctl/teamsctl/internal/report"
 	"github.com/teamsctl/teamsctl/internal/setup"
 )
 
@@ -43,6 +45,9 @@ type Options struct {
 	Fix    bool
 	Yes    bool
 	Strict bool
+	// Report is the --report file: the result as one self-contained HTML
+	// page ("" for none).
+	Report string
 }
 
 // NewCmdDoctor builds the command; runF replaces the run step in tests.
@@ -83,6 +88,9 @@ this app or user (grant this app's missing consent, enable sign-in, assign
 the user, add a redirect URI or permission), after confirmation, then
 checks again. Tenant-wide settings (user consent, Conditional Access) are
 never changed: doctor prints the steps and the trade-off.
+
+--report FILE.html also writes the report as one self-contained HTML page
+(no scripts or external styles) to send to a vendor's support.
 
 Exit status 0 when no check failed (warnings allowed unless --strict), 6
 when one did. The JSON (-o json) schema is in docs/doctor.md.`,
@@ -126,6 +134,11 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 				return cmdutil.FlagErrorWithHint(fmt.Errorf("--scopes, --application, --redirect-uri, --public-client and --fix need an APP"),
 					"Run: teamsctl doctor APP ... with the app's application (client) id.")
 			}
+			if opts.Report != "" {
+				if err := htmlreport.CheckPath(opts.Report); err != nil {
+					return cmdutil.FlagErrorf("--report: %v", err)
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -142,6 +155,7 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 	fs.BoolVar(&opts.Fix, "fix", false, "Apply the safe fixes (this app and users only) after confirmation, then check again")
 	fs.BoolVarP(&opts.Yes, "yes", "y", false, "Confirm --fix without asking (needed when not in a terminal)")
 	fs.BoolVar(&opts.Strict, "strict", false, "Treat warnings as failures (exit 6)")
+	fs.StringVar(&opts.Report, "report", "", "Also write the report as one self-contained HTML `FILE` to send to a vendor's support")
 	return cmd
 }
 
@@ -174,6 +188,13 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if err := cmdutil.Print(opts.IO, cfg.Output, report, cmdutil.Method((*doctor.Report).Render)); err != nil {
 		return err
+	}
+	if opts.Report != "" {
+		page := htmlreport.Doctor(report, htmlreport.Meta{Profile: cfg.Profile, Version: build.Version, Generated: opts.Now()})
+		if err := page.WriteFile(opts.Report); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "Report written to %s\n", opts.Report)
 	}
 	if failed := report.Failed(opts.Strict); len(failed) > 0 {
 		return &cmdutil.CheckFailedError{Failed: failed}

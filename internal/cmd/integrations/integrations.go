@@ -3,11 +3,13 @@ package integrations
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/teamsctl/teamsctl/internal/auth"
+	"github.com/teamsctl/teamsctl/internal/build"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/doctor"
@@ -16,6 +18,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/presets"
+	htmlreport "github.com/teamsctl/teamsctl/internal/report"
 )
 
 // needs are what the inventory reads: enterprise apps, registrations and
@@ -33,6 +36,9 @@ type Options struct {
 	Now    func() time.Time
 
 	ExpiringWithin time.Duration
+	// Report is the --report file: the inventory as one self-contained
+	// HTML page ("" for none).
+	Report string
 }
 
 // NewCmdIntegrations builds the command; runF replaces the run step in tests.
@@ -62,7 +68,8 @@ doctor's tenant and app checks.
 
 Exit status 6 when a credential of a listed integration expires within
 --expiring-within (default 30d) or has expired, so it can run from cron or
-a monitoring system; 0 otherwise. The JSON (-o json) schema is in
+a monitoring system; 0 otherwise. --report FILE.html also writes the
+inventory as one self-contained HTML page. The JSON (-o json) schema is in
 docs/integrations.md.`,
 		Example: `  teamsctl integrations
   teamsctl integrations --expiring-within 60d -o json | jq '.integrations[] | select(.health != "ok")'`,
@@ -73,12 +80,18 @@ docs/integrations.md.`,
 				return cmdutil.FlagErrorf("--expiring-within: %v", err)
 			}
 			opts.ExpiringWithin = d
+			if opts.Report != "" {
+				if err := htmlreport.CheckPath(opts.Report); err != nil {
+					return cmdutil.FlagErrorf("--report: %v", err)
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			return Run(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().StringVar(&opts.Report, "report", "", "Also write the inventory as one self-contained HTML `FILE` to hand on")
 	cmd.Flags().StringVar(&within, "expiring-within", "30d", "Exit 6 when a credential expires within this many days (e.g. 30d) or has expired")
 	return cmd
 }
@@ -95,6 +108,13 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if err := cmdutil.Print(opts.IO, cfg.Output, report, cmdutil.Method((*integrations.Report).Render)); err != nil {
 		return err
+	}
+	if opts.Report != "" {
+		page := htmlreport.Integrations(report, htmlreport.Meta{Profile: cfg.Profile, Version: build.Version, Generated: report.GeneratedAt})
+		if err := page.WriteFile(opts.Report); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "Report written to %s\n", opts.Report)
 	}
 	return Verdict(report)
 }
