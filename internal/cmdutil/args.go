@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/teamsctl/teamsctl/internal/appreg"
 )
 
 // ExactArgs requires exactly the named positional arguments, e.g.
@@ -63,4 +65,21 @@ func MinimumArgs(names ...string) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// AppArg reads an APP argument (what names it, e.g. "APP" or "--app-id"):
+// an appId, object id or display name is returned as it is; the
+// admin-consent link a vendor sends (https://login.microsoftonline.com/
+// TENANT/adminconsent?client_id=APPID, or its v2.0 form) gives its
+// client_id. Any other link is a usage error.
+func AppArg(what, value string) (string, error) {
+	if !appreg.IsLink(value) {
+		return value, nil
+	}
+	id, err := appreg.ClientIDFromLink(value)
+	if err != nil {
+		return "", FlagErrorWithHint(fmt.Errorf("%s: %w", what, err),
+			"Give the vendor's application (client) id, or the admin-consent link exactly as the vendor sent it.")
+	}
+	return id, nil
 }

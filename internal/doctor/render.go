@@ -32,6 +32,11 @@ func (r *Report) Render(w io.Writer, s *ui.Styles) error {
 		}
 		b.WriteString(")\n")
 	}
+	// The licences the vendor supports are stated up front: without
+	// --user no check shows them.
+	for _, l := range r.Expectations.Licences {
+		fmt.Fprintf(&b, "Requires for each recruiter: %s (one of %s)\n", l.Name, strings.Join(l.SKUs, ", "))
+	}
 	var last string
 	for _, c := range r.Checks {
 		section := groupTitles[c.Group]

@@ -810,6 +810,12 @@ func (r *run) manual() []string {
 	} else {
 		out = append(out, fmt.Sprintf("Turn the integration on in %s; each recruiter then connects their own Microsoft account.", pre.Vendor))
 	}
+	if pre.Requires != nil {
+		for _, l := range pre.Requires.Licences {
+			out = append(out, fmt.Sprintf("Licences: %s supports only %s; each recruiter needs one of %s (teamsctl doctor --user UPN checks it).",
+				pre.Vendor, l.Name, strings.Join(l.SKUs, ", ")))
+		}
+	}
 	if pre.AssignmentRequired && r.o.Group == "" {
 		out = append(out, "Assign the recruiters: teamsctl setup "+pre.Name+" --group GROUP (assignment is required).")
 	}

@@ -23,7 +23,7 @@ func VendorPage(p *presets.Preset) string {
 	case p.Shape == presets.VendorHosted && p.AppID == "":
 		setup += " --app-id APPID"
 		app = "APPID"
-		w("Shape: **vendor-hosted**. %s does not publish the appId of its app: give it with `--app-id` (it is the `client_id` in the admin-consent link %s sends).\n\n", p.Vendor, p.Vendor)
+		w("Shape: **vendor-hosted**. %s does not publish the appId of its app: give it with `--app-id`, either the id or the admin-consent link %s sends (https://login.microsoftonline.com/.../adminconsent?client_id=...), whose `client_id` is the appId.\n\n", p.Vendor, p.Vendor)
 	case p.Shape == presets.VendorHosted:
 		app = p.AppID
 		w("Shape: **vendor-hosted**, appId `%s`.\n\n", p.AppID)
@@ -83,6 +83,11 @@ func VendorPage(p *presets.Preset) string {
 		w("- Send %s the hand-off bundle over a secure channel.\n", p.Vendor)
 	} else {
 		w("- Turn the integration on in %s; each recruiter then connects their own Microsoft account.\n", p.Vendor)
+	}
+	if p.Requires != nil {
+		for _, l := range p.Requires.Licences {
+			w("- Licences: %s supports only %s; each recruiter needs one of %s (`teamsctl doctor --user UPN` checks it).\n", p.Vendor, l.Name, "`"+strings.Join(l.SKUs, "`, `")+"`")
+		}
 	}
 	w("\n## Undo\n\n| %s's page | teamsctl |\n| --- | --- |\n", p.Vendor)
 	row("Enterprise applications > the app > Properties > Delete", fmt.Sprintf("`teamsctl consent revoke %s --all --delete-enterprise-app`", app))

@@ -75,8 +75,10 @@ vendor's app cannot be signed in as, so the user signs in with teamsctl's
 own client, which shows the user side only (licence, mailbox), not the
 app's consent path. In the sandbox the sandbox approves the sign-in.
 
-A vendor that publishes no appId needs --app-id; in the sandbox the
-preset's stand-in for the vendor's app is used without it (setup says so).
+A vendor that publishes no appId needs --app-id: the appId, or the
+admin-consent link the vendor sent, whose client_id setup reads. In the
+sandbox the preset's stand-in for the vendor's app is used without it
+(setup says so).
 
 Every step is idempotent: a second run changes nothing and says so, and a
 run after an interruption continues where the first stopped. When your
@@ -97,8 +99,9 @@ must finish; 6 set up, but doctor or the meeting test still fails.`,
   # vendor-hosted, with the recruiters assigned and a check for one of them
   teamsctl setup ebms --group Recruiters --test-user rita@contoso.com
 
-  # a vendor that does not publish its appId
+  # a vendor that does not publish its appId: its id, or the admin-consent link it sent
   teamsctl setup erecruiter --app-id 11111111-2222-3333-4444-555555555555
+  teamsctl setup erecruiter --app-id 'https://login.microsoftonline.com/common/adminconsent?client_id=11111111-2222-3333-4444-555555555555'
 
   # rehearse it in the sandbox, where the preset's stand-in app is used
   teamsctl --sandbox setup erecruiter
@@ -119,8 +122,13 @@ must finish; 6 set up, but doctor or the meeting test still fails.`,
 				return cmdutil.FlagErrorWithHint(errors.New("give a VENDOR or --preset-file FILE (not both)"),
 					"Run 'teamsctl presets list' for the vendors teamsctl knows.")
 			}
+			var err error
+			if opts.AppID, err = cmdutil.AppArg("--app-id", opts.AppID); err != nil {
+				return err
+			}
 			if opts.AppID != "" && !appreg.IsGUID(opts.AppID) {
-				return cmdutil.FlagErrorf("--app-id: %q is not an application (client) id (a GUID)", opts.AppID)
+				return cmdutil.FlagErrorWithHint(fmt.Errorf("--app-id: %q is not an application (client) id (a GUID)", opts.AppID),
+					"Give the vendor's application (client) id, or the admin-consent link the vendor sent.")
 			}
 			if opts.Handoff != "" && !opts.DryRun {
 				if err := appreg.CheckOutputFile(opts.Handoff, true); err != nil {
@@ -136,7 +144,7 @@ must finish; 6 set up, but doctor or the meeting test still fails.`,
 	fs := cmd.Flags()
 	fs.StringVar(&opts.PresetFile, "preset-file", "", "Use your organisation's preset file instead of a built-in VENDOR")
 	fs.StringVar(&opts.Instance, "instance", "", "Your instance of the vendor's service, filling {instance} in redirect URIs (e.g. https://acme.elevato.net)")
-	fs.StringVar(&opts.AppID, "app-id", "", "The vendor's appId (vendor-hosted, when the preset has none), or the existing app to complete")
+	fs.StringVar(&opts.AppID, "app-id", "", "The vendor's appId or the admin-consent link it sent (vendor-hosted, when the preset has none), or the existing app to complete")
 	fs.StringVar(&opts.Name, "name", "", "Display name of the app registration (customer-registered; default from the preset)")
 	fs.StringVar(&opts.TestUser, "test-user", "", "Check this user with doctor and create and delete a test meeting as them (UPN)")
 	fs.StringVar(&opts.Group, "group", "", "Assign this group to the enterprise app (by display name)")

@@ -54,7 +54,8 @@ func NewCmdGrant(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Use:   "grant [APP]",
 		Short: "Grant admin consent, merging into existing grants",
 		Long: `Grant consent for APP: an app of this tenant (name, appId or object id) or a
-vendor's multi-tenant appId. A missing enterprise app (service principal) is
+vendor's multi-tenant appId (or the admin-consent link the vendor sent, whose
+client_id is the appId). A missing enterprise app (service principal) is
 created first, waiting for Entra to replicate it.
 
 Delegated permissions are merged into the app's existing grant for the API
@@ -83,7 +84,11 @@ APP, and --delegated or --application (which replace both preset lists).`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
-				opts.App = args[0]
+				app, err := cmdutil.AppArg("APP", args[0])
+				if err != nil {
+					return err
+				}
+				opts.App = app
 			}
 			if err := applyPreset(opts, &delegated, &application); err != nil {
 				return err

@@ -75,8 +75,10 @@ a terminal; elsewhere pass --yes. --dry-run prints the plan only.`,
   teamsctl consent revoke c0ec60b5-60a8-4768-8053-870f11315492 --delete-enterprise-app`,
 		Args: cmdutil.ExactArgs("APP"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.App = args[0]
 			var err error
+			if opts.App, err = cmdutil.AppArg("APP", args[0]); err != nil {
+				return err
+			}
 			if opts.Delegated, err = permissions.ParseLists(delegated); err != nil {
 				return cmdutil.FlagErrorf("--delegated: %v", err)
 			}

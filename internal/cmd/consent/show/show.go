@@ -27,6 +27,10 @@ type Options struct {
 	Users       bool
 	Delegated   []string
 	Application []string
+	// Preset fills APP and the permissions to compare with.
+	Preset cmdutil.PresetFlags
+	// presetName is set when the permissions compared with are the preset's.
+	presetName string
 }
 
 // What the missing permissions are compared with.
@@ -34,6 +38,7 @@ const (
 	ComparedRegistration = "registration"
 	ComparedGiven        = "given"
 	ComparedNothing      = "nothing"
+	ComparedPreset       = "preset"
 )
 
 // UserGrant is one user's own delegated grant.
@@ -56,9 +61,11 @@ type Result struct {
 	UserGrants  int         `json:"userGrants"`
 	Users       []UserGrant `json:"users,omitempty"`
 	Application []string    `json:"application"`
-	// ComparedWith is registration, given (the flags) or nothing (a
-	// vendor's app without flags).
-	ComparedWith       string   `json:"comparedWith"`
+	// ComparedWith is registration, given (the flags), preset (what the
+	// vendor preset needs) or nothing (a vendor's app without flags).
+	ComparedWith string `json:"comparedWith"`
+	// Preset names the preset compared with.
+	Preset             string   `json:"preset,omitempty"`
 	MissingDelegated   []string `json:"missingDelegated"`
 	MissingApplication []string `json:"missingApplication"`
 	// Unknown are permission ids the registration requires that the API
@@ -79,15 +86,32 @@ all users, the number of per-user grants (and the users with --users), and
 the application permissions assigned.
 
 What is missing is compared with --delegated and --application when given,
-otherwise with what the app's registration requires (an app of this
-tenant). 'teamsctl consent grant' adds what is missing.`,
+else with what the vendor preset needs (--preset or --preset-file, which
+also fills APP: the vendor's appId or the preset's app name), otherwise
+with what the app's registration requires (an app of this tenant).
+'teamsctl consent grant' adds what is missing.
+
+APP may also be the admin-consent link the vendor sent
+(https://login.microsoftonline.com/TENANT/adminconsent?client_id=APPID).`,
 		Example: `  teamsctl consent show "elevato - MS Teams integration"
   # a vendor's app, against the scopes the vendor documents
   teamsctl consent show c0ec60b5-60a8-4768-8053-870f11315492 --delegated User.Read,OnlineMeetings.ReadWrite --users`,
-		Args: cmdutil.ExactArgs("APP"),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && (opts.Preset.Name != "" || opts.Preset.File != "") {
+				return nil // APP from the preset
+			}
+			return cmdutil.ExactArgs("APP")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.App = args[0]
 			var err error
+			if len(args) == 1 {
+				if opts.App, err = cmdutil.AppArg("APP", args[0]); err != nil {
+					return err
+				}
+			}
+			if err := applyPreset(opts, &delegated, &application); err != nil {
+				return err
+			}
 			if opts.Delegated, err = permissions.ParseLists(delegated); err != nil {
 				return cmdutil.FlagErrorf("--delegated: %v", err)
 			}
@@ -104,7 +128,27 @@ tenant). 'teamsctl consent grant' adds what is missing.`,
 	fs.BoolVar(&opts.Users, "users", false, "List the users with their own grants")
 	fs.StringArrayVar(&delegated, "delegated", nil, "Compare with these delegated permissions, comma or space separated")
 	fs.StringArrayVar(&application, "application", nil, "Compare with these application permissions (app roles), comma or space separated")
+	cmdutil.AddPresetFlags(cmd, &opts.Preset, "APP and the permissions to compare with", false)
 	return cmd
+}
+
+// applyPreset fills APP and, unless --delegated or --application is
+// given, the permissions to compare with from the preset.
+func applyPreset(opts *Options, delegated, application *[]string) error {
+	pre, err := opts.Preset.Load()
+	if err != nil || pre == nil {
+		return err
+	}
+	if opts.App == "" {
+		if opts.App, err = cmdutil.PresetApp(pre); err != nil {
+			return err
+		}
+	}
+	if len(*delegated)+len(*application) == 0 {
+		*delegated, *application = pre.Delegated, pre.Application
+		opts.presetName = pre.Name
+	}
+	return nil
 }
 
 // needs are what consent show reads: APP in the tenant, its grants and
@@ -146,6 +190,9 @@ func showRun(ctx context.Context, opts *Options) error {
 		}
 		wantDel, wantApp = permissions.Values(del), permissions.Values(roles)
 		res.ComparedWith = ComparedGiven
+		if opts.presetName != "" {
+			res.ComparedWith, res.Preset = ComparedPreset, opts.presetName
+		}
 	case t.Registration != nil:
 		wantDel, wantApp, res.Unknown = consent.Required(t.Registration, cat)
 		res.ComparedWith = ComparedRegistration
@@ -281,8 +328,11 @@ func Render(w io.Writer, s *ui.Styles, r *Result) error {
 		fields = append(fields, ui.Field{Key: "Missing", Value: "unknown: a vendor's app; give --delegated or --application to compare"})
 	default:
 		against := "the registration"
-		if r.ComparedWith == ComparedGiven {
+		switch r.ComparedWith {
+		case ComparedGiven:
 			against = "the given permissions"
+		case ComparedPreset:
+			against = "what preset " + r.Preset + " needs"
 		}
 		fields = append(fields,
 			ui.Field{Key: "Missing delegated", Value: withUnknown(r.MissingDelegated, r.Unknown, permissions.Delegated) + " (compared with " + against + ")"},

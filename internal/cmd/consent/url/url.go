@@ -25,6 +25,8 @@ type Options struct {
 	App         string
 	Delegated   []string
 	RedirectURI string
+	// Preset fills APP and the permissions the link asks for.
+	Preset cmdutil.PresetFlags
 }
 
 // Result is the admin-consent link.
@@ -53,14 +55,33 @@ names). The link is for the current cloud and the signed-in tenant.
 With --delegated the link asks for exactly those Microsoft Graph
 permissions (the v2.0 admin-consent endpoint); without it, for everything
 the app's registration requires (the v1 form). APP is an app of this tenant
-(name, appId or object id) or a vendor's appId. Entra returns the admin to
---redirect-uri, which must be registered on the app.`,
+(name, appId or object id), a vendor's appId, or the admin-consent link the
+vendor sent. Entra returns the admin to --redirect-uri, which must be
+registered on the app.
+
+--preset (a vendor preset, 'teamsctl presets list') or --preset-file fills
+APP (the vendor's appId or the preset's app name) and the delegated
+permissions; a preset with application permissions gets the v1 form, since
+only it covers them.`,
 		Example: `  teamsctl consent url "elevato - MS Teams integration"
-  teamsctl consent url c0ec60b5-60a8-4768-8053-870f11315492 --delegated User.Read,OnlineMeetings.ReadWrite`,
-		Args: cmdutil.ExactArgs("APP"),
+  teamsctl consent url c0ec60b5-60a8-4768-8053-870f11315492 --delegated User.Read,OnlineMeetings.ReadWrite
+  teamsctl consent url --preset ebms`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && (opts.Preset.Name != "" || opts.Preset.File != "") {
+				return nil // APP from the preset
+			}
+			return cmdutil.ExactArgs("APP")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.App = args[0]
 			var err error
+			if len(args) == 1 {
+				if opts.App, err = cmdutil.AppArg("APP", args[0]); err != nil {
+					return err
+				}
+			}
+			if err := applyPreset(opts, &delegated); err != nil {
+				return err
+			}
 			if opts.Delegated, err = permissions.ParseLists(delegated); err != nil {
 				return cmdutil.FlagErrorf("--delegated: %v", err)
 			}
@@ -78,7 +99,28 @@ the app's registration requires (the v1 form). APP is an app of this tenant
 	fs := cmd.Flags()
 	fs.StringArrayVar(&delegated, "delegated", nil, "Ask for exactly these delegated permissions, comma or space separated")
 	fs.StringVar(&opts.RedirectURI, "redirect-uri", "", "Where Entra sends the administrator afterwards (registered on the app)")
+	cmdutil.AddPresetFlags(cmd, &opts.Preset, "APP and the permissions", false)
 	return cmd
+}
+
+// applyPreset fills APP and, unless --delegated is given, the delegated
+// permissions from the preset. The v2.0 link asks for delegated
+// permissions only; a preset that also needs application permissions
+// gets the v1 link, which covers everything the vendor's app requires.
+func applyPreset(opts *Options, delegated *[]string) error {
+	pre, err := opts.Preset.Load()
+	if err != nil || pre == nil {
+		return err
+	}
+	if opts.App == "" {
+		if opts.App, err = cmdutil.PresetApp(pre); err != nil {
+			return err
+		}
+	}
+	if len(*delegated) == 0 && len(pre.Application) == 0 {
+		*delegated = pre.Delegated
+	}
+	return nil
 }
 
 // needs are what consent url reads: APP and the tenant.
