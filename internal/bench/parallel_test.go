@@ -339,3 +339,72 @@ func TestParallelSetupOverServe(t *testing.T) {
 	// Both rounds' secrets are still valid.
 	checkConverged(t, s.view(t), append(setups, creates...))
 }
+
+// TestThrottledParallelSetupOverServe is the HTTPS half of the claims
+// "no early retry" and "converges under concurrency" together: parallel
+// `setup` processes against `teamsctl sandbox serve` with a fifth of Graph's
+// answers failing (429 with Retry-After, 503, 504) and replication lag.
+// Each process signs in on its own (its own token), as separate admins'
+// runs do: the emulator keeps a Retry-After window per token, so a request
+// sent after its process was told to wait is an early retry.
+func TestThrottledParallelSetupOverServe(t *testing.T) {
+	if testing.Short() {
+		t.Skip("processes")
+	}
+	const runs = 3
+	e := Start(t, Options{Real: true, Latency: time.Millisecond})
+	s := startServe(t, e, "--replication-lag", "300ms", "--fault-rate", "0.2", "--retry-after", "1s")
+	e.Setenv("TEAMSCTL_LOGIN_URL", s.LoginURL)
+	e.Setenv("TEAMSCTL_GRAPH_URL", s.GraphURL)
+	e.Setenv("TEAMSCTL_CA_FILE", s.CAFile)
+	tokens := make([]string, runs)
+	for k := range tokens {
+		tokens[k] = s.token(t)
+	}
+	var handoffs []string
+	for k := range runs {
+		handoffs = append(handoffs, parallelSetupArgs(e.Dir, k)[6])
+	}
+	runParallel(t, runs, func(k int) (int, string) {
+		p := e.Command(t.Context(), parallelSetupArgs(e.Dir, k)...)
+		p.Cmd.Env = append(p.Cmd.Env, "TEAMSCTL_ACCESS_TOKEN="+tokens[k])
+		start := time.Now()
+		if err := p.Cmd.Start(); err != nil {
+			t.Error(err)
+			return -1, ""
+		}
+		r := p.Wait(start)
+		return r.Code, r.Stderr
+	})
+	checkConverged(t, s.view(t), handoffs)
+
+	log := s.requests(t)
+	injected := 0
+	for _, r := range log {
+		if r.Injected {
+			injected++
+		}
+		if r.EarlyRetry {
+			t.Errorf("sent before its Retry-After had passed: %s %s", r.Method, r.Path)
+		}
+	}
+	if injected == 0 {
+		t.Errorf("no fault was injected in %d requests: the test proves nothing", len(log))
+	}
+	t.Logf("%d requests over HTTPS, %d faults injected", len(log), injected)
+}
+
+// requests reads the served emulator's request log.
+func (s *served) requests(t *testing.T) []emulator.RequestRecord {
+	t.Helper()
+	resp, err := s.client.Get(s.LoginURL + "/_emulator/requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct{ Value []emulator.RequestRecord }
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	return body.Value
+}

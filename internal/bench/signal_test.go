@@ -146,6 +146,26 @@ func TestSignalledSetupExitsCancelled(t *testing.T) {
 	t.Logf("%d requests, %d signals", total, 4*total)
 }
 
+// interruptSandboxRun runs args in --sandbox mode, sends sig once the
+// n-th request has been traced, and reports the exit code, whether the
+// signal was sent, whether the run made all total requests anyway, and its
+// stderr.
+func interruptSandboxRun(t *testing.T, dir string, args []string, n int, sig os.Signal, total int) (code int, sent, completed bool, stderr string) {
+	t.Helper()
+	s := &traceSignaller{n: n, sig: sig}
+	cmd := sandboxChild(t, dir, s, args...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	s.proc = cmd.Process
+	s.mu.Unlock()
+	_ = cmd.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return cmd.ProcessState.ExitCode(), s.sent, s.seen >= total, s.out.String()
+}
+
 // sandboxChild is teamsctl as a child process in --sandbox mode with a
 // configuration directory of its own.
 func sandboxChild(t *testing.T, dir string, stderr io.Writer, args ...string) *exec.Cmd {
@@ -227,24 +247,23 @@ func TestSignalledSandboxExitsCancelled(t *testing.T) {
 		total := ref.seen
 		for n := 1; n < total; n++ {
 			sig := []os.Signal{syscall.SIGINT, syscall.SIGTERM}[n%2]
-			s := &traceSignaller{n: n, sig: sig}
-			cmd := sandboxChild(t, prepare(), s, args...)
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			s.mu.Lock()
-			s.proc = cmd.Process
-			s.mu.Unlock()
-			_ = cmd.Wait()
-			s.mu.Lock()
-			stderr, sent := s.out.String(), s.sent
-			s.mu.Unlock()
 			what := fmt.Sprintf("%s: %v after request %d of %d", args[1], sig, n, total)
-			if code := cmd.ProcessState.ExitCode(); !sent || code != 130 {
-				t.Errorf("%s: signal sent %v, exit %d, want 130", what, sent, code)
-			}
-			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
-				t.Errorf("%s: panicked\n%s", what, stderr)
+			// A loaded machine can deliver the signal after the run's last
+			// request: the run then rightly exits 0. That proves nothing
+			// either way, so the same interruption is tried again.
+			for attempt := 1; ; attempt++ {
+				code, sent, completed, stderr := interruptSandboxRun(t, prepare(), args, n, sig, total)
+				if code == 0 && completed && attempt < 3 {
+					t.Logf("%s: the signal came after the run had finished; again", what)
+					continue
+				}
+				if !sent || code != 130 {
+					t.Errorf("%s: signal sent %v, exit %d, want 130", what, sent, code)
+				}
+				if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
+					t.Errorf("%s: panicked\n%s", what, stderr)
+				}
+				break
 			}
 		}
 		t.Logf("%s: %d requests, %d interruptions", args[1], total, total-1)

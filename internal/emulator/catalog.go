@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -31,8 +32,10 @@ type graphPermission struct {
 var graphPermissionsYAML []byte
 
 // graphPermissions are the Graph permissions teamsctl, the vendors and
-// Graph's meeting, calendar, mail and rooms APIs use.
-var graphPermissions = mustLoadGraphPermissions(graphPermissionsYAML)
+// Graph's meeting, calendar, mail and rooms APIs use. Parsed on first use,
+// not at start-up: every teamsctl process links the emulator, and most
+// (--version, a real tenant's commands) never look at the catalog.
+var graphPermissions = sync.OnceValue(func() []graphPermission { return mustLoadGraphPermissions(graphPermissionsYAML) })
 
 func mustLoadGraphPermissions(raw []byte) []graphPermission {
 	var doc struct {
@@ -51,7 +54,7 @@ func mustLoadGraphPermissions(raw []byte) []graphPermission {
 func graphScopesAndRoles() ([]PermissionScope, []AppRole) {
 	var scopes []PermissionScope
 	var roles []AppRole
-	for _, p := range graphPermissions {
+	for _, p := range graphPermissions() {
 		if p.ScopeID != "" {
 			scopes = append(scopes, PermissionScope{
 				ID: p.ScopeID, Value: p.Value, Type: p.ConsentType, IsEnabled: true,
@@ -88,7 +91,8 @@ type catalogSku struct {
 
 // licenceSKUs are the SKUs a seed may name by skuPartNumber, with every
 // plan provisioned (Success).
-var licenceSKUs = mustLoadSKUs(skuCatalogYAML)
+// Parsed on first use, like graphPermissions.
+var licenceSKUs = sync.OnceValue(func() map[string]License { return mustLoadSKUs(skuCatalogYAML) })
 
 func mustLoadSKUs(raw []byte) map[string]License {
 	var doc struct {
@@ -112,8 +116,8 @@ func mustLoadSKUs(raw []byte) map[string]License {
 
 // knownSKUNames lists the catalog's part numbers for error messages.
 func knownSKUNames() string {
-	names := make([]string, 0, len(licenceSKUs))
-	for n := range licenceSKUs {
+	names := make([]string, 0, len(licenceSKUs()))
+	for n := range licenceSKUs() {
 		names = append(names, n)
 	}
 	slices.Sort(names)
@@ -124,7 +128,7 @@ func knownSKUNames() string {
 // those named in disabled with provisioningStatus Disabled, as Graph shows
 // plans an admin turned off in the assignment.
 func licenceFor(partNumber string, disabled []string) (License, error) {
-	sku, ok := licenceSKUs[partNumber]
+	sku, ok := licenceSKUs()[partNumber]
 	if !ok {
 		return License{}, fmt.Errorf("unknown licence %q (known: %s)", partNumber, knownSKUNames())
 	}

@@ -8,9 +8,9 @@ import (
 )
 
 func catalogPermission(value string) *graphPermission {
-	for i, p := range graphPermissions {
+	for i, p := range graphPermissions() {
 		if strings.EqualFold(p.Value, value) {
-			return &graphPermissions[i]
+			return &graphPermissions()[i]
 		}
 	}
 	return nil
@@ -21,7 +21,7 @@ func catalogPermission(value string) *graphPermission {
 // roles Microsoft publishes.
 func TestGraphPermissionCatalog(t *testing.T) {
 	seen := map[string]bool{}
-	for _, p := range graphPermissions {
+	for _, p := range graphPermissions() {
 		key := strings.ToLower(p.Value)
 		switch {
 		case seen[key]:
@@ -91,7 +91,7 @@ func TestGraphServicePrincipalPublishesTheCatalog(t *testing.T) {
 	sp := g.must(200, g.do("GET", "/v1.0/servicePrincipals(appId='"+GraphAppID+"')?$select=oauth2PermissionScopes,appRoles", tok, nil))
 	scopes, roles := sp.Body["oauth2PermissionScopes"].([]any), sp.Body["appRoles"].([]any)
 	var wantScopes, wantRoles int
-	for _, p := range graphPermissions {
+	for _, p := range graphPermissions() {
 		if p.ScopeID != "" {
 			wantScopes++
 		}

@@ -41,7 +41,7 @@ func GenerateLargeTenant(now time.Time, size LargeTenantSize) (*State, error) {
 	}
 	home := st.HomeTenant()
 	domain := home.InitialDomain()
-	licence := licenceSKUs["ENTERPRISEPACK"]
+	licence := licenceSKUs()["ENTERPRISEPACK"]
 	for i := range size.Users {
 		u := &User{ID: st.NewGUID(), UserPrincipalName: fmt.Sprintf("user%06d@%s", i, domain),
 			DisplayName: fmt.Sprintf("Generated User %06d", i), UserType: "Member", AccountEnabled: true}
