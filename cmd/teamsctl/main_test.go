@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -90,5 +91,9 @@ func setupScript(env *testscript.Env) error {
 	env.Setenv("TEAMSCTL_CONFIG_DIR", env.WorkDir)
 	env.Setenv("NO_COLOR", "1")
 	env.Setenv("TEAMSCTL_NO_PROMPT", "1")
+	// Under -race every process sleeps atexit_sleep_ms (1 s by default)
+	// before it exits, to catch races at exit: a second per `exec teamsctl`,
+	// most of the scripts' time. The tests run under -race themselves.
+	env.Setenv("GORACE", strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0"))
 	return nil
 }

@@ -88,7 +88,7 @@ func (e *Env) Command(ctx context.Context, args ...string) *Process {
 		e.TB.Fatal(err)
 	}
 	p := &Process{Cmd: exec.CommandContext(ctx, self, args...), peakFile: filepath.Join(e.TB.TempDir(), "status")}
-	env := []string{envAsTeamsctl + "=1", envPeakFile + "=" + p.peakFile, "PATH=" + os.Getenv("PATH")}
+	env := []string{envAsTeamsctl + "=1", envPeakFile + "=" + p.peakFile, "PATH=" + os.Getenv("PATH"), childGORACE()}
 	e.mu.Lock()
 	for k, v := range e.env {
 		env = append(env, k+"="+v)
@@ -125,4 +125,11 @@ func (e *Env) RunProcess(ctx context.Context, args ...string) ProcessResult {
 		e.TB.Fatalf("starting teamsctl %s: %v", strings.Join(args, " "), err)
 	}
 	return p.Wait(start)
+}
+
+// childGORACE is the race detector's options for a child process: under
+// -race every process sleeps atexit_sleep_ms (1 s by default) before it
+// exits, which would add a second to every run the tests start.
+func childGORACE() string {
+	return "GORACE=" + strings.TrimSpace(os.Getenv("GORACE")+" atexit_sleep_ms=0")
 }

@@ -176,7 +176,7 @@ func sandboxChild(t *testing.T, dir string, stderr io.Writer, args ...string) *e
 	}
 	cmd := exec.Command(self, append([]string{"--sandbox"}, args...)...)
 	cmd.Env = []string{envAsTeamsctl + "=1", "PATH=" + os.Getenv("PATH"), "TEAMSCTL_CONFIG_DIR=" + dir, "HOME=" + dir,
-		"NO_COLOR=1", "TEAMSCTL_NO_PROMPT=1"}
+		"NO_COLOR=1", "TEAMSCTL_NO_PROMPT=1", childGORACE()}
 	cmd.Stderr = stderr
 	return cmd
 }
