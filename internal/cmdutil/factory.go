@@ -73,4 +73,9 @@ type Factory struct {
 
 	// Browser opens the browser sign-in page.
 	Browser auth.Browser
+
+	// ForProfile returns a factory of the same invocation for another
+	// profile, with its own configuration and sign-in, as if the command
+	// had been run with --profile NAME (--all-profiles, --profiles).
+	ForProfile func(profile string) *Factory
 }

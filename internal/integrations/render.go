@@ -14,13 +14,12 @@ import (
 // attention, then the summary line. Off a terminal the rows are
 // tab-separated without a header (ui.Styles.Table).
 func (r *Report) Render(w io.Writer, s *ui.Styles) error {
-	header := []string{"NAME", "APP ID", "VENDOR", "HOSTING", "ENABLED", "ASSIGNED", "CONSENT", "CREDENTIALS", "LAST SIGN-IN", "HEALTH"}
 	rows := make([][]string, 0, len(r.Integrations))
 	for _, it := range r.Integrations {
-		rows = append(rows, it.row(s))
+		rows = append(rows, Row(it, s))
 	}
 	if len(rows) > 0 {
-		if err := s.Table(w, header, rows); err != nil {
+		if err := s.Table(w, Header, rows); err != nil {
 			return err
 		}
 	}
@@ -50,7 +49,11 @@ func (r *Report) Render(w io.Writer, s *ui.Styles) error {
 	return err
 }
 
-func (it Integration) row(s *ui.Styles) []string {
+// Header is the table's header; Row is an integration's row under it.
+var Header = []string{"NAME", "APP ID", "VENDOR", "HOSTING", "ENABLED", "ASSIGNED", "CONSENT", "CREDENTIALS", "LAST SIGN-IN", "HEALTH"}
+
+// Row is an integration's row of the table.
+func Row(it Integration, s *ui.Styles) []string {
 	vendor := it.Vendor
 	if it.Preset != "" {
 		vendor += " (" + it.Preset + ")"

@@ -44,5 +44,13 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, now func() time.T
 	}
 	addSignIn(f, globalFlags)
 	addGraphWithToken(f)
+	f.ForProfile = func(profile string) *cmdutil.Factory {
+		return New(ios, func(key string) string {
+			if key == config.EnvProfile {
+				return profile
+			}
+			return getenv(key)
+		}, now, globalFlags)
+	}
 	return f
 }

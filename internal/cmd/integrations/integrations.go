@@ -39,11 +39,15 @@ type Options struct {
 	// Report is the --report file: the inventory as one self-contained
 	// HTML page ("" for none).
 	Report string
+	// Profiles runs the inventory across profiles.
+	Profiles cmdutil.ProfilesFlags
+
+	factory *cmdutil.Factory
 }
 
 // NewCmdIntegrations builds the command; runF replaces the run step in tests.
 func NewCmdIntegrations(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Config: f.Config, Auth: f.Auth, Graph: f.Graph, Now: f.Now}
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Auth: f.Auth, Graph: f.Graph, Now: f.Now, factory: f}
 	var within string
 	cmd := &cobra.Command{
 		Use:   "integrations",
@@ -69,9 +73,16 @@ doctor's tenant and app checks.
 Exit status 6 when a credential of a listed integration expires within
 --expiring-within (default 30d) or has expired, so it can run from cron or
 a monitoring system; 0 otherwise. --report FILE.html also writes the
-inventory as one self-contained HTML page. The JSON (-o json) schema is in
+inventory as one self-contained HTML page.
+
+--all-profiles (or --profiles a,b,c) runs the inventory for each profile
+concurrently (at most --max-parallel at once), each with its own sign-in
+and tenant check, into one table or JSON document with a profile field on
+every row; a profile that fails is reported and does not stop the others,
+and the exit status is the worst profile's. The JSON (-o json) schema is in
 docs/integrations.md.`,
 		Example: `  teamsctl integrations
+  teamsctl integrations --all-profiles --max-parallel 8
   teamsctl integrations --expiring-within 60d -o json | jq '.integrations[] | select(.health != "ok")'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -80,6 +91,12 @@ docs/integrations.md.`,
 				return cmdutil.FlagErrorf("--expiring-within: %v", err)
 			}
 			opts.ExpiringWithin = d
+			if err := opts.Profiles.Validate(cmd); err != nil {
+				return err
+			}
+			if opts.Profiles.Enabled() && opts.Report != "" {
+				return cmdutil.FlagErrorf("--report writes one tenant's inventory: leave it out with --all-profiles or --profiles")
+			}
 			if opts.Report != "" {
 				if err := htmlreport.CheckPath(opts.Report); err != nil {
 					return cmdutil.FlagErrorf("--report: %v", err)
@@ -88,9 +105,13 @@ docs/integrations.md.`,
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
+			if opts.Profiles.Enabled() {
+				return RunProfiles(cmd.Context(), opts)
+			}
 			return Run(cmd.Context(), opts)
 		},
 	}
+	cmdutil.AddProfilesFlags(cmd, &opts.Profiles)
 	cmd.Flags().StringVar(&opts.Report, "report", "", "Also write the inventory as one self-contained HTML `FILE` to hand on")
 	cmd.Flags().StringVar(&within, "expiring-within", "30d", "Exit 6 when a credential expires within this many days (e.g. 30d) or has expired")
 	return cmd
