@@ -36,6 +36,7 @@ var DefaultLoginScopes = Scopes{
 	"User.Read.All",
 	"GroupMember.Read.All",
 	"AuditLog.Read.All",
+	"ConsentRequest.ReadWrite.All",
 }
 
 // oidcScopes are added by MSAL to every user sign-in; they are not Graph

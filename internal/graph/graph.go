@@ -22,6 +22,7 @@ type Client interface {
 	Policies          // policies.go
 	Meetings          // meetings.go
 	Inventory         // inventory.go
+	ConsentRequests   // consentrequests.go
 }
 
 // Directory is the signed-in user and the tenant.

@@ -102,6 +102,14 @@ var (
 		"Policy.ReadWrite.ConditionalAccess")
 	// conditionalaccessroot-evaluate (beta).
 	EvaluateConditionalAccess = request("POST /identity/conditionalAccess/evaluate", "Policy.Read.ConditionalAccess", "Policy.Read.All")
+	// appconsentapprovalroute-list-appconsentrequests,
+	// appconsentrequest-list-userconsentrequests, approval stages: the
+	// admin consent workflow's requests.
+	ReadConsentRequests = request("GET /identityGovernance/appConsent/appConsentRequests, userConsentRequests, approval/stages",
+		"ConsentRequest.Read.All", "ConsentRequest.ReadWrite.All")
+	// approvalstage-update: a reviewer's decision.
+	ReviewConsentRequests = request("PATCH /identityGovernance/appConsent/appConsentRequests/{id}/userConsentRequests/{id}/approval/stages/{id}",
+		"ConsentRequest.ReadWrite.All")
 	// signin-list.
 	ReadSignIns = request("GET /auditLogs/signIns", "AuditLog.Read.All")
 	// subscribedsku-list: whether the tenant has Entra ID P1 or P2.

@@ -5,6 +5,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/teamsctl/teamsctl/internal/cmd/consent/grant"
+	"github.com/teamsctl/teamsctl/internal/cmd/consent/requests"
 	"github.com/teamsctl/teamsctl/internal/cmd/consent/revoke"
 	"github.com/teamsctl/teamsctl/internal/cmd/consent/show"
 	urlcmd "github.com/teamsctl/teamsctl/internal/cmd/consent/url"
@@ -23,6 +24,6 @@ and for a vendor's multi-tenant appId, whose enterprise app is created first.`,
 		RunE: cmdutil.RunGroup,
 	}
 	cmd.AddCommand(grant.NewCmdGrant(f, nil), revoke.NewCmdRevoke(f, nil),
-		show.NewCmdShow(f, nil), urlcmd.NewCmdURL(f, nil))
+		show.NewCmdShow(f, nil), urlcmd.NewCmdURL(f, nil), requests.NewCmdRequests(f))
 	return cmd
 }

@@ -88,7 +88,8 @@ refuses an unknown profile, as a typo would be).
 Without --scopes, teamsctl asks for what every command but meeting test needs:
 User.Read, Application.ReadWrite.All, DelegatedPermissionGrant.ReadWrite.All,
 AppRoleAssignment.ReadWrite.All, Directory.Read.All, Policy.Read.All,
-User.Read.All, GroupMember.Read.All and AuditLog.Read.All. A command asks
+User.Read.All, GroupMember.Read.All, AuditLog.Read.All and
+ConsentRequest.ReadWrite.All. A command asks
 only for permissions the sign-in holds (a higher one, such as
 Application.ReadWrite.All for Application.Read.All, satisfies it); one the
 sign-in lacks is asked for when the command runs, or named in the error.`,
