@@ -6,7 +6,11 @@
 // report after sign-in.
 package causes
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/teamsctl/teamsctl/internal/presets"
+)
 
 // ID identifies a cause; ids are stable because doctor's JSON carries them.
 type ID string
@@ -48,12 +52,16 @@ type Subject struct {
 	AppID  string
 	UserID string
 	User   string // UPN
+	// Policy is the Teams application access policy's name; the default
+	// name when empty.
+	Policy string
 }
 
 // With returns the cause with its placeholders filled.
 func (c Cause) With(s Subject) Cause {
 	r := strings.NewReplacer("{app_id}", orPlaceholder(s.AppID, "<appId>"),
-		"{user_id}", orPlaceholder(s.UserID, "<user object id>"), "{user}", orPlaceholder(s.User, "<user>"))
+		"{user_id}", orPlaceholder(s.UserID, "<user object id>"), "{user}", orPlaceholder(s.User, "<user>"),
+		"{policy}", orPlaceholder(s.Policy, presets.DefaultAccessPolicyName))
 	c.Title, c.Why = r.Replace(c.Title), r.Replace(c.Why)
 	c.Fix.Command, c.Fix.Portal = r.Replace(c.Fix.Command), r.Replace(c.Fix.Portal)
 	c.Fix.PowerShell, c.Fix.Note = r.Replace(c.Fix.PowerShell), r.Replace(c.Fix.Note)
@@ -124,8 +132,8 @@ var catalog = []Cause{
 		Title: "No Teams application access policy lets app {app_id} create meetings for {user}",
 		Why:   "With application permissions (OnlineMeetings.ReadWrite.All) Teams also requires an application access policy naming the app, granted to the organiser or globally. Graph cannot read or set it.",
 		Fix: Fix{
-			PowerShell: "New-CsApplicationAccessPolicy -Identity recruiting-apps -AppIds \"{app_id}\" -Description \"Recruiting integration\"\nGrant-CsApplicationAccessPolicy -PolicyName recruiting-apps -Identity \"{user_id}\"   # or -Global",
-			Note:       "Run in Teams PowerShell (Connect-MicrosoftTeams). The policy can take up to 30 minutes to apply; then run teamsctl meeting test --as app again.",
+			PowerShell: "New-CsApplicationAccessPolicy -Identity {policy} -AppIds \"{app_id}\" -Description \"Recruiting integration\"\nGrant-CsApplicationAccessPolicy -PolicyName {policy} -Identity \"{user_id}\"   # least privilege: the organizer (or -Group for the recruiters); -Global for everyone",
+			Note:       "Run in Teams PowerShell (Connect-MicrosoftTeams). The policy can take up to 30 minutes to apply. Check it with Get-CsUserPolicyAssignment -Identity {user} -PolicyType ApplicationAccessPolicy.",
 		},
 	},
 	{

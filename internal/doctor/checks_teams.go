@@ -1,7 +1,11 @@
 package doctor
 
 import (
+	"cmp"
+	"fmt"
 	"strings"
+
+	"github.com/teamsctl/teamsctl/internal/presets"
 
 	"github.com/teamsctl/teamsctl/internal/causes"
 )
@@ -16,7 +20,7 @@ func (e *evaluator) teams() {
 		e.add(IDTeamsMeetingPolicy, "", Pass, notNeeded, "", nil)
 		return
 	}
-	subject := causes.Subject{AppID: e.f.appLabel()}
+	subject := causes.Subject{AppID: e.f.appLabel(), Policy: e.f.exp.AccessPolicy}
 	if len(e.f.users) == 1 && e.f.users[0].user.ok() {
 		subject.UserID, subject.User = e.f.users[0].user.v.ID, e.f.users[0].ref
 	}
@@ -32,7 +36,16 @@ func (e *evaluator) teams() {
 	case appOnlyMeetings:
 		cause, _ := causes.Lookup(causes.TeamsAccessPolicyAbsent)
 		cause = cause.With(subject)
-		e.add(IDTeamsAccessPolicy, "", Info, "The integration creates meetings with application permissions ("+strings.Join(e.roles, ", ")+"): Teams also needs an application access policy naming the app, which Graph cannot read. Verify with: teamsctl meeting test --as app",
+		verify := "Verify with: teamsctl meeting test --as app"
+		if e.f.exp.VendorHosted || e.f.appInfo().Kind == "vendor" {
+			// teamsctl cannot sign in as a vendor's app: Teams PowerShell
+			// shows the policy.
+			who := cmp.Or(subject.User, "UPN")
+			verify = fmt.Sprintf("Verify in Teams PowerShell: Get-CsApplicationAccessPolicy -Identity %s (AppIds lists the app); Get-CsUserPolicyAssignment -Identity %s -PolicyType ApplicationAccessPolicy",
+				cmp.Or(e.f.exp.AccessPolicy, presets.DefaultAccessPolicyName), who)
+		}
+		e.add(IDTeamsAccessPolicy, "", Info, "The integration creates meetings with application permissions ("+strings.Join(e.roles, ", ")+"): Teams also needs the application access policy "+
+			cmp.Or(e.f.exp.AccessPolicy, presets.DefaultAccessPolicyName)+" naming the app, which Graph cannot read. "+verify,
 			cause.Why, causeFix(cause))
 	default:
 		e.add(IDTeamsAccessPolicy, "", Pass, "Not needed: the integration uses delegated permissions (meetings are created as the signed-in recruiter).", "", nil)

@@ -131,6 +131,12 @@ type Expectations struct {
 	// app exists, it is how doctor knows users may consent to its
 	// low-impact permissions.
 	VerifiedPublisher string `json:"verifiedPublisher,omitempty"`
+	// AccessPolicy names the Teams application access policy an app-only
+	// meeting integration needs ("" for the default name).
+	AccessPolicy string `json:"accessPolicy,omitempty"`
+	// VendorHosted: the app is a vendor's, whose credentials the tenant
+	// does not hold, so teamsctl cannot sign in as it.
+	VendorHosted bool `json:"vendorHosted,omitempty"`
 	// NeedsRooms: the integration lists the tenant's meeting rooms.
 	NeedsRooms bool `json:"needsRooms,omitempty"`
 	// Licences each user must hold: one SKU of each requirement.

@@ -34,7 +34,7 @@ func faultAndTeamsControlRoutes(s *Server, mux *http.ServeMux) {
 			return
 		}
 		if g.Policy == "" {
-			g.Policy = "teamsctl-app-access"
+			g.Policy = "recruiting-apps" // teamsctl's default policy name (presets.DefaultAccessPolicyName)
 		}
 		if err := s.GrantTeamsAccessPolicy(g); err != nil {
 			writeControlError(w, http.StatusBadRequest, "BadRequest", err.Error())

@@ -66,6 +66,22 @@ func (s *Server) RevokeTeamsAccessPolicy(appID string) error {
 	return nil
 }
 
+// RemoveTeamsAccessPolicy removes the named policy and its grants, as
+// taking it back in Teams PowerShell does (Grant-CsApplicationAccessPolicy
+// -PolicyName $null for its users, then Remove-CsApplicationAccessPolicy).
+func (s *Server) RemoveTeamsAccessPolicy(name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.state.HomeTenant()
+	for i, p := range t.TeamsAccessPolicies {
+		if strings.EqualFold(p.Identity, name) {
+			t.TeamsAccessPolicies = append(t.TeamsAccessPolicies[:i], t.TeamsAccessPolicies[i+1:]...)
+			return nil
+		}
+	}
+	return fmt.Errorf("no Teams application access policy named %s", name)
+}
+
 // TeamsAccessPolicies lists the home tenant's policies.
 func (s *Server) TeamsAccessPolicies() []TeamsAccessPolicy {
 	s.mu.Lock()

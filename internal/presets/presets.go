@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -114,6 +115,9 @@ type Teams struct {
 	// ApplicationAccessPolicy: app-only meeting creation needs a Teams
 	// application access policy (Teams PowerShell).
 	ApplicationAccessPolicy bool `yaml:"applicationAccessPolicy,omitempty" json:"applicationAccessPolicy,omitempty"`
+	// ApplicationAccessPolicyName is the policy's name (its -Identity in
+	// Teams PowerShell); DefaultAccessPolicyName when empty.
+	ApplicationAccessPolicyName string `yaml:"applicationAccessPolicyName,omitempty" json:"applicationAccessPolicyName,omitempty"`
 	// LobbyNotes are the vendor's meeting-policy requests (anonymous join,
 	// lobby bypass), which only the Teams admin center can apply.
 	LobbyNotes string `yaml:"lobbyNotes,omitempty" json:"lobbyNotes,omitempty"`
@@ -141,6 +145,23 @@ type Licence struct {
 	Name string   `yaml:"name" json:"name"`
 	SKUs []string `yaml:"skus" json:"skus"`
 }
+
+// DefaultAccessPolicyName names the Teams application access policy of an
+// integration whose preset names none (and of `sandbox teams-policy`).
+const DefaultAccessPolicyName = "recruiting-apps"
+
+// AccessPolicyName is the name of the integration's Teams application
+// access policy: the preset's, else DefaultAccessPolicyName.
+func (p *Preset) AccessPolicyName() string {
+	if p == nil || p.Teams.ApplicationAccessPolicyName == "" {
+		return DefaultAccessPolicyName
+	}
+	return p.Teams.ApplicationAccessPolicyName
+}
+
+// policyNameRE is what teamsctl accepts as a policy name: it is pasted
+// into PowerShell unquoted.
+var policyNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 // NeedsTeams says whether recruiters need a Microsoft Teams licence: as
 // the preset states, else whenever the integration creates meetings.
@@ -392,6 +413,14 @@ func (p *Preset) validate(file string) error {
 	}
 	if p.Teams.ApplicationAccessPolicy && len(p.Application) == 0 {
 		return bad("teams.applicationAccessPolicy", "only applies to application permissions; the preset has none")
+	}
+	if n := p.Teams.ApplicationAccessPolicyName; n != "" {
+		if !p.Teams.ApplicationAccessPolicy {
+			return bad("teams.applicationAccessPolicyName", "names a policy, but teams.applicationAccessPolicy is not true")
+		}
+		if !policyNameRE.MatchString(n) {
+			return bad("teams.applicationAccessPolicyName", "%q: use letters, digits, '.', '_' and '-' (at most 64)", n)
+		}
 	}
 	return p.validateRequires(bad)
 }

@@ -121,6 +121,10 @@ type MeetingRequest struct {
 	AppOnly     bool
 	VendorApp   bool
 	Application []string
+	// AccessPolicy names the Teams application access policy of a
+	// vendor-hosted app-only integration: its test is that the policy
+	// lets the app create meetings for the user, not a sign-in.
+	AccessPolicy string
 }
 
 // MeetingResult is the outcome of the meeting test.
@@ -128,6 +132,11 @@ type MeetingResult struct {
 	Passed  bool
 	Detail  string
 	JoinURL string
+	// Grants say what temporary access the test was given, and whether it
+	// was removed again.
+	Grants []string
+	// Skipped: teamsctl could not test here; Detail says how to check.
+	Skipped bool
 }
 
 // Actions are the stages as they touch the tenant. GraphActions
@@ -224,6 +233,9 @@ type Summary struct {
 	Undo []string `json:"undo"`
 	// Notes are the vendor's caveats.
 	Notes []string `json:"notes,omitempty"`
+	// TestGrant says what the meeting test was granted (a vendor-hosted
+	// app's test user, per user) and whether it was removed.
+	TestGrant []string `json:"testGrant,omitempty"`
 	// Doctor is doctor's result: ok, warnings or failed ("" when skipped).
 	Doctor       string   `json:"doctor,omitempty"`
 	DoctorFailed []string `json:"doctorFailed,omitempty"`
@@ -668,6 +680,19 @@ func countNoun(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
+// createdSP reports whether the vendor's enterprise app was created by
+// this run (or, in a dry run, would be).
+func (r *run) createdSP() bool {
+	for _, st := range r.res.Stages {
+		for _, c := range st.Changes {
+			if c.Action == "create-service-principal" && c.Status != plan.Unchanged {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // wrote reports whether this run changed the tenant.
 func (r *run) wrote() bool {
 	for _, st := range r.res.Stages {
@@ -683,7 +708,11 @@ func (r *run) meeting(ctx context.Context, secret string) error {
 	if pre.Teams.Meeting == presets.MeetingNone {
 		return nil
 	}
-	s := r.stage(StageMeeting, "Create and delete a test meeting")
+	title := "Create and delete a test meeting"
+	if pre.Shape == presets.VendorHosted && pre.Teams.ApplicationAccessPolicy {
+		title = "Check the Teams application access policy " + pre.AccessPolicyName() + " for the test user"
+	}
+	s := r.stage(StageMeeting, title)
 	if o.TestUser == "" || o.SkipTest {
 		why := "no --test-user"
 		if o.SkipTest {
@@ -694,13 +723,21 @@ func (r *run) meeting(ctx context.Context, secret string) error {
 	}
 	req := MeetingRequest{AppID: r.res.Summary.Bundle.ClientID, User: o.TestUser, Kind: pre.Teams.Meeting, Secret: secret,
 		AppOnly: len(pre.Delegated) == 0, VendorApp: pre.Shape == presets.VendorHosted, Application: pre.Application}
+	if req.VendorApp && pre.Teams.ApplicationAccessPolicy {
+		req.AccessPolicy = pre.AccessPolicyName()
+	}
 	res, err := r.p.Actions.MeetingTest(ctx, req)
+	if res != nil {
+		r.res.Summary.TestGrant = res.Grants
+	}
 	switch {
 	case err != nil:
 		r.finish(s, Failed, err.Error())
 		return err
 	case res == nil:
 		r.finish(s, Skipped, "run: "+meetingCommand(req))
+	case res.Skipped:
+		r.finish(s, Skipped, res.Detail)
 	case !res.Passed:
 		r.finish(s, Failed, res.Detail)
 		return &DoctorFailedError{Failed: []string{"meeting test: " + res.Detail}}
@@ -720,7 +757,11 @@ func meetingCommand(r MeetingRequest) string {
 
 // Expectations are what doctor checks for a preset.
 func Expectations(pre *presets.Preset, instance string) doctor.Expectations {
-	exp := doctor.Expectations{App: pre.AppID, DelegatedScopes: pre.Delegated, ApplicationRoles: pre.Application, VerifiedPublisher: pre.VerifiedPublisher}
+	exp := doctor.Expectations{App: pre.AppID, DelegatedScopes: pre.Delegated, ApplicationRoles: pre.Application, VerifiedPublisher: pre.VerifiedPublisher,
+		VendorHosted: pre.Shape == presets.VendorHosted}
+	if pre.Teams.ApplicationAccessPolicy {
+		exp.AccessPolicy = pre.AccessPolicyName()
+	}
 	if pre.Shape == presets.CustomerRegistered {
 		if instance == "" && pre.UsesInstance() {
 			exp.InstanceRedirects = instanceRedirects(pre)
@@ -791,7 +832,11 @@ func (r *run) summarize(secretValue string) {
 		sum.Message = fmt.Sprintf("Set up %s: %d change(s).", pre.Vendor, sum.Changes)
 	}
 	sum.Manual = r.manual()
-	sum.Undo = undo(pre, b.ClientID)
+	groupID := ""
+	if r.tenant != nil && r.tenant.Group != nil {
+		groupID = r.tenant.Group.ID
+	}
+	sum.Undo = undo(pre, b.ClientID, o.Group, groupID, r.createdSP())
 	sum.Notes = notes(pre)
 }
 
@@ -800,7 +845,7 @@ func (r *run) manual() []string {
 	var out []string
 	app := cmp.Or(r.res.Summary.Bundle.ClientID, cmp.Or(r.o.AppID, "APPID"))
 	if pre.Teams.ApplicationAccessPolicy {
-		out = append(out, "Teams application access policy (Teams PowerShell; takes up to 30 minutes): "+AccessPolicyPowerShell(pre, app))
+		out = append(out, "Teams application access policy (Teams PowerShell; takes up to 30 minutes): "+AccessPolicyPowerShell(pre, app, r.o.Group).Summary())
 	}
 	if pre.Teams.LobbyNotes != "" {
 		out = append(out, "Teams meeting policy (Teams admin center > Meetings > Meeting policies): "+pre.Teams.LobbyNotes)
@@ -822,15 +867,48 @@ func (r *run) manual() []string {
 	return out
 }
 
-// AccessPolicyPowerShell is the Teams PowerShell an app-only meeting
-// integration needs.
-func AccessPolicyPowerShell(pre *presets.Preset, appID string) string {
-	id := pre.Name + "-meetings"
-	return fmt.Sprintf(`New-CsApplicationAccessPolicy -Identity %s -AppIds "%s" -Description "%s"; Grant-CsApplicationAccessPolicy -PolicyName %s -Global`,
-		id, appID, pre.Vendor+" online meetings", id)
+// AccessPolicy is the Teams PowerShell an app-only meeting integration
+// needs: the policy naming the app, then its grant, least privilege first
+// (the recruiters' group, or user by user), everyone as the alternative.
+type AccessPolicy struct {
+	Create, GrantGroup, GrantUser, GrantGlobal string
 }
 
-func undo(pre *presets.Preset, appID string) []string {
+// AccessPolicyPowerShell is the policy of the preset for appID, granted
+// to group (a display name; "" for a placeholder).
+func AccessPolicyPowerShell(pre *presets.Preset, appID, group string) AccessPolicy {
+	id := pre.AccessPolicyName()
+	return AccessPolicy{
+		Create:      fmt.Sprintf(`New-CsApplicationAccessPolicy -Identity %s -AppIds "%s" -Description "%s"`, id, appID, pre.Vendor+" online meetings"),
+		GrantGroup:  fmt.Sprintf(`Grant-CsApplicationAccessPolicy -PolicyName %s -Group "%s"`, id, cmp.Or(group, "GROUP")),
+		GrantUser:   fmt.Sprintf(`Grant-CsApplicationAccessPolicy -PolicyName %s -Identity UPN`, id),
+		GrantGlobal: fmt.Sprintf(`Grant-CsApplicationAccessPolicy -PolicyName %s -Global`, id),
+	}
+}
+
+// Summary is the policy's one line in setup's "Still manual".
+func (p AccessPolicy) Summary() string {
+	return p.Create + "; then grant it to the recruiters only (least privilege): " + p.GrantGroup + " (or " + p.GrantUser +
+		", user by user); or, to let the app create meetings for every organizer: " + p.GrantGlobal
+}
+
+// AccessPolicyRemovePowerShell takes the policy back: its grant first (a
+// granted policy cannot be removed), then the policy. groupID is the
+// group's object id ("" for a placeholder).
+func AccessPolicyRemovePowerShell(pre *presets.Preset, groupID string) string {
+	id := pre.AccessPolicyName()
+	return fmt.Sprintf(`Remove-CsGroupPolicyAssignment -GroupId "%s" -PolicyType ApplicationAccessPolicy (granted per user: Grant-CsApplicationAccessPolicy -PolicyName $null -Identity UPN; globally: -PolicyName $null -Global); then Remove-CsApplicationAccessPolicy -Identity %s`,
+		cmp.Or(groupID, "GROUP-OBJECT-ID"), id)
+}
+
+// AccessPolicyVerifyPowerShell is how to see in Teams PowerShell that the
+// policy lets the app create meetings for the organizer.
+func AccessPolicyVerifyPowerShell(pre *presets.Preset, user string) string {
+	return fmt.Sprintf(`Get-CsApplicationAccessPolicy -Identity %s (AppIds lists the app); Get-CsUserPolicyAssignment -Identity %s -PolicyType ApplicationAccessPolicy (PolicyName %s; none listed: Get-CsApplicationAccessPolicy -Identity Global must list the app)`,
+		pre.AccessPolicyName(), cmp.Or(user, "UPN"), pre.AccessPolicyName())
+}
+
+func undo(pre *presets.Preset, appID, group, groupID string, createdSP bool) []string {
 	app := cmp.Or(appID, "APPID")
 	if pre.Shape == presets.CustomerRegistered {
 		return []string{
@@ -838,7 +916,22 @@ func undo(pre *presets.Preset, appID string) []string {
 			"teamsctl app delete " + app,
 		}
 	}
-	return []string{"teamsctl consent revoke " + app + " --all --delete-enterprise-app"}
+	var out []string
+	if pre.Teams.ApplicationAccessPolicy {
+		out = append(out, "Teams application access policy (Teams PowerShell): "+AccessPolicyRemovePowerShell(pre, groupID))
+	}
+	if createdSP {
+		// The enterprise app was made for this integration: deleting it
+		// takes its grants and assignments with it.
+		return append(out, "teamsctl consent revoke "+app+" --all --delete-enterprise-app")
+	}
+	// The enterprise app was there before (a first connection, an earlier
+	// consent): take back what setup gave it and keep the app.
+	out = append(out, "teamsctl consent revoke "+app+" --all")
+	if group != "" {
+		out = append(out, fmt.Sprintf("teamsctl app unassign %s --group %q", app, group))
+	}
+	return out
 }
 
 func notes(pre *presets.Preset) []string {

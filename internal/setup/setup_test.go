@@ -3,6 +3,7 @@ package setup
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,6 +22,7 @@ type fakeActions struct {
 	status   plan.Status // of every write step
 	calls    []string
 	doctorOK bool
+	vendorSP *graph.ServicePrincipal // the vendor's enterprise app, when it exists
 }
 
 func (f *fakeActions) Tenant(_ context.Context, _ TenantRequest) (*Tenant, error) {
@@ -32,7 +34,7 @@ func (f *fakeActions) Tenant(_ context.Context, _ TenantRequest) (*Tenant, error
 	for _, v := range []string{"OnlineMeetings.ReadWrite.All", "User.Read.All"} {
 		cat.Roles = append(cat.Roles, graph.AppRole{ID: "id-" + v, Value: v, AllowedMemberTypes: []string{"Application"}, IsEnabled: true})
 	}
-	return &Tenant{ID: "tid", PrimaryDomain: "contoso.example", Roles: f.roles, RolesKnown: true, Catalog: cat}, nil
+	return &Tenant{ID: "tid", PrimaryDomain: "contoso.example", Roles: f.roles, RolesKnown: true, Catalog: cat, VendorSP: f.vendorSP}, nil
 }
 
 func (f *fakeActions) Register(_ context.Context, d appreg.Desired, dryRun bool) (*appreg.Result, error) {
@@ -51,6 +53,9 @@ func (f *fakeActions) Register(_ context.Context, d appreg.Desired, dryRun bool)
 func (f *fakeActions) EnableVendorApp(_ context.Context, r VendorRequest) (*VendorResult, error) {
 	f.calls = append(f.calls, "vendor")
 	var steps plan.Steps
+	if r.Known == nil {
+		steps.Add("create-service-principal", r.Name, f.status)
+	}
 	steps.Add("grant-delegated", r.Name, f.status)
 	return &VendorResult{DisplayName: r.Name, Plan: steps}, nil
 }
@@ -184,5 +189,21 @@ func TestVendorHostedRunsMeetingTestWithTestUser(t *testing.T) {
 	}
 	if !strings.Contains(res.Summary.Undo[0], "--delete-enterprise-app") {
 		t.Errorf("undo %v", res.Summary.Undo)
+	}
+}
+
+// The undo takes back what setup did: an enterprise app that was there
+// before (a first connection) is kept, its consent and the group's
+// assignment are taken back; one setup created is deleted.
+func TestVendorHostedUndoKeepsAnEnterpriseAppThatWasThere(t *testing.T) {
+	f := &fakeActions{roles: globalAdmin, status: plan.Done, vendorSP: &graph.ServicePrincipal{ID: "sp", AppID: "c0ec60b5-60a8-4768-8053-870f11315492"}}
+	res, err := (&Pipeline{Actions: f}).Run(context.Background(), Options{Preset: preset(t, "ebms"), Group: "Recruiters"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"teamsctl consent revoke c0ec60b5-60a8-4768-8053-870f11315492 --all",
+		`teamsctl app unassign c0ec60b5-60a8-4768-8053-870f11315492 --group "Recruiters"`}
+	if !slices.Equal(res.Summary.Undo, want) {
+		t.Errorf("undo %q, want %q", res.Summary.Undo, want)
 	}
 }

@@ -70,11 +70,20 @@ func VendorPage(p *presets.Preset) string {
 		if p.Teams.Meeting == presets.MeetingEvent {
 			kind = " --kind event"
 		}
-		row("Test creating a Teams meeting", fmt.Sprintf("`%s --test-user UPN`, or `teamsctl meeting test %s --user UPN%s`", setup, app, kind))
+		switch {
+		case p.Shape == presets.VendorHosted && p.Teams.ApplicationAccessPolicy:
+			row("Test creating a Teams meeting", fmt.Sprintf("`%s --test-user UPN` checks the Teams application access policy for that organizer (in the sandbox; in a tenant it prints the Teams PowerShell to verify it)", setup))
+		case p.Shape == presets.VendorHosted:
+			row("Test creating a Teams meeting", fmt.Sprintf("`%s --test-user UPN --yes`: the user signs in with teamsctl's own client, given a per-user grant for the test and removed after it; or `teamsctl meeting test %s --user UPN%s`", setup, app, kind))
+		default:
+			row("Test creating a Teams meeting", fmt.Sprintf("`%s --test-user UPN`, or `teamsctl meeting test %s --user UPN%s`", setup, app, kind))
+		}
 	}
 	w("\n## Still manual\n\n")
 	if p.Teams.ApplicationAccessPolicy {
-		w("- Teams application access policy (Teams PowerShell; takes up to 30 minutes):\n\n  ```powershell\n  %s\n  ```\n\n", strings.ReplaceAll(AccessPolicyPowerShell(p, app), "; ", "\n  "))
+		ps := AccessPolicyPowerShell(p, app, "")
+		w("- Teams application access policy %s (Teams PowerShell; takes up to 30 minutes):\n\n  ```powershell\n  %s\n  # least privilege: grant it to the recruiters only (or user by user: %s)\n  %s\n  # or, for every organizer in the tenant:\n  # %s\n  ```\n\n",
+			p.AccessPolicyName(), ps.Create, ps.GrantUser, ps.GrantGroup, ps.GrantGlobal)
 	}
 	if p.Teams.LobbyNotes != "" {
 		w("- Teams meeting policy (Teams admin center > Meetings > Meeting policies): %s\n", p.Teams.LobbyNotes)
@@ -90,7 +99,15 @@ func VendorPage(p *presets.Preset) string {
 		}
 	}
 	w("\n## Undo\n\n| %s's page | teamsctl |\n| --- | --- |\n", p.Vendor)
-	row("Enterprise applications > the app > Properties > Delete", fmt.Sprintf("`teamsctl consent revoke %s --all --delete-enterprise-app`", app))
+	if p.Teams.ApplicationAccessPolicy {
+		row("Teams PowerShell: the application access policy", "`"+strings.ReplaceAll(AccessPolicyRemovePowerShell(p, ""), "|", "\\|")+"`")
+	}
+	if p.Shape == presets.VendorHosted {
+		row("Enterprise applications > the app > Properties > Delete (when setup created it)", fmt.Sprintf("`teamsctl consent revoke %s --all --delete-enterprise-app`", app))
+		row("An enterprise app that was there before: Permissions > Revoke; Users and groups > Remove", fmt.Sprintf("`teamsctl consent revoke %s --all`, `teamsctl app unassign %s --group GROUP`", app, app))
+	} else {
+		row("Enterprise applications > the app > Properties > Delete", fmt.Sprintf("`teamsctl consent revoke %s --all --delete-enterprise-app`", app))
+	}
 	if p.Shape == presets.CustomerRegistered {
 		row("App registrations > the app > Delete", fmt.Sprintf("`teamsctl app delete %s`", app))
 	}

@@ -289,6 +289,8 @@ func applyPreset(opts *Options) error {
 	e.NeedsTeams, e.NeedsMailbox = cmp.Or(e.NeedsTeams, want.NeedsTeams), cmp.Or(e.NeedsMailbox, want.NeedsMailbox)
 	e.NeedsRooms = e.NeedsRooms || want.NeedsRooms
 	e.VerifiedPublisher = cmp.Or(e.VerifiedPublisher, want.VerifiedPublisher)
+	e.AccessPolicy = cmp.Or(e.AccessPolicy, want.AccessPolicy)
+	e.VendorHosted = e.VendorHosted || want.VendorHosted
 	if len(e.Licences) == 0 {
 		e.Licences = want.Licences
 	}

@@ -2,6 +2,7 @@
 package setup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,8 +46,12 @@ type Options struct {
 	Group      string
 	DryRun     bool
 	SkipTest   bool
-	Handoff    string
-	Timeout    time.Duration
+	// Yes confirms the temporary per-user grant of a vendor-hosted
+	// app's test; KeepTestGrant leaves it in place after the test.
+	Yes           bool
+	KeepTestGrant bool
+	Handoff       string
+	Timeout       time.Duration
 }
 
 // NewCmdSetup builds the command; runF replaces the run step in tests.
@@ -73,7 +78,14 @@ app signs them in with its client id and the secret this run made (a
 http://localhost redirect URI is added for the test and removed after); a
 vendor's app cannot be signed in as, so the user signs in with teamsctl's
 own client, which shows the user side only (licence, mailbox), not the
-app's consent path. In the sandbox the sandbox approves the sign-in.
+app's consent path. A recruiter cannot consent to that client: setup asks
+(--yes off a terminal) and grants it the test's scopes for the test user
+only, and removes them after the test, also on failure or Ctrl-C
+(--keep-test-grant keeps them). A vendor's app with application
+permissions (onlyfy) is tested by its Teams application access policy for
+the test user: read in the sandbox, which models it; in a tenant setup
+prints the Teams PowerShell that shows it. In the sandbox the sandbox
+approves the sign-in.
 
 A vendor that publishes no appId needs --app-id: the appId, or the
 admin-consent link the vendor sent, whose client_id setup reads. In the
@@ -98,6 +110,9 @@ must finish; 6 set up, but doctor or the meeting test still fails.`,
 
   # vendor-hosted, with the recruiters assigned and a check for one of them
   teamsctl setup ebms --group Recruiters --test-user rita@contoso.com
+
+  # the same in the sandbox, without asking before the test's grant
+  teamsctl --sandbox setup ebms --group Recruiters --test-user rita.recruiter@contoso.onmicrosoft.com --yes
 
   # a vendor that does not publish its appId: its id, or the admin-consent link it sent
   teamsctl setup erecruiter --app-id 11111111-2222-3333-4444-555555555555
@@ -150,6 +165,8 @@ must finish; 6 set up, but doctor or the meeting test still fails.`,
 	fs.StringVar(&opts.Group, "group", "", "Assign this group to the enterprise app (by display name)")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
 	fs.BoolVar(&opts.SkipTest, "skip-test", false, "Do not create a test meeting")
+	fs.BoolVarP(&opts.Yes, "yes", "y", false, "Make the test user's temporary grant for a vendor-hosted app's test meeting without asking")
+	fs.BoolVar(&opts.KeepTestGrant, "keep-test-grant", false, "Keep the test user's temporary grant after the test meeting")
 	fs.StringVar(&opts.Handoff, "handoff", "", "Write the vendor's bundle to this file (mode 0600; .json or .env) instead of printing the secret")
 	fs.DurationVar(&opts.Timeout, "replication-timeout", 0, "How long to wait for Entra to replicate new objects (default 2m)")
 	return cmd
@@ -214,11 +231,22 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if needsTestGrant(opts, pre) && !opts.Yes && !opts.IO.CanPrompt() {
+		if err := refuseUnconfirmedGrant(ctx, opts, cfg, g, pre, tok.TenantID); err != nil {
+			return err
+		}
+	}
 	// Before anything reads the apps: a temporary redirect URI an
 	// interrupted meeting test left goes first.
 	redirects := meetingtest.NewRedirectJournal(cfg.Dir(), tok.TenantID)
 	if !opts.DryRun {
 		if err := redirects.Recover(ctx, g, opts.IO.ErrOut); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			opts.Warn(err.Error())
+		}
+		if err := meetingtest.RecoverGrants(ctx, g, cfg.Dir(), tok.TenantID, opts.IO.ErrOut); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -461,7 +489,47 @@ func Render(w io.Writer, s *ui.Styles, r *setup.Result) error {
 		}
 	}
 	list("Still manual:", sum.Manual)
+	list("Test grant:", sum.TestGrant)
 	list("To undo:", sum.Undo)
 	list(r.Vendor+" notes:", sum.Notes)
 	return nil
+}
+
+// needsTestGrant says whether setup's test meeting signs the test user in
+// with teamsctl's own client (a vendor-hosted app with delegated meetings),
+// which may need a temporary per-user grant the operator confirms.
+func needsTestGrant(opts *Options, pre *presets.Preset) bool {
+	return opts.TestUser != "" && !opts.SkipTest && !opts.DryRun && pre.Shape == presets.VendorHosted &&
+		pre.Teams.Meeting != presets.MeetingNone && !pre.Teams.ApplicationAccessPolicy
+}
+
+// refuseUnconfirmedGrant stops setup before it changes anything when the
+// test meeting needs a temporary grant nobody can confirm: off a terminal
+// without --yes.
+func refuseUnconfirmedGrant(ctx context.Context, opts *Options, cfg *config.Config, g graph.Client, pre *presets.Preset, tenant string) error {
+	u, err := g.UserByID(ctx, opts.TestUser)
+	if graph.IsNotFound(err) {
+		return cmdutil.FlagErrorf("--test-user %s: no such user in the tenant; nothing was changed", opts.TestUser)
+	}
+	if err != nil {
+		return err
+	}
+	tg := &meetingtest.TestGrant{Graph: g, Tenant: tenant, ClientAppID: cmp.Or(cfg.ClientID, auth.DefaultClientID), UserID: u.ID, User: opts.TestUser,
+		Scopes: meetingtest.Scopes(meetingKind(pre))}
+	missing, err := tg.Missing(ctx)
+	if err != nil || len(missing) == 0 {
+		return err
+	}
+	return cmdutil.FlagErrorWithHint(fmt.Errorf("--test-user %s: %s is vendor-hosted, so the test meeting signs the test user in with teamsctl's own client (%s), which lacks %s for them; setup makes that grant for this user only after you confirm it, and cannot ask here; nothing was changed",
+		opts.TestUser, pre.Vendor, tg.ClientName, strings.Join(missing, " ")),
+		"Pass --yes to let setup make the grant (removed after the test unless --keep-test-grant), or --skip-test to leave the test out.")
+}
+
+// meetingKind is what the preset's integration creates, as meeting test
+// names it.
+func meetingKind(pre *presets.Preset) meetingtest.Kind {
+	if pre.Teams.Meeting == presets.MeetingEvent {
+		return meetingtest.KindEvent
+	}
+	return meetingtest.KindOnlineMeeting
 }

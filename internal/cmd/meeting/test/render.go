@@ -33,8 +33,10 @@ func render(w io.Writer, s *ui.Styles, r *meetingtest.Result) error {
 	}
 	fields = appendSet(fields, "signed in as", r.SignedInAs)
 	fields = appendSet(fields, "organizer", r.Organizer)
-	fields = append(fields, ui.Field{Key: "subject", Value: r.Subject},
-		ui.Field{Key: "start", Value: r.Start.Format(time.RFC3339)}, ui.Field{Key: "end", Value: r.End.Format(time.RFC3339)})
+	if !r.Start.IsZero() { // an access-policy check creates nothing
+		fields = append(fields, ui.Field{Key: "subject", Value: r.Subject},
+			ui.Field{Key: "start", Value: r.Start.Format(time.RFC3339)}, ui.Field{Key: "end", Value: r.End.Format(time.RFC3339)})
+	}
 	for _, c := range r.Created {
 		name := string(c.Kind)
 		fields = append(fields, ui.Field{Key: name + " id", Value: c.ID})

@@ -21,6 +21,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/meetingtest"
 	"github.com/teamsctl/teamsctl/internal/permissions"
 	"github.com/teamsctl/teamsctl/internal/presets"
+	"github.com/teamsctl/teamsctl/internal/setup"
 )
 
 // Options are the flags and dependencies of `meeting test`.
@@ -233,14 +234,19 @@ func run(ctx context.Context, o *Options) error {
 		}
 	}
 
-	start, _ := parseStart(o.Start, o.Now())
-	tester := &meetingtest.Tester{SignIn: p.signIn, Now: o.Now, Progress: o.IO.StartProgress}
-	res, err := tester.Run(ctx, meetingtest.Request{As: p.as, Kind: meetingtest.Kind(o.Kind), App: p.app,
-		Organizer: p.organizerID, OrganizerUPN: p.organizerUPN, Subject: o.Subject, Start: start,
-		Duration: o.Duration, Attendees: o.Attendees, Keep: o.Keep, Notes: p.notes})
-	o.IO.StopProgress()
-	if err != nil {
-		return err
+	var res *meetingtest.Result
+	if p.policy != nil {
+		res = p.policy.Result()
+	} else {
+		start, _ := parseStart(o.Start, o.Now())
+		tester := &meetingtest.Tester{SignIn: p.signIn, Now: o.Now, Progress: o.IO.StartProgress}
+		res, err = tester.Run(ctx, meetingtest.Request{As: p.as, Kind: meetingtest.Kind(o.Kind), App: p.app,
+			Organizer: p.organizerID, OrganizerUPN: p.organizerUPN, Subject: o.Subject, Start: start,
+			Duration: o.Duration, Attendees: o.Attendees, Keep: o.Keep, Notes: p.notes})
+		o.IO.StopProgress()
+		if err != nil {
+			return err
+		}
 	}
 	if err := cmdutil.Print(o.IO, cfg.Output, res, render); err != nil {
 		return err
@@ -267,6 +273,42 @@ type plan struct {
 	notes        []string
 	redirect     *meetingtest.TempRedirect
 	journal      *meetingtest.RedirectJournal
+	// policy, when set, replaces the sign-in: a vendor-hosted app-only
+	// integration's access-policy check.
+	policy *meetingtest.PolicyCheck
+}
+
+// policyCheck prepares the test of a vendor-hosted app-only integration:
+// the Teams application access policy (the preset's name) for the
+// organizer, read from the sandbox, or how to verify it in a tenant.
+func (p *plan) policyCheck(ctx context.Context, cfg *config.Config) error {
+	o := p.o
+	pre, err := o.Preset.Load()
+	if err != nil {
+		return err
+	}
+	name := presets.DefaultAccessPolicyName
+	if pre != nil {
+		name = pre.AccessPolicyName()
+	}
+	id, upn, err := o.organizer(ctx, p)
+	if err != nil {
+		return err
+	}
+	p.as, p.organizerID, p.organizerUPN = meetingtest.AsApp, id, upn
+	c := &meetingtest.PolicyCheck{App: p.app, Policy: name, Organizer: id, OrganizerUPN: upn, Kind: meetingtest.Kind(o.Kind), Sandbox: cfg.Sandbox,
+		Verify: setup.AccessPolicyVerifyPowerShell(pre, upn)}
+	if cfg.Sandbox {
+		hc, err := o.HTTPClient()
+		if err != nil {
+			return err
+		}
+		if c.Policies, err = meetingtest.SandboxAccessPolicies(hc, p.a.Endpoints().LoginURL); err != nil {
+			return err
+		}
+	}
+	p.policy = c
+	return nil
 }
 
 // prepare resolves APP and decides how to sign in.
@@ -343,8 +385,12 @@ func (o *Options) prepare(ctx context.Context, cfg *config.Config) (*plan, error
 
 	switch {
 	case p.as == meetingtest.AsApp && vendorHosted && secret == "" && o.Certificate == "":
-		// No credential of the app: nothing to sign in as.
-		p.ownSignIn(&in, vendorHosted)
+		// The vendor's app signs in with the vendor's credentials: what
+		// teamsctl can check is the Teams policy the app needs.
+		if err := p.policyCheck(ctx, cfg); err != nil {
+			return nil, err
+		}
+		return p, nil
 	case p.as == meetingtest.AsApp:
 		in.Flow = auth.AppFlowClientCredentials
 		if secret == "" && o.Certificate == "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/emulator"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/presets"
 	"github.com/teamsctl/teamsctl/internal/sandbox"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
@@ -76,10 +77,19 @@ func newCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	opts := &Options{IO: f.IOStreams, Config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "revoke",
-		Short: "Remove an app from the sandbox's Teams application access policies",
-		Args:  cmdutil.NoArgs,
+		Short: "Remove an app from the sandbox's Teams application access policies, or remove a policy",
+		Long: `With --app, remove the app from every policy that names it. With --name,
+remove the policy and its grants, as Grant-CsApplicationAccessPolicy
+-PolicyName $null and Remove-CsApplicationAccessPolicy do in Teams
+PowerShell (the undo setup lists).`,
+		Example: `  teamsctl sandbox teams-policy revoke --app 11111111-2222-3333-4444-555555555555
+  teamsctl sandbox teams-policy revoke --name onlyfy-meetings`,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !emulator.IsGUID(opts.AppID) {
+			if (opts.AppID == "") == (opts.Name == "") {
+				return cmdutil.FlagErrorf("give either --app APPID or --name POLICY")
+			}
+			if opts.AppID != "" && !emulator.IsGUID(opts.AppID) {
 				return cmdutil.FlagErrorf("--app %q: want the app's application (client) id, a GUID", opts.AppID)
 			}
 			if runF != nil {
@@ -89,6 +99,7 @@ func newCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 		},
 	}
 	cmd.Flags().StringVar(&opts.AppID, "app", "", "Application (client) id")
+	cmd.Flags().StringVar(&opts.Name, "name", "", "Remove this policy and its grants (Remove-CsApplicationAccessPolicy -Identity)")
 	return cmd
 }
 
@@ -112,7 +123,7 @@ func addTargetFlags(cmd *cobra.Command, opts *Options) {
 	fl.StringVar(&opts.AppID, "app", "", "Application (client) id the policy names")
 	fl.StringVar(&opts.User, "user", "", "Grant the policy to this user (UPN)")
 	fl.BoolVar(&opts.Global, "global", false, "Grant the policy to everyone in the tenant")
-	fl.StringVar(&opts.Name, "name", "teamsctl-app-access", "Policy name (New-CsApplicationAccessPolicy -Identity)")
+	fl.StringVar(&opts.Name, "name", presets.DefaultAccessPolicyName, "Policy name (New-CsApplicationAccessPolicy -Identity; a preset's teams.applicationAccessPolicyName)")
 }
 
 // grant names the app in the policy and grants it to the user or everyone.
@@ -120,7 +131,12 @@ func grant(s *emulator.Server, opts *Options) error {
 	return s.GrantTeamsAccessPolicy(emulator.TeamsPolicyGrant{Policy: opts.Name, AppID: opts.AppID, User: opts.User, Global: opts.Global})
 }
 
-func revoke(s *emulator.Server, opts *Options) error { return s.RevokeTeamsAccessPolicy(opts.AppID) }
+func revoke(s *emulator.Server, opts *Options) error {
+	if opts.Name != "" {
+		return s.RemoveTeamsAccessPolicy(opts.Name)
+	}
+	return s.RevokeTeamsAccessPolicy(opts.AppID)
+}
 
 // change applies fn to the sandbox and prints the policies.
 func change(ctx context.Context, opts *Options, fn func(*emulator.Server, *Options) error) error {
