@@ -153,6 +153,8 @@ var (
 	readLicences      = read{"licences", append([]string{"User.Read.All", "User.ReadWrite.All"}, dirRead...), nil}
 	readMemberships   = read{"group memberships", append([]string{"GroupMember.Read.All", "Group.Read.All", "Group.ReadWrite.All", "Directory.AccessAsUser.All"}, dirRead...), nil}
 	readSignIns       = read{"sign-in logs", []string{"AuditLog.Read.All"}, nil}
+	// appconsentapprovalroute-list-appconsentrequests.
+	readConsentRequests = read{"admin consent requests", []string{"ConsentRequest.Read.All", "ConsentRequest.ReadWrite.All"}, nil}
 	// Graph's "List subscribedSkus" names LicenseAssignment.Read.All least
 	// privileged.
 	readSubscriptions    = read{"tenant's subscriptions", append([]string{"LicenseAssignment.Read.All", "Organization.Read.All", "Organization.ReadWrite.All"}, dirRead...), nil}

@@ -112,9 +112,29 @@ func (e *evaluator) userTokenVerdict(u *userFacts, missing []string, roles []gra
 		return
 	}
 	code := "AADSTS90094 \"Need admin approval\""
+	observed := fmt.Sprintf("Needs admin consent for %s (%s).", strings.Join(blocked, ", "), strings.Join(reasons, "; "))
 	if f.consentPolicy.ok() && f.consentPolicy.v.IsEnabled {
 		code = "AADSTS90095 \"Approval required\" (the user can send a request to the reviewers)"
+		observed += requestNote(f, u)
 	}
-	e.downstream(IDUserToken, subj, root, fmt.Sprintf("Needs admin consent for %s (%s).", strings.Join(blocked, ", "), strings.Join(reasons, "; ")),
+	e.downstream(IDUserToken, subj, root, observed,
 		"Connecting the integration stops at "+code+"; the user cannot get a token without an admin.")
+}
+
+// requestNote names the user's admin consent request for the app, and the
+// command that approves it, when the requests could be read.
+func requestNote(f *facts, u *userFacts) string {
+	r, ur := f.userRequest(u)
+	switch {
+	case ur != nil:
+		when := ""
+		if !ur.CreatedDateTime.IsZero() {
+			when = " on " + ur.CreatedDateTime.UTC().Format("2006-01-02 15:04") + " UTC"
+		}
+		return fmt.Sprintf(" Their admin consent request %s%s is pending (for %s): approve it with 'teamsctl consent requests approve %s', or deny it with 'teamsctl consent requests deny %s --reason TEXT'.",
+			r.ID, when, strings.Join(r.PendingScopes, " "), r.ID, r.ID)
+	case f.consentRequest.ok():
+		return " They have no admin consent request pending for this app: they can send one from the \"Approval required\" page ('teamsctl consent requests list' shows the requests)."
+	}
+	return ""
 }

@@ -182,6 +182,9 @@ func (e *evaluator) signIns(u *userFacts) {
 		e.add(IDUserSignIns, subj, Pass, "The latest sign-in succeeded. Earlier failures: "+strings.Join(failures, "; ")+".", "", nil)
 	default:
 		obs := "Recent failed sign-ins: " + strings.Join(failures, "; ") + "."
+		if seen[90095] {
+			obs += requestNote(e.f, u)
+		}
 		if id, ok := signInCause[latest.ErrorCode]; ok {
 			subject := ""
 			if definition(id).Group == GroupUser {

@@ -82,6 +82,9 @@ type facts struct {
 	appRoles      result[[]graph.AppRoleAssignment]
 	skus          result[[]graph.SubscribedSku]
 	secDefaults   result[bool]
+	// consentRequest is the app's admin consent request in progress, read
+	// only with the workflow on and a user to check.
+	consentRequest result[*pendingConsentRequest]
 	// nested are the groups nested in an assigned group, by its id: read
 	// only for a user who is in it through nesting alone.
 	nested map[string]*result[[]graph.Group]
@@ -249,7 +252,9 @@ func gather(ctx context.Context, o Options, exp Expectations) (*facts, error) {
 		needCA = needCA || (!u.whatIf.ok() && (has || !known))
 	}
 	nested := f.nestedToRead()
-	if needCA || len(nested) > 0 {
+	cr, readRequests := g.(graph.ConsentRequests)
+	readRequests = readRequests && f.appID != "" && len(f.users) > 0 && f.consentPolicy.ok() && f.consentPolicy.v.IsEnabled
+	if needCA || len(nested) > 0 || readRequests {
 		w, wctx = newWave(ctx, o.Concurrency)
 		if needCA {
 			fetch(w, wctx, tok, readCA, &f.caPolicies, g.ConditionalAccessPolicies)
@@ -260,11 +265,60 @@ func gather(ctx context.Context, o Options, exp Expectations) (*facts, error) {
 			f.nested[id] = r
 			fetch(w, wctx, tok, readMemberships, r, func(ctx context.Context) ([]graph.Group, error) { return g.NestedGroups(ctx, id) })
 		}
+		// With the admin consent workflow on: the request users may have
+		// sent for this app, to name it beside their AADSTS90095.
+		if readRequests {
+			fetch(w, wctx, tok, readConsentRequests, &f.consentRequest, func(ctx context.Context) (*pendingConsentRequest, error) {
+				return pendingRequestFor(ctx, cr, f.appID)
+			})
+		}
 		if err := w.g.Wait(); err != nil {
 			return nil, err
 		}
 	}
 	return f, nil
+}
+
+// pendingConsentRequest is an app's admin consent request in progress and
+// the users' requests in it.
+type pendingConsentRequest struct {
+	graph.AppConsentRequest
+	Users []graph.UserConsentRequest
+}
+
+// pendingRequestFor reads the app's request in progress (nil if none): the
+// requests in progress, filtered by Graph, then its users' requests.
+func pendingRequestFor(ctx context.Context, g graph.ConsentRequests, appID string) (*pendingConsentRequest, error) {
+	apps, err := g.AppConsentRequests(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range apps {
+		if strings.EqualFold(a.AppID, appID) {
+			users, err := g.UserConsentRequests(ctx, a.ID, true)
+			if err != nil {
+				return nil, err
+			}
+			return &pendingConsentRequest{AppConsentRequest: a, Users: users}, nil
+		}
+	}
+	return nil, nil
+}
+
+// userRequest is the user's request in progress in the app's pending
+// admin consent request, if any.
+func (f *facts) userRequest(u *userFacts) (*pendingConsentRequest, *graph.UserConsentRequest) {
+	if !f.consentRequest.ok() || f.consentRequest.v == nil {
+		return nil, nil
+	}
+	r := f.consentRequest.v
+	for i, ur := range r.Users {
+		if strings.EqualFold(ur.UserPrincipalName, u.ref) || strings.EqualFold(ur.UserID, u.ref) ||
+			(u.user.ok() && (strings.EqualFold(ur.UserID, u.user.v.ID) || strings.EqualFold(ur.UserPrincipalName, u.user.v.UserPrincipalName))) {
+			return r, &r.Users[i]
+		}
+	}
+	return r, nil
 }
 
 // nestedToRead are the assigned groups some user is in only through a
