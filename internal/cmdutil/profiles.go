@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/teamsctl/teamsctl/internal/config"
+	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
 // ProfilesFlags are --all-profiles, --profiles and --max-parallel of the
@@ -145,3 +148,71 @@ type ProfileError struct {
 
 func (e *ProfileError) Error() string { return fmt.Sprintf("profile %s: %v", e.Profile, e.Err) }
 func (e *ProfileError) Unwrap() error { return e.Err }
+
+// ProfileOutcome is one profile's entry in the JSON of a run across
+// profiles: its result, or its error, and its exit code.
+type ProfileOutcome[T any] struct {
+	Profile  string `json:"profile"`
+	ExitCode int    `json:"exitCode"`
+	Error    string `json:"error,omitempty"`
+	Result   T      `json:"result,omitempty"` // a pointer: null when the profile failed before a result
+}
+
+// ProfilesDocument is the JSON of a run across profiles (-o json): one
+// document, an entry per profile in the order given.
+type ProfilesDocument[T any] struct {
+	Profiles []ProfileOutcome[T] `json:"profiles"`
+}
+
+// PrintProfiles prints the runs as one result. JSON is a ProfilesDocument.
+// Text is each profile's own rendering with the profile in front of every
+// line: off a terminal "PROFILE<TAB>line", so the rows of all profiles form
+// one tab-separated table; on a terminal under a heading per profile. A
+// profile that failed is one line with its error. The command then returns
+// WorstError(runs).
+func PrintProfiles[T any](ios *iostreams.IOStreams, format string, runs []ProfileRun[*T], render RenderFunc[*T]) error {
+	if format == config.OutputJSON {
+		doc := ProfilesDocument[*T]{Profiles: []ProfileOutcome[*T]{}}
+		for _, r := range runs {
+			o := ProfileOutcome[*T]{Profile: r.Profile, ExitCode: ExitCode(r.Err), Result: r.Result}
+			if r.Err != nil {
+				o.Error = r.Err.Error()
+			}
+			doc.Profiles = append(doc.Profiles, o)
+		}
+		return Print(ios, format, doc, func(io.Writer, *ui.Styles, ProfilesDocument[*T]) error { return nil })
+	}
+	s := ios.Styles()
+	var b strings.Builder
+	for i, r := range runs {
+		var body strings.Builder
+		if r.Result != nil {
+			if err := render(&body, s, ui.Escaped(r.Result)); err != nil {
+				return err
+			}
+		}
+		if r.Err != nil && r.Result == nil {
+			fmt.Fprintf(&body, "error\t%s\n", ui.Escape(r.Err.Error()))
+		}
+		if s.Terminal() {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			b.WriteString(s.Title.Render("Profile "+ui.Escape(r.Profile)) + "\n")
+			if r.Err != nil && r.Result == nil {
+				fmt.Fprintf(&b, "%s %s\n", s.FailMark(), ui.Escape(r.Err.Error()))
+				continue
+			}
+			b.WriteString(body.String())
+			continue
+		}
+		for _, line := range strings.SplitAfter(strings.TrimRight(body.String(), "\n"), "\n") {
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			b.WriteString(ui.Escape(r.Profile) + "\t" + strings.TrimSuffix(line, "\n") + "\n")
+		}
+	}
+	_, err := io.WriteString(ios.Out, b.String())
+	return err
+}

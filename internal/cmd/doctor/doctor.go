@@ -48,11 +48,14 @@ type Options struct {
 	// Report is the --report file: the result as one self-contained HTML
 	// page ("" for none).
 	Report string
+	// Profiles runs doctor across profiles.
+	Profiles cmdutil.ProfilesFlags
+	factory  *cmdutil.Factory
 }
 
 // NewCmdDoctor builds the command; runF replaces the run step in tests.
 func NewCmdDoctor(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Config: f.Config, Auth: f.Auth, Graph: f.Graph, Now: f.Now, Deps: shared.FromFactory(f)}
+	opts := &Options{IO: f.IOStreams, Config: f.Config, Auth: f.Auth, Graph: f.Graph, Now: f.Now, Deps: shared.FromFactory(f), factory: f}
 	var scopes, application []string
 	cmd := &cobra.Command{
 		Use:   "doctor [APP]",
@@ -91,6 +94,12 @@ never changed: doctor prints the steps and the trade-off.
 
 --report FILE.html also writes the report as one self-contained HTML page
 (no scripts or external styles) to send to a vendor's support.
+
+--all-profiles (or --profiles a,b,c) runs the same checks (without --fix)
+for each profile concurrently, at most --max-parallel at once, each with
+its own sign-in and tenant check, into one result with the profile on
+every line; a profile that fails does not stop the others, and the exit
+status is the worst profile's.
 
 Exit status 0 when no check failed (warnings allowed unless --strict), 6
 when one did. The JSON (-o json) schema is in docs/doctor.md.`,
@@ -134,6 +143,12 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 				return cmdutil.FlagErrorWithHint(fmt.Errorf("--scopes, --application, --redirect-uri, --public-client and --fix need an APP"),
 					"Run: teamsctl doctor APP ... with the app's application (client) id.")
 			}
+			if err := opts.Profiles.Validate(cmd); err != nil {
+				return err
+			}
+			if opts.Profiles.Enabled() && (opts.Fix || opts.Report != "") {
+				return cmdutil.FlagErrorf("--fix and --report act on one tenant: leave them out with --all-profiles or --profiles")
+			}
 			if opts.Report != "" {
 				if err := htmlreport.CheckPath(opts.Report); err != nil {
 					return cmdutil.FlagErrorf("--report: %v", err)
@@ -141,6 +156,9 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
+			}
+			if opts.Profiles.Enabled() {
+				return profilesRun(cmd.Context(), opts)
 			}
 			return Run(cmd.Context(), opts)
 		},
@@ -155,6 +173,7 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 	fs.BoolVar(&opts.Fix, "fix", false, "Apply the safe fixes (this app and users only) after confirmation, then check again")
 	fs.BoolVarP(&opts.Yes, "yes", "y", false, "Confirm --fix without asking (needed when not in a terminal)")
 	fs.BoolVar(&opts.Strict, "strict", false, "Treat warnings as failures (exit 6)")
+	cmdutil.AddProfilesFlags(cmd, &opts.Profiles)
 	fs.StringVar(&opts.Report, "report", "", "Also write the report as one self-contained HTML `FILE` to send to a vendor's support")
 	return cmd
 }
@@ -200,6 +219,47 @@ func Run(ctx context.Context, opts *Options) error {
 		return &cmdutil.CheckFailedError{Failed: failed}
 	}
 	return nil
+}
+
+// profilesRun runs doctor (without --fix) for each profile and prints one
+// result.
+func profilesRun(ctx context.Context, opts *Options) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	names, err := opts.Profiles.Names(opts.factory.Getenv)
+	if err != nil {
+		return err
+	}
+	runs := cmdutil.RunProfiles(ctx, opts.factory, names, opts.Profiles.MaxParallel,
+		func(ctx context.Context, pf *cmdutil.Factory) (*doctor.Report, error) {
+			po := *opts
+			po.Config, po.Auth, po.Graph, po.Now, po.Deps = pf.Config, pf.Auth, pf.Graph, pf.Now, shared.FromFactory(pf)
+			client, err := po.Graph(ctx, readNeeds...)
+			if err != nil {
+				return nil, err
+			}
+			tok, err := token(ctx, &po)
+			if err != nil {
+				return nil, err
+			}
+			report, err := doctor.Run(ctx, doctor.Options{Graph: client, Token: tok, Now: po.Now, Users: po.Users}, po.Expectations)
+			if err != nil {
+				return nil, err
+			}
+			if po.Strict {
+				report.Strict()
+			}
+			if failed := report.Failed(po.Strict); len(failed) > 0 {
+				return report, &cmdutil.CheckFailedError{Failed: failed}
+			}
+			return report, nil
+		})
+	if err := cmdutil.PrintProfiles(opts.IO, cfg.Output, runs, cmdutil.Method((*doctor.Report).Render)); err != nil {
+		return err
+	}
+	return cmdutil.WorstError(runs)
 }
 
 // token reads the sign-in's permissions for the pre-flight.

@@ -30,6 +30,15 @@ type Options struct {
 	Auth   func() (*auth.Authenticator, error)
 	Graph  func(ctx context.Context, needs ...auth.Need) (graph.Directory, error)
 	Now    func() time.Time
+
+	// Profiles runs whoami across profiles.
+	Profiles cmdutil.ProfilesFlags
+	factory  *cmdutil.Factory
+}
+
+func optionsFor(f *cmdutil.Factory) *Options {
+	return &Options{IO: f.IOStreams, Config: f.Config, Auth: f.Auth, Now: f.Now, factory: f,
+		Graph: func(ctx context.Context, needs ...auth.Need) (graph.Directory, error) { return f.Graph(ctx, needs...) }}
 }
 
 // Result describes the sign-in; its JSON is the contract of -o json.
@@ -60,27 +69,58 @@ type Tenant struct {
 
 // NewCmdWhoami builds the command; runF replaces the run step in tests.
 func NewCmdWhoami(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, Config: f.Config, Auth: f.Auth, Now: f.Now,
-		Graph: func(ctx context.Context, needs ...auth.Need) (graph.Directory, error) { return f.Graph(ctx, needs...) }}
-	return &cobra.Command{
+	opts := optionsFor(f)
+	cmd := &cobra.Command{
 		Use:   "whoami",
 		Short: "Show who is signed in and what they can do here",
 		Long: `Show the signed-in account, its tenant, how it signed in and with which
 client, the permissions in its token and when the token expires, the user's
 directory roles, and from them what this sign-in can do: register
 applications, grant delegated permissions for the organisation, and grant
-application permissions.`,
+application permissions.
+
+--all-profiles (or --profiles a,b,c) shows each profile's sign-in,
+concurrently (at most --max-parallel at once), in one result with the
+profile on every line; a profile that cannot sign in is reported and does
+not stop the others, and the exit status is the worst profile's.`,
 		Example: `  teamsctl whoami
   teamsctl whoami -o json
-  teamsctl --sandbox whoami`,
+  teamsctl --sandbox whoami
+  teamsctl whoami --all-profiles`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Profiles.Validate(cmd); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
+			}
+			if opts.Profiles.Enabled() {
+				return profilesRun(cmd.Context(), opts)
 			}
 			return whoamiRun(cmd.Context(), opts)
 		},
 	}
+	cmdutil.AddProfilesFlags(cmd, &opts.Profiles)
+	return cmd
+}
+
+// profilesRun runs whoami for each profile and prints one result.
+func profilesRun(ctx context.Context, opts *Options) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	names, err := opts.Profiles.Names(opts.factory.Getenv)
+	if err != nil {
+		return err
+	}
+	runs := cmdutil.RunProfiles(ctx, opts.factory, names, opts.Profiles.MaxParallel,
+		func(ctx context.Context, pf *cmdutil.Factory) (*Result, error) { return whoami(ctx, optionsFor(pf)) })
+	if err := cmdutil.PrintProfiles(opts.IO, cfg.Output, runs, func(w io.Writer, s *ui.Styles, r *Result) error { return r.render(w, s) }); err != nil {
+		return err
+	}
+	return cmdutil.WorstError(runs)
 }
 
 func whoamiRun(ctx context.Context, opts *Options) error {
@@ -88,34 +128,47 @@ func whoamiRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	a, err := opts.Auth()
+	r, err := whoami(ctx, opts)
 	if err != nil {
 		return err
 	}
+	return cmdutil.Print(opts.IO, cfg.Output, *r, cmdutil.Method(Result.render))
+}
+
+// whoami signs in and describes the sign-in.
+func whoami(ctx context.Context, opts *Options) (*Result, error) {
+	cfg, err := opts.Config()
+	if err != nil {
+		return nil, err
+	}
+	a, err := opts.Auth()
+	if err != nil {
+		return nil, err
+	}
 	client, err := opts.Graph(ctx, needs...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The Graph client has the token by now; this reads it from memory.
 	tok, err := a.TokenFor(ctx, a.ScopesFor(needs...))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	claims, err := auth.ParseClaims(tok.Value)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	session, err := a.CurrentSession()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r := Result{Profile: cfg.Profile, Account: claims.Account(), ObjectID: claims.ObjectID, Tenant: Tenant{ID: claims.TenantID},
 		Mode: session.Mode, ClientID: session.ClientID, Sandbox: a.Sandbox(), Permissions: claims.Permissions(),
 		ExpiresOn: tok.ExpiresOn.UTC(), Roles: []string{}, now: opts.Now()}
 	if err := r.describe(ctx, client, claims); err != nil {
-		return err
+		return nil, err
 	}
-	return cmdutil.Print(opts.IO, cfg.Output, r, cmdutil.Method(Result.render))
+	return &r, nil
 }
 
 // describe fills in what Graph knows about the sign-in.
