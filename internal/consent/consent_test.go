@@ -38,6 +38,9 @@ func (f *fake) ServicePrincipalByAppID(_ context.Context, appID string) (*graph.
 	}
 	return nil, apiErr(404, "not found")
 }
+func (f *fake) ListServicePrincipals(context.Context, graph.ServicePrincipalQuery) ([]graph.ServicePrincipal, string, error) {
+	panic("consent never lists service principals")
+}
 func (f *fake) ServicePrincipalsByName(_ context.Context, name string) ([]graph.ServicePrincipal, error) {
 	var out []graph.ServicePrincipal
 	for _, sp := range f.sps {

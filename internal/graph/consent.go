@@ -24,6 +24,10 @@ type ServicePrincipals interface {
 	// name is exactly name (the name an admin finds in Enterprise
 	// applications).
 	ServicePrincipalsByName(ctx context.Context, name string) ([]ServicePrincipal, error)
+	// ListServicePrincipals reads one page of the tenant's service
+	// principals (enterprise apps), filtered by q; next is the link to the
+	// following page, "" after the last.
+	ListServicePrincipals(ctx context.Context, q ServicePrincipalQuery) (page []ServicePrincipal, next string, err error)
 	// UpdateServicePrincipal changes the fields of u that are set.
 	UpdateServicePrincipal(ctx context.Context, id string, u ServicePrincipalUpdate) error
 	// DeleteServicePrincipal deletes the enterprise app (and with it its
@@ -103,6 +107,17 @@ type ServicePrincipal struct {
 	Tags                      []string          `json:"tags,omitempty"`
 	CreatedDateTime           time.Time         `json:"-"`
 	ReplyURLs                 []string          `json:"replyUrls,omitempty"`
+}
+
+// ServicePrincipalQuery selects service principals to list.
+type ServicePrincipalQuery struct {
+	// NamePrefix keeps those whose display name starts with it (Graph's
+	// startswith, which ignores case).
+	NamePrefix string
+	// PageSize is Graph's $top (0: Graph's default).
+	PageSize int
+	// NextLink continues a previous page.
+	NextLink string
 }
 
 // ServicePrincipalUpdate changes enterprise-app settings; nil is unchanged.

@@ -56,6 +56,11 @@ type Options struct {
 	Group    string
 	DryRun   bool
 	SkipTest bool
+	// UserConsent leaves consent to each user (vendor-hosted, delegated
+	// only): no tenant-wide grant; each recruiter consents for themselves
+	// when connecting. The enterprise app is created only to assign
+	// Group.
+	UserConsent bool
 	// SecretHandled: the secret value goes to the hand-off file, so the
 	// summary must not carry it. The command sets it with --handoff.
 	SecretHandled bool
@@ -239,6 +244,9 @@ type Summary struct {
 	// Doctor is doctor's result: ok, warnings or failed ("" when skipped).
 	Doctor       string   `json:"doctor,omitempty"`
 	DoctorFailed []string `json:"doctorFailed,omitempty"`
+	// UserConsent, with --consent user, is what each user is asked to
+	// consent to when connecting.
+	UserConsent []string `json:"userConsent,omitempty"`
 	// NeedsAdmin is set when the operator lacks a role: who to ask and the
 	// link to give them.
 	NeedsAdmin string `json:"needsAdmin,omitempty"`
@@ -374,14 +382,21 @@ func (p *Pipeline) Run(ctx context.Context, o Options) (*Result, error) {
 	b.Vendor, b.TenantID, b.PrimaryDomain = pre.Vendor, t.ID, t.PrimaryDomain
 	b.Delegated, b.Application = permissions.Values(del), permissions.Values(app)
 
-	if err := r.checkRoles(appID, del, app); err != nil {
+	rolesFor := del
+	if o.UserConsent {
+		rolesFor = nil // nothing is granted tenant-wide
+	}
+	if err := r.checkRoles(appID, rolesFor, app); err != nil {
 		return r.res, err
 	}
 
 	var secretValue string
-	if pre.Shape == presets.CustomerRegistered {
+	switch {
+	case pre.Shape == presets.CustomerRegistered:
 		secretValue, err = r.register(ctx, del, app)
-	} else {
+	case o.UserConsent:
+		err = r.userConsent(ctx, appID, del)
+	default:
 		err = r.vendor(ctx, appID, del, app)
 	}
 	if err != nil {
@@ -446,6 +461,12 @@ func Validate(o Options) error {
 		if o.Name != "" {
 			return &UsageError{Msg: fmt.Sprintf("--name: %s is vendor-hosted; the enterprise app takes the vendor's name", pre.Name)}
 		}
+		if o.UserConsent && len(pre.Application) > 0 {
+			return &UsageError{Msg: fmt.Sprintf("--consent user: %s needs application permissions (%s), which only an administrator can consent to", pre.Name, strings.Join(pre.Application, ", "))}
+		}
+	}
+	if o.UserConsent && pre.Shape == presets.CustomerRegistered {
+		return &UsageError{Msg: fmt.Sprintf("--consent user: %s is registered in your tenant; its users consent through the admin consent setup grants (leave --consent out)", pre.Name)}
 	}
 	if pre.Shape == presets.CustomerRegistered {
 		uris, err := pre.RedirectURIsFor(o.Instance)
@@ -611,6 +632,63 @@ func (r *run) register(ctx context.Context, del, app []permissions.Permission) (
 	}
 	r.finish(s, statusOf(res.Plan, o.DryRun), fmt.Sprintf("%s (%s)", res.DisplayName, cmp.Or(res.AppID, "to be created")))
 	return secretValue, nil
+}
+
+// userConsent leaves consent to each user: nothing is granted for the
+// tenant. The enterprise app exists only after a first consent, unless
+// --group needs it now for the assignment (created without any grant).
+// The summary lists what each user is asked to consent to.
+func (r *run) userConsent(ctx context.Context, appID string, del []permissions.Permission) error {
+	pre, o := r.pre, r.o
+	b := &r.res.Summary.Bundle
+	b.ClientID = appID
+	b.ConsentStatus = "not granted for the tenant: each user consents for themselves when connecting"
+	b.ConsentURL = r.p.Actions.ConsentURL(r.tenant.ID, appID, permissions.Values(del))
+	r.res.Summary.UserConsent = r.consentPrompt(del)
+	if r.tenant.Group == nil {
+		s := r.stage(StageVendor, "Leave consent to each user (no tenant-wide consent)")
+		detail := "nothing to change: the enterprise app appears with the first user's consent"
+		if r.tenant.VendorSP != nil {
+			detail = "nothing to change; enterprise app " + r.tenant.VendorSP.DisplayName + " exists"
+		}
+		r.finish(s, OK, detail)
+		return nil
+	}
+	s := r.stage(StageVendor, "Enable the vendor's enterprise app and assign the group (no tenant-wide consent)")
+	cat := r.tenant.Catalog
+	req := VendorRequest{AppID: appID, Name: pre.Vendor, Known: r.tenant.VendorSP,
+		Resource:           &graph.ServicePrincipal{ID: cat.ResourceSPID, AppID: cat.ResourceAppID, DisplayName: cat.DisplayName},
+		AssignmentRequired: pre.AssignmentRequired, Group: r.tenant.Group, DryRun: o.DryRun}
+	res, err := r.p.Actions.EnableVendorApp(ctx, req)
+	if res != nil {
+		s.Changes = res.Plan
+	}
+	if err != nil {
+		r.finish(s, Failed, err.Error())
+		return err
+	}
+	r.finish(s, statusOf(res.Plan, o.DryRun), fmt.Sprintf("%s (%s)", cmp.Or(res.DisplayName, pre.Vendor), appID))
+	return nil
+}
+
+// consentPrompt says what Entra asks each user to consent to: the
+// delegated permissions, by name and the description Microsoft Graph
+// publishes for them.
+func (r *run) consentPrompt(del []permissions.Permission) []string {
+	out := make([]string, 0, len(del))
+	for _, p := range del {
+		line := p.Value
+		for _, sc := range r.tenant.Catalog.Scopes {
+			if sc.ID == p.ID && sc.AdminConsentDisplayName != "" {
+				line += ": " + sc.AdminConsentDisplayName
+			}
+		}
+		if p.AdminOnly {
+			line += " (only an administrator can consent to this one)"
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 func (r *run) vendor(ctx context.Context, appID string, del, app []permissions.Permission) error {
@@ -826,6 +904,8 @@ func (r *run) summarize(secretValue string) {
 		sum.Message = fmt.Sprintf("Dry run: nothing to change; %s is already set up.", pre.Vendor)
 	case o.DryRun:
 		sum.Message = fmt.Sprintf("Dry run: %d change(s) planned, nothing was changed.", sum.Changes)
+	case sum.Changes == 0 && o.UserConsent:
+		sum.Message = fmt.Sprintf("Nothing changed: %s is left to each user's own consent; nothing is granted for the organisation.", pre.Vendor)
 	case sum.Changes == 0:
 		sum.Message = fmt.Sprintf("Nothing changed: %s was already set up.", pre.Vendor)
 	default:
@@ -837,6 +917,9 @@ func (r *run) summarize(secretValue string) {
 		groupID = r.tenant.Group.ID
 	}
 	sum.Undo = undo(pre, b.ClientID, o.Group, groupID, r.createdSP())
+	if o.UserConsent && r.tenant != nil && r.tenant.Group == nil {
+		sum.Undo = []string{} // nothing was written; users' own consents are theirs
+	}
 	sum.Notes = notes(pre)
 }
 
@@ -852,6 +935,8 @@ func (r *run) manual() []string {
 	}
 	if pre.Shape == presets.CustomerRegistered {
 		out = append(out, fmt.Sprintf("Send %s the hand-off bundle (tenant, client id, secret) over a secure channel.", pre.Vendor))
+	} else if r.o.UserConsent {
+		out = append(out, fmt.Sprintf("Turn the integration on in %s; each recruiter then connects their own Microsoft account and consents for themselves (to the permissions listed above). Where users may not consent to these permissions, they see \"Need admin approval\": consent for everyone with teamsctl setup %s (without --consent user).", pre.Vendor, pre.Name))
 	} else {
 		out = append(out, fmt.Sprintf("Turn the integration on in %s; each recruiter then connects their own Microsoft account.", pre.Vendor))
 	}

@@ -43,9 +43,11 @@ type Options struct {
 	AppID      string
 	Name       string
 	TestUser   string
-	Group      string
-	DryRun     bool
-	SkipTest   bool
+	// Consent is admin (tenant-wide, the default) or user.
+	Consent  string
+	Group    string
+	DryRun   bool
+	SkipTest bool
 	// Yes confirms the temporary per-user grant of a vendor-hosted
 	// app's test; KeepTestGrant leaves it in place after the test.
 	Yes           bool
@@ -137,6 +139,9 @@ must finish; 6 set up, but doctor or the meeting test still fails.`,
 				return cmdutil.FlagErrorWithHint(errors.New("give a VENDOR or --preset-file FILE (not both)"),
 					"Run 'teamsctl presets list' for the vendors teamsctl knows.")
 			}
+			if opts.Consent != "admin" && opts.Consent != "user" {
+				return cmdutil.FlagErrorf("--consent must be admin or user, not %q", opts.Consent)
+			}
 			var err error
 			if opts.AppID, err = cmdutil.AppArg("--app-id", opts.AppID); err != nil {
 				return err
@@ -163,6 +168,7 @@ must finish; 6 set up, but doctor or the meeting test still fails.`,
 	fs.StringVar(&opts.Name, "name", "", "Display name of the app registration (customer-registered; default from the preset)")
 	fs.StringVar(&opts.TestUser, "test-user", "", "Check this user with doctor and create and delete a test meeting as them (UPN)")
 	fs.StringVar(&opts.Group, "group", "", "Assign this group to the enterprise app (by display name)")
+	fs.StringVar(&opts.Consent, "consent", "admin", "Who consents for a vendor-hosted app: admin (for the whole organisation) or user (each recruiter for themselves; nothing tenant-wide)")
 	fs.BoolVar(&opts.DryRun, "dry-run", false, "Print the plan and change nothing")
 	fs.BoolVar(&opts.SkipTest, "skip-test", false, "Do not create a test meeting")
 	fs.BoolVarP(&opts.Yes, "yes", "y", false, "Make the test user's temporary grant for a vendor-hosted app's test meeting without asking")
@@ -212,7 +218,7 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	appID := sandboxStandIn(opts, pre, cfg.Sandbox)
 	// Bad flag values are refused before signing in.
-	if err := setup.Validate(setup.Options{Preset: pre, Instance: opts.Instance, AppID: appID, Name: opts.Name}); err != nil {
+	if err := setup.Validate(setup.Options{Preset: pre, Instance: opts.Instance, AppID: appID, Name: opts.Name, UserConsent: opts.Consent == "user"}); err != nil {
 		return mapErr(err)
 	}
 	g, err := opts.Graph(ctx, needs...)
@@ -254,7 +260,7 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 	}
 	o := setup.Options{Preset: pre, Instance: opts.Instance, AppID: appID, Name: opts.Name, TestUser: opts.TestUser,
-		Group: opts.Group, DryRun: opts.DryRun, SkipTest: opts.SkipTest, SecretHandled: opts.Handoff != ""}
+		Group: opts.Group, DryRun: opts.DryRun, SkipTest: opts.SkipTest, SecretHandled: opts.Handoff != "", UserConsent: opts.Consent == "user"}
 	// The journal notes the secrets added so far before the app is read.
 	pending := pendingJournal(opts, tok.TenantID)
 	defer pending.Close()
@@ -488,6 +494,7 @@ func Render(w io.Writer, s *ui.Styles, r *setup.Result) error {
 			fmt.Fprintln(w, "  - "+it)
 		}
 	}
+	list("What each recruiter is asked to consent to when connecting (each consents for themselves):", sum.UserConsent)
 	list("Still manual:", sum.Manual)
 	list("Test grant:", sum.TestGrant)
 	list("To undo:", sum.Undo)

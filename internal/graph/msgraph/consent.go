@@ -47,6 +47,31 @@ func (c *Client) ServicePrincipalsByName(ctx context.Context, name string) ([]gr
 	}, toServicePrincipal)
 }
 
+// ListServicePrincipals reads a page of GET /servicePrincipals with
+// $filter=startswith(displayName,'...'), which servicePrincipal's
+// displayName supports without advanced query parameters (List
+// servicePrincipals, v1.0), and $top up to 999.
+func (c *Client) ListServicePrincipals(ctx context.Context, q graph.ServicePrincipalQuery) ([]graph.ServicePrincipal, string, error) {
+	b := c.sdk.ServicePrincipals()
+	if q.NextLink != "" {
+		b = b.WithUrl(q.NextLink)
+	}
+	params := &serviceprincipals.ServicePrincipalsRequestBuilderGetQueryParameters{Select: spSelect}
+	if q.NextLink == "" {
+		if q.NamePrefix != "" {
+			params.Filter = ptr("startswith(displayName," + odataString(q.NamePrefix) + ")")
+		}
+		if q.PageSize > 0 {
+			params.Top = ptr(int32(q.PageSize))
+		}
+	} else {
+		params = nil
+	}
+	return page(ctx, func(ctx context.Context) (models.ServicePrincipalCollectionResponseable, error) {
+		return b.Get(ctx, &serviceprincipals.ServicePrincipalsRequestBuilderGetRequestConfiguration{QueryParameters: params})
+	}, toServicePrincipal)
+}
+
 func (c *Client) ServicePrincipal(ctx context.Context, id string) (*graph.ServicePrincipal, error) {
 	sp, err := call(ctx, func(ctx context.Context) (models.ServicePrincipalable, error) {
 		return c.sdk.ServicePrincipals().ByServicePrincipalId(id).Get(ctx, &serviceprincipals.ServicePrincipalItemRequestBuilderGetRequestConfiguration{

@@ -2,9 +2,12 @@
 package list
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +24,9 @@ type Options struct {
 	shared.Deps
 	NamePrefix string
 	PageSize   int
+	// Enterprise lists enterprise apps (service principals) instead of
+	// app registrations.
+	Enterprise bool
 }
 
 // Item is one app registration in the list (the JSON output is an array
@@ -33,18 +39,63 @@ type Item struct {
 	CreatedAt      string `json:"createdDateTime,omitempty"`
 }
 
+// EnterpriseItem is one enterprise app (service principal) in the list of
+// app list --enterprise (the JSON output is an array of them).
+type EnterpriseItem struct {
+	AppID       string `json:"appId"`
+	ObjectID    string `json:"objectId"`
+	DisplayName string `json:"displayName"`
+	// OwnerTenantID is the tenant that registered the app
+	// (appOwnerOrganizationId); Owner names it: Microsoft, or the id.
+	OwnerTenantID string `json:"ownerTenantId"`
+	Owner         string `json:"owner"`
+	// VerifiedPublisher is the publisher Entra verified, "" when none.
+	VerifiedPublisher  string `json:"verifiedPublisher"`
+	Enabled            bool   `json:"accountEnabled"`
+	AssignmentRequired bool   `json:"appRoleAssignmentRequired"`
+}
+
+// microsoftTenants own Microsoft's first-party apps: Microsoft Services
+// and Microsoft's corporate tenant, the appOwnerOrganizationId values of
+// first-party service principals.
+var microsoftTenants = []string{"f8cdef31-a31e-4b4a-93e4-5f571e91255a", "72f988bf-86f1-41af-91ab-2d7cd011db47"}
+
+func enterpriseItem(sp graph.ServicePrincipal) EnterpriseItem {
+	it := EnterpriseItem{AppID: sp.AppID, ObjectID: sp.ID, DisplayName: sp.DisplayName, OwnerTenantID: sp.AppOwnerOrganizationID,
+		Owner: sp.AppOwnerOrganizationID, VerifiedPublisher: sp.VerifiedPublisher, Enabled: sp.AccountEnabled,
+		AssignmentRequired: sp.AppRoleAssignmentRequired}
+	if slices.Contains(microsoftTenants, strings.ToLower(sp.AppOwnerOrganizationID)) {
+		it.Owner = "Microsoft"
+	}
+	if it.Owner == "" {
+		it.Owner = "unknown"
+	}
+	return it
+}
+
 // NewCmdList builds the command; runF replaces the run step in tests.
 func NewCmdList(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{Deps: shared.FromFactory(f)}
 	cmd := &cobra.Command{
-		Use:   "list [--name PREFIX]",
-		Short: "List app registrations, page by page",
+		Use:   "list [--enterprise] [--name PREFIX]",
+		Short: "List app registrations (or enterprise apps), page by page",
 		Long: `List the app registrations of this tenant whose display name starts with
 --name (all when not given). Pages are read from Graph and printed one at a
 time, so a large tenant is never loaded at once; -o json prints one JSON
-array.`,
+array.
+
+--enterprise lists enterprise apps (service principals) instead: the apps
+users can sign in to, a vendor's included, as the Entra admin center's
+Enterprise applications shows them. Each line has the appId, object id,
+name, the tenant that owns the app (Microsoft, or its tenant id), its
+verified publisher, whether users may sign in (enabled) and whether
+assignment is required. Vendors such as Recruitee create several
+enterprise apps (one per sync); --name Recruitee lists them all for review.
+--name matches the start of the name, ignoring case, as Graph's
+startswith does.`,
 		Example: `  teamsctl app list --name elevato
-  teamsctl app list -o json | jq -r '.[].appId'`,
+  teamsctl app list -o json | jq -r '.[].appId'
+  teamsctl app list --enterprise --name Recruitee`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.PageSize < 1 || opts.PageSize > 999 {
@@ -53,15 +104,20 @@ array.`,
 			if runF != nil {
 				return runF(opts)
 			}
+			if opts.Enterprise {
+				return enterpriseRun(cmd.Context(), opts)
+			}
 			return listRun(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.Enterprise, "enterprise", false, "List enterprise apps (service principals), vendors' apps included, instead of app registrations")
 	cmd.Flags().StringVar(&opts.NamePrefix, "name", "", "Only apps whose display name starts with this")
 	cmd.Flags().IntVar(&opts.PageSize, "page-size", 999, "Apps read per Graph request (1-999)")
 	return cmd
 }
 
-// needs are what app list reads: the app registrations.
+// needs are what app list reads: the app registrations, or the service
+// principals (the same permissions read both).
 var needs = permissions.Of(permissions.ReadApplications)
 
 // maxObjects bounds the apps app list reads: more than a tenant's
@@ -135,6 +191,81 @@ func listRun(ctx context.Context, opts *Options) error {
 		fmt.Fprintln(out, "]")
 	} else if n == 0 && tty {
 		fmt.Fprintln(opts.IO.ErrOut, "No app registrations found.")
+	}
+	return nil
+}
+
+// enterpriseRun streams the service principals page by page, as listRun
+// streams app registrations.
+func enterpriseRun(ctx context.Context, opts *Options) error {
+	g, err := opts.Graph(ctx, needs...)
+	if err != nil {
+		return err
+	}
+	jsonOut := opts.Output() == config.OutputJSON
+	out := opts.IO.Out
+	tty := opts.IO.IsStdoutTTY()
+	q := graph.ServicePrincipalQuery{NamePrefix: opts.NamePrefix, PageSize: opts.PageSize}
+	pages := graph.Pages{Max: maxObjects/opts.PageSize + 1,
+		Hint: "List fewer enterprise apps per run with --name PREFIX, or read more per page with --page-size (up to 999)."}
+	const row = "%-38s %-38s %-32s %-38s %-20s %-8s %s\n"
+	yesNo := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	n := 0
+	if jsonOut {
+		fmt.Fprint(out, "[")
+	} else if tty {
+		fmt.Fprintf(out, row, "APP ID", "OBJECT ID", "NAME", "OWNER TENANT", "VERIFIED PUBLISHER", "ENABLED", "ASSIGNMENT REQUIRED")
+	}
+	for {
+		page, next, err := g.ListServicePrincipals(ctx, q)
+		if err != nil {
+			if jsonOut {
+				fmt.Fprintln(out, "]")
+			}
+			return err
+		}
+		for _, sp := range page {
+			it := enterpriseItem(sp)
+			cols := []string{ui.Escape(it.AppID), ui.Escape(it.ObjectID), ui.Escape(it.DisplayName), ui.Escape(it.Owner),
+				ui.Escape(cmp.Or(it.VerifiedPublisher, "-")), yesNo(it.Enabled), yesNo(it.AssignmentRequired)}
+			switch {
+			case jsonOut:
+				data, _ := json.MarshalIndent(it, "  ", "  ")
+				sep := ","
+				if n == 0 {
+					sep = ""
+				}
+				fmt.Fprintf(out, "%s\n  %s", sep, data)
+			case tty:
+				fmt.Fprintf(out, row, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6])
+			default:
+				fmt.Fprintln(out, strings.Join(cols, "\t"))
+			}
+			n++
+		}
+		if next == "" {
+			break
+		}
+		if err := pages.Follow(next); err != nil {
+			if jsonOut {
+				fmt.Fprintln(out, "]")
+			}
+			return err
+		}
+		q.NextLink = next
+	}
+	if jsonOut {
+		if n > 0 {
+			fmt.Fprintln(out)
+		}
+		fmt.Fprintln(out, "]")
+	} else if n == 0 && tty {
+		fmt.Fprintln(opts.IO.ErrOut, "No enterprise apps found.")
 	}
 	return nil
 }
