@@ -41,7 +41,8 @@ type FaultOptions struct {
 // ScriptedFault answers the Nth matching Graph call (1-based, counted from
 // when the fault was installed) with Status. Path is matched against the
 // request path without the version prefix; a trailing "*" matches any
-// suffix. Times > 1 fails that many consecutive matching calls.
+// suffix, and a "*" segment before the end any one segment. Times > 1
+// fails that many consecutive matching calls.
 type ScriptedFault struct {
 	Method     string        `json:"method"`
 	Path       string        `json:"path"`
@@ -56,10 +57,32 @@ func (f *ScriptedFault) matches(method, path string) bool {
 	if !strings.EqualFold(f.Method, method) {
 		return false
 	}
-	if prefix, ok := strings.CutSuffix(f.Path, "*"); ok {
-		return strings.HasPrefix(path, prefix)
+	pattern, anySuffix := strings.CutSuffix(f.Path, "*")
+	if !strings.Contains(pattern, "*") {
+		if anySuffix {
+			return strings.HasPrefix(path, pattern)
+		}
+		return strings.EqualFold(f.Path, path)
 	}
-	return strings.EqualFold(f.Path, path)
+	// A "*" segment before the end stands for one segment (an object id):
+	// "/applications/*/addPassword".
+	want, got := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(got) < len(want) || (!anySuffix && len(got) != len(want)) {
+		return false
+	}
+	for i, w := range want {
+		last := i == len(want)-1
+		switch {
+		case w == "*":
+		case last && anySuffix:
+			if !strings.HasPrefix(got[i], w) {
+				return false
+			}
+		case !strings.EqualFold(w, got[i]):
+			return false
+		}
+	}
+	return true
 }
 
 // RequestRecord is one entry of the emulator's request log, which tests and

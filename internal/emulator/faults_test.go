@@ -188,3 +188,27 @@ func TestConcurrentRequestIsThrottledButNotCountedEarly(t *testing.T) {
 		t.Fatal("a retry before Retry-After passed was not counted")
 	}
 }
+
+// A "*" segment stands for one object id, as `sandbox fault --fail`'s
+// example "POST /applications/*/addPassword 1 503" uses it; a trailing
+// "*" for any suffix.
+func TestScriptedFaultPathPatterns(t *testing.T) {
+	for _, tt := range []struct {
+		pattern, path string
+		want          bool
+	}{
+		{"/applications/*/addPassword", "/applications/0b1d/addPassword", true},
+		{"/applications/*/addPassword", "/applications/0b1d/removePassword", false},
+		{"/applications/*/addPassword", "/applications/0b1d/addPassword/x", false},
+		{"/applications/*", "/applications/0b1d/removePassword", true},
+		{"/applications/*/owners*", "/applications/0b1d/owners/$ref", true},
+		{"/applications/*/owners*", "/applications/0b1d/web", false},
+		{"/servicePrincipals", "/servicePrincipals", true},
+		{"/servicePrincipals", "/servicePrincipals/x", false},
+	} {
+		f := &ScriptedFault{Method: "POST", Path: tt.pattern}
+		if got := f.matches("POST", tt.path); got != tt.want {
+			t.Errorf("%s matches %s = %v, want %v", tt.pattern, tt.path, got, tt.want)
+		}
+	}
+}
