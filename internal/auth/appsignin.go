@@ -210,7 +210,13 @@ func (a *Authenticator) appBrowser(in AppSignIn) func(string) error {
 	}
 	return func(u string) error {
 		if b != nil && b.Open(u) == nil {
-			fmt.Fprintln(a.opts.ErrOut, "Opened your browser: sign in there as the test user. Waiting...")
+			msg := "Opened your browser: sign in there as the test user. Waiting..."
+			if n, ok := b.(interface{ SignInNote() string }); ok {
+				msg = n.SignInNote() // no browser opened: the sandbox signs in
+			}
+			if msg != "" {
+				fmt.Fprintln(a.opts.ErrOut, msg)
+			}
 			return nil
 		}
 		fmt.Fprintf(a.opts.ErrOut, "Open this URL in a browser on this computer and sign in as the test user:\n\n  %s\n\nWaiting...\n", u)

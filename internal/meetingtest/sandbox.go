@@ -54,6 +54,12 @@ type SandboxBrowser struct {
 	Client *http.Client
 }
 
+// SignInNote is what the sign-in says instead of "Opened your browser":
+// no browser opens, the sandbox signs the test user in.
+func (SandboxBrowser) SignInNote() string {
+	return "The sandbox signs the test user in (no browser opens)."
+}
+
 // Open implements auth.Browser.
 func (b SandboxBrowser) Open(authorizeURL string) error {
 	c := *b.Client

@@ -250,6 +250,9 @@ type Summary struct {
 	// NeedsAdmin is set when the operator lacks a role: who to ask and the
 	// link to give them.
 	NeedsAdmin string `json:"needsAdmin,omitempty"`
+	// NeedsAdminAction is NeedsAdmin's second half: what to ask an
+	// administrator to do (the step list already names the missing role).
+	NeedsAdminAction string `json:"needsAdminAction,omitempty"`
 }
 
 // Result is setup's outcome; its JSON is the -o json contract.
@@ -577,12 +580,12 @@ func (r *run) checkRoles(appID string, del, app []permissions.Permission) error 
 	b := &r.res.Summary.Bundle
 	b.ConsentStatus, b.ConsentURL = "not granted: an administrator must consent", url
 	r.res.Summary.Message = "Nothing was changed: your account cannot finish this setup. Ask an administrator."
-	r.res.Summary.NeedsAdmin = missing.Error()
 	if url != "" {
-		r.res.Summary.NeedsAdmin += ". Ask someone with one of these roles to open the admin-consent link, or to run: " + cmd
+		r.res.Summary.NeedsAdminAction = "someone with one of these roles can open the admin-consent link below, or run: " + cmd
 	} else {
-		r.res.Summary.NeedsAdmin += ". Ask someone with one of these roles to run: " + cmd
+		r.res.Summary.NeedsAdminAction = "someone with one of these roles can run: " + cmd
 	}
+	r.res.Summary.NeedsAdmin = missing.Error() + ". " + strings.ToUpper(r.res.Summary.NeedsAdminAction[:1]) + r.res.Summary.NeedsAdminAction[1:]
 	r.res.Summary.Manual = r.manual()
 	r.res.Summary.Notes = notes(r.pre)
 	return &NeedsAdminError{Missing: missing, ConsentURL: url, Command: cmd}

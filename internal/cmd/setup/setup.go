@@ -295,6 +295,11 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	if isAdmin(runErr) && cfg.Output != config.OutputJSON {
+		// The summary on stdout named the missing role and the link: the
+		// error says only what the exit status means.
+		return &cmdutil.AdminRequiredError{Err: errors.New("an administrator must finish this setup (see above)")}
+	}
 	return mapErr(runErr)
 }
 
@@ -442,7 +447,7 @@ func Render(w io.Writer, s *ui.Styles, r *setup.Result) error {
 	fmt.Fprintln(w, sum.Message)
 	if sum.NeedsAdmin != "" {
 		fmt.Fprintln(w)
-		fmt.Fprintln(w, "Ask an admin: "+sum.NeedsAdmin)
+		fmt.Fprintln(w, "Ask an admin: "+sum.NeedsAdminAction)
 		if sum.Bundle.ConsentURL != "" {
 			fmt.Fprintln(w, "Admin-consent link: "+sum.Bundle.ConsentURL)
 		}

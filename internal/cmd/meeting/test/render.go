@@ -3,11 +3,38 @@ package test
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/teamsctl/teamsctl/internal/meetingtest"
 	"github.com/teamsctl/teamsctl/internal/ui"
 )
+
+// renderer is render, with the sign-in's trace and correlation ids in the
+// "why" line only when verbose (-v); JSON always carries them.
+func renderer(verbose bool) func(io.Writer, *ui.Styles, *meetingtest.Result) error {
+	if verbose {
+		return render
+	}
+	return func(w io.Writer, s *ui.Styles, r *meetingtest.Result) error {
+		if r.Failure != nil && r.Failure.Cause != nil {
+			f, c := *r.Failure, *r.Failure.Cause
+			c.Why = withoutTraceIDs(c.Why)
+			f.Cause = &c
+			rr := *r
+			rr.Failure = &f
+			r = &rr
+		}
+		return render(w, s, r)
+	}
+}
+
+// withoutTraceIDs cuts Entra's " Trace ID: ... Correlation ID: ...
+// Timestamp: ..." tail off an error description.
+func withoutTraceIDs(s string) string {
+	s, _, _ = strings.Cut(s, " Trace ID:")
+	return strings.TrimSpace(s)
+}
 
 // render draws the result: a headline, what was tested, what was created
 // with its join link, the timed steps, and on failure the cause and fix.

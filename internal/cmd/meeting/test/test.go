@@ -49,6 +49,9 @@ type Options struct {
 	TempRedirect      bool
 	ClientSecretStdin bool
 	Certificate       string
+	// Verbose (-v) keeps the sign-in's trace and correlation ids in the
+	// text output; JSON always has them.
+	Verbose bool
 	// Preset fills APP, --kind and --as the flags leave out.
 	Preset cmdutil.PresetFlags
 }
@@ -118,6 +121,7 @@ application permissions). Flags given explicitly win.`,
 			if len(args) == 1 {
 				opts.App = args[0]
 			}
+			opts.Verbose, _ = cmd.Flags().GetBool("verbose")
 			if err := opts.applyPreset(cmd); err != nil {
 				return err
 			}
@@ -177,12 +181,17 @@ func (o *Options) applyPreset(cmd *cobra.Command) error {
 	return nil
 }
 
+// validate reports every problem of the flags at once.
 func (o *Options) validate() error {
+	var missing []string
 	if o.As == string(meetingtest.AsApp) && o.App == "" {
-		return cmdutil.FlagErrorf("--as app needs APP: the application whose secret or certificate signs in")
+		missing = append(missing, "--as app needs APP: the application whose secret or certificate signs in")
 	}
 	if o.As == string(meetingtest.AsApp) && o.User == "" {
-		return cmdutil.FlagErrorf("--as app needs --user: the organizer the app creates the meeting for")
+		missing = append(missing, "--as app needs --user: the organizer the app creates the meeting for")
+	}
+	if err := missingAll(missing, ""); err != nil {
+		return err
 	}
 	if o.ClientSecretStdin && o.Certificate != "" {
 		return cmdutil.FlagErrorf("use either --client-secret-stdin or --certificate, not both")
@@ -248,7 +257,7 @@ func run(ctx context.Context, o *Options) error {
 			return err
 		}
 	}
-	if err := cmdutil.Print(o.IO, cfg.Output, res, render); err != nil {
+	if err := cmdutil.Print(o.IO, cfg.Output, res, renderer(o.Verbose)); err != nil {
 		return err
 	}
 	if !res.OK {
@@ -444,11 +453,36 @@ func (p *plan) chooseUserFlow(app *graph.Application, in *auth.AppSignIn) error 
 			return nil
 		}
 		if len(app.Web.RedirectURIs) > 0 && !p.o.TempRedirect {
-			return cmdutil.FlagErrorWithHint(fmt.Errorf("%s is a web app: the test signs in with its secret", app.DisplayName),
-				fmt.Sprintf("Pass --client-secret-stdin, set %s, or pass --certificate.", auth.EnvClientSecret))
+			// Everything the test of a web app lacks, at once.
+			missing := []string{fmt.Sprintf("%s is a web app: the test signs in with its secret: pass --client-secret-stdin, set %s, or pass --certificate", app.DisplayName, auth.EnvClientSecret)}
+			if !meetingtest.HasLoopback(app.Web.RedirectURIs) {
+				missing = append(missing, fmt.Sprintf("%s has no redirect URI teamsctl can receive a sign-in on (http://localhost): pass --temp-redirect to add it for the test and remove it afterwards", app.DisplayName))
+			}
+			return missingAll(missing, "")
 		}
 		return p.needRedirect(app, meetingtest.PlatformPublic)
 	}
+}
+
+// missingAll is one usage error naming every missing requirement.
+func missingAll(missing []string, hint string) error {
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		if hint != "" {
+			return cmdutil.FlagErrorWithHint(errors.New(missing[0]), hint)
+		}
+		return cmdutil.FlagErrorf("%s", missing[0])
+	}
+	msg := fmt.Sprintf("the test needs %d things:", len(missing))
+	for _, m := range missing {
+		msg += "\n  - " + m
+	}
+	if hint != "" {
+		return cmdutil.FlagErrorWithHint(errors.New(msg), hint)
+	}
+	return cmdutil.FlagErrorf("%s", msg)
 }
 
 func (p *plan) needRedirect(app *graph.Application, platform string) error {
