@@ -517,9 +517,13 @@ func (e *SecretsBlockedError) Hint() string {
 	return "Use a certificate instead: create the app without --secret, then 'teamsctl app cert add APP --cert public.pem' and give the vendor the private key's certificate thumbprint."
 }
 
+// existingSecret is a valid secret of that name, or one a rotation made
+// from it (RotationName): after 'app secret rotate --finish' removed the
+// original, a re-run of app create or setup finds the rotated secret and
+// adds none.
 func existingSecret(app *graph.Application, name string, now time.Time) *graph.PasswordCredential {
 	for i, p := range app.PasswordCredentials {
-		if p.DisplayName == name && p.EndDateTime.After(now) {
+		if (p.DisplayName == name || isRotationOf(p.DisplayName, name)) && p.EndDateTime.After(now) {
 			return &app.PasswordCredentials[i]
 		}
 	}

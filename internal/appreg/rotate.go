@@ -18,6 +18,16 @@ func RotationName(base string, now time.Time) string {
 	return base + "-" + now.UTC().Format("2006-01-02")
 }
 
+// isRotationOf reports whether secret is the name of a rotation of base.
+func isRotationOf(secret, base string) bool {
+	date, ok := strings.CutPrefix(secret, base+"-")
+	if !ok {
+		return false
+	}
+	_, err := time.Parse("2006-01-02", date)
+	return err == nil
+}
+
 // AddSecret adds the secret d asks for to app as app create does: under
 // the pending-secret journal's lock, after settling what interrupted runs
 // left, and not at all when a valid secret of that name exists (Existing

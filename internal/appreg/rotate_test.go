@@ -266,3 +266,24 @@ func TestFinishSafety(t *testing.T) {
 		}
 	})
 }
+
+// A secret a rotation made counts as the secret app create and setup
+// add, so their re-run after a finished rotation adds none.
+func TestRotatedSecretSatisfiesItsBase(t *testing.T) {
+	app := &graph.Application{PasswordCredentials: []graph.PasswordCredential{
+		{KeyID: "k1", DisplayName: "elevato-2026-12-05", EndDateTime: rotateNow.Add(time.Hour)},
+		{KeyID: "k2", DisplayName: "elevato-extra", EndDateTime: rotateNow.Add(time.Hour)},
+	}}
+	if got := existingSecret(app, "elevato", rotateNow); got == nil || got.KeyID != "k1" {
+		t.Fatalf("existingSecret(elevato) = %+v, want the rotated k1", got)
+	}
+	if got := existingSecret(app, "teamsctl", rotateNow); got != nil {
+		t.Fatalf("existingSecret(teamsctl) = %+v, want none", got)
+	}
+	if got := existingSecret(app, "elevato-2026-12-05", rotateNow); got == nil || got.KeyID != "k1" {
+		t.Fatalf("the rotation's own name: %+v", got)
+	}
+	if got := existingSecret(app, "elevato", rotateNow.Add(2*time.Hour)); got != nil {
+		t.Fatalf("an expired rotation counts: %+v", got)
+	}
+}
