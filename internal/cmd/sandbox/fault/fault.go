@@ -50,7 +50,8 @@ written a moment ago are not yet visible to other calls). The settings
 replace the previous ones and persist until changed or --clear.
 
 --fail takes "METHOD PATH NTH STATUS", e.g. "POST /servicePrincipals 1 503";
-PATH is relative to /v1.0 and may end in * to match any suffix.`,
+PATH is relative to /v1.0; a * segment matches one segment (an object id)
+and a trailing * any suffix.`,
 		Example: `  teamsctl sandbox fault --replication-lag 5s
   teamsctl sandbox fault --rate429 0.2 --retry-after 1s --latency 100ms
   teamsctl sandbox fault --fail "POST /applications/*/addPassword 1 503"
