@@ -51,7 +51,10 @@ func VendorPage(p *presets.Preset) string {
 		row(fmt.Sprintf("Send %s: %s", p.Vendor, strings.Join(handoffNames(p), ", ")), "the summary's \"What "+p.Vendor+" needs\", or `--handoff "+p.Name+".json` (`.env` also works)")
 	} else {
 		row("Sign in as an administrator and consent on behalf of your organisation (the vendor's admin-consent link)", "`"+setup+"`; without the role, setup ends with that link for an administrator (exit 5)")
-		row("Enterprise applications > the app: it exists after consent", "included (created for the appId)")
+		row("Enterprise applications > the app: it exists after consent", "included (created for the appId); `teamsctl app list --enterprise --name "+strings.Fields(p.Vendor)[0]+"` lists every enterprise app of the vendor for review")
+		if len(p.Application) == 0 {
+			row("Or: each user consents for themselves when connecting", "`"+setup+" --consent user`: nothing is granted for the organisation; the summary lists what each recruiter is asked, and doctor whether users may consent")
+		}
 		row("API permissions: "+perms+"; Grant admin consent", "included")
 		row("Properties > Enabled for users to sign in = Yes", "included")
 		if p.AssignmentRequired {
