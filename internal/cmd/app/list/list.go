@@ -27,6 +27,9 @@ type Options struct {
 	// Enterprise lists enterprise apps (service principals) instead of
 	// app registrations.
 	Enterprise bool
+	// Profiles lists across profiles (profiles.go).
+	Profiles cmdutil.ProfilesFlags
+	factory  *cmdutil.Factory
 }
 
 // Item is one app registration in the list (the JSON output is an array
@@ -75,7 +78,7 @@ func enterpriseItem(sp graph.ServicePrincipal) EnterpriseItem {
 
 // NewCmdList builds the command; runF replaces the run step in tests.
 func NewCmdList(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{Deps: shared.FromFactory(f)}
+	opts := &Options{Deps: shared.FromFactory(f), factory: f}
 	cmd := &cobra.Command{
 		Use:   "list [--enterprise] [--name PREFIX]",
 		Short: "List app registrations (or enterprise apps), page by page",
@@ -92,7 +95,12 @@ verified publisher, whether users may sign in (enabled) and whether
 assignment is required. Vendors such as Recruitee create several
 enterprise apps (one per sync); --name Recruitee lists them all for review.
 --name matches the start of the name, ignoring case, as Graph's
-startswith does.`,
+startswith does.
+
+--all-profiles (or --profiles a,b,c) lists each profile's tenant,
+concurrently (at most --max-parallel at once), in one result with the
+profile on every row (JSON: an entry per profile); a profile that fails does
+not stop the others, and the exit status is the worst profile's.`,
 		Example: `  teamsctl app list --name elevato
   teamsctl app list -o json | jq -r '.[].appId'
   teamsctl app list --enterprise --name Recruitee`,
@@ -101,8 +109,17 @@ startswith does.`,
 			if opts.PageSize < 1 || opts.PageSize > 999 {
 				return cmdutil.FlagErrorf("--page-size must be between 1 and 999")
 			}
+			if err := opts.Profiles.Validate(cmd); err != nil {
+				return err
+			}
+			if opts.Profiles.Enabled() && opts.Enterprise {
+				return cmdutil.FlagErrorf("--enterprise lists one tenant's enterprise apps: leave out --all-profiles and --profiles")
+			}
 			if runF != nil {
 				return runF(opts)
+			}
+			if opts.Profiles.Enabled() {
+				return profilesRun(cmd.Context(), opts)
 			}
 			if opts.Enterprise {
 				return enterpriseRun(cmd.Context(), opts)
@@ -113,6 +130,7 @@ startswith does.`,
 	cmd.Flags().BoolVar(&opts.Enterprise, "enterprise", false, "List enterprise apps (service principals), vendors' apps included, instead of app registrations")
 	cmd.Flags().StringVar(&opts.NamePrefix, "name", "", "Only apps whose display name starts with this")
 	cmd.Flags().IntVar(&opts.PageSize, "page-size", 999, "Apps read per Graph request (1-999)")
+	cmdutil.AddProfilesFlags(cmd, &opts.Profiles)
 	return cmd
 }
 

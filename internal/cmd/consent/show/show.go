@@ -31,6 +31,9 @@ type Options struct {
 	Preset cmdutil.PresetFlags
 	// presetName is set when the permissions compared with are the preset's.
 	presetName string
+	// Profiles runs consent show across profiles.
+	Profiles cmdutil.ProfilesFlags
+	factory  *cmdutil.Factory
 }
 
 // What the missing permissions are compared with.
@@ -75,7 +78,7 @@ type Result struct {
 
 // NewCmdShow builds the command; runF replaces the run step in tests.
 func NewCmdShow(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{Deps: shared.FromFactory(f)}
+	opts := &Options{Deps: shared.FromFactory(f), factory: f}
 	var delegated, application []string
 	cmd := &cobra.Command{
 		Use:   "show APP",
@@ -92,7 +95,12 @@ with what the app's registration requires (an app of this tenant).
 'teamsctl consent grant' adds what is missing.
 
 APP may also be the admin-consent link the vendor sent
-(https://login.microsoftonline.com/TENANT/adminconsent?client_id=APPID).`,
+(https://login.microsoftonline.com/TENANT/adminconsent?client_id=APPID).
+
+--all-profiles (or --profiles a,b,c) shows APP's consent in each profile's
+tenant, concurrently (at most --max-parallel at once), in one result with
+the profile on every line; a profile that fails does not stop the others,
+and the exit status is the worst profile's.`,
 		Example: `  teamsctl consent show "elevato - MS Teams integration"
   # a vendor's app, against the scopes the vendor documents
   teamsctl consent show c0ec60b5-60a8-4768-8053-870f11315492 --delegated User.Read,OnlineMeetings.ReadWrite --users`,
@@ -118,8 +126,14 @@ APP may also be the admin-consent link the vendor sent
 			if opts.Application, err = permissions.ParseLists(application); err != nil {
 				return cmdutil.FlagErrorf("--application: %v", err)
 			}
+			if err := opts.Profiles.Validate(cmd); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(opts)
+			}
+			if opts.Profiles.Enabled() {
+				return profilesRun(cmd.Context(), opts)
 			}
 			return showRun(cmd.Context(), opts)
 		},
@@ -129,6 +143,7 @@ APP may also be the admin-consent link the vendor sent
 	fs.StringArrayVar(&delegated, "delegated", nil, "Compare with these delegated permissions, comma or space separated")
 	fs.StringArrayVar(&application, "application", nil, "Compare with these application permissions (app roles), comma or space separated")
 	cmdutil.AddPresetFlags(cmd, &opts.Preset, "APP and the permissions to compare with", false)
+	cmdutil.AddProfilesFlags(cmd, &opts.Profiles)
 	return cmd
 }
 
@@ -156,13 +171,41 @@ func applyPreset(opts *Options, delegated, application *[]string) error {
 var needs = permissions.Of(permissions.ReadApplications, permissions.ReadOrganization, permissions.ReadGrants, permissions.ReadUsers)
 
 func showRun(ctx context.Context, opts *Options) error {
-	g, err := opts.Graph(ctx, needs...)
+	res, err := show(ctx, opts)
 	if err != nil {
 		return err
 	}
-	org, t, err := shared.ResolveTargetInTenant(ctx, g, opts.App)
+	return cmdutil.Print(opts.IO, opts.Output(), res, Render)
+}
+
+// profilesRun shows APP's consent in each profile's tenant and prints one
+// result.
+func profilesRun(ctx context.Context, opts *Options) error {
+	names, err := opts.Profiles.Names(opts.Getenv)
 	if err != nil {
 		return err
+	}
+	runs := cmdutil.RunProfiles(ctx, opts.factory, names, opts.Profiles.MaxParallel,
+		func(ctx context.Context, pf *cmdutil.Factory) (*Result, error) {
+			po := *opts
+			po.Deps = shared.FromFactory(pf)
+			return show(ctx, &po)
+		})
+	if err := cmdutil.PrintProfiles(opts.IO, opts.Output(), runs, Render); err != nil {
+		return err
+	}
+	return cmdutil.WorstError(runs)
+}
+
+// show reads what is consented for APP.
+func show(ctx context.Context, opts *Options) (*Result, error) {
+	g, err := opts.Graph(ctx, needs...)
+	if err != nil {
+		return nil, err
+	}
+	org, t, err := shared.ResolveTargetInTenant(ctx, g, opts.App)
+	if err != nil {
+		return nil, err
 	}
 	// The catalog and the client's grants and app roles are independent
 	// reads: one round trip.
@@ -176,7 +219,7 @@ func showRun(ctx context.Context, opts *Options) error {
 	cat, catErr = opts.Permissions(g, org.ID).Load(ctx, graph.MicrosoftGraphAppID)
 	wg.Wait()
 	if err := errors.Join(catErr, heldErr); err != nil {
-		return err
+		return nil, err
 	}
 	res := &Result{AppID: t.AppID, DisplayName: t.Name, Vendor: t.Registration == nil, Resource: cat.DisplayName,
 		Delegated: []string{}, Application: []string{}, ComparedWith: ComparedNothing}
@@ -186,7 +229,7 @@ func showRun(ctx context.Context, opts *Options) error {
 		del, derr := cat.Resolve(permissions.Delegated, wantDel)
 		roles, rerr := cat.Resolve(permissions.Application, wantApp)
 		if err := errors.Join(derr, rerr); err != nil {
-			return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
+			return nil, &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
 		}
 		wantDel, wantApp = permissions.Values(del), permissions.Values(roles)
 		res.ComparedWith = ComparedGiven
@@ -200,12 +243,12 @@ func showRun(ctx context.Context, opts *Options) error {
 	if t.SP != nil {
 		res.ServicePrincipalID = t.SP.ID
 		if err := readConsent(ctx, g, opts.Users, held, cat, res); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	res.MissingDelegated = missing(wantDel, res.Delegated)
 	res.MissingApplication = missing(wantApp, res.Application)
-	return cmdutil.Print(opts.IO, opts.Output(), res, Render)
+	return res, nil
 }
 
 // heldConsent is what a client service principal holds on any API.
