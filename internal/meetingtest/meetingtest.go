@@ -119,6 +119,9 @@ type Request struct {
 	Keep bool
 	// Notes are shown with the result (e.g. what the test did not cover).
 	Notes []string
+	// VendorHosted: App is a vendor's multi-tenant app, whose secrets and
+	// certificates the tenant can neither see nor make.
+	VendorHosted bool
 }
 
 // App identifies the application under test.
@@ -421,6 +424,10 @@ func Explain(err error, req Request) (causes.Cause, bool) {
 		c := causes.Cause{ID: causes.ID(fmt.Sprintf("aadsts-%d", se.Code)), Title: se.Summary, Why: firstLine(se.Description), Fix: causes.Fix{Note: se.Fix}}
 		if c.Title == "" {
 			c.Title = fmt.Sprintf("Sign-in failed with AADSTS%d", se.Code)
+		}
+		if req.VendorHosted && (se.Code == 7000215 || se.Code == 7000222) {
+			// A customer cannot make a secret on a vendor's app.
+			c.Fix.Note = "The app is hosted by its vendor: its secrets are the vendor's, and your tenant can neither see nor make them. Ask the vendor whether the integration works; teamsctl checks what your tenant decides without the secret (run the test again without it)."
 		}
 		return c, true
 	}

@@ -229,3 +229,20 @@ func TestKilledTestsGrantIsTakenBackByTheNextRunOnly(t *testing.T) {
 		t.Fatalf("a second recovery wrote again: %v, %d writes", err, g.writes-writes)
 	}
 }
+
+// Ctrl-C cancels the command's context; the grant is still taken back.
+func TestTestGrantIsRemovedAfterCtrlC(t *testing.T) {
+	g := newTenantGrants()
+	tg := newTestGrant(g, t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	if _, err := tg.Ensure(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if removed, err := tg.Restore(ctx); err != nil || !removed {
+		t.Fatalf("Restore after cancel = %v, %v", removed, err)
+	}
+	if scope, ok := g.ritaScope(); ok {
+		t.Fatalf("grant left after Ctrl-C: %q", scope)
+	}
+}

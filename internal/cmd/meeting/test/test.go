@@ -251,7 +251,7 @@ func run(ctx context.Context, o *Options) error {
 		tester := &meetingtest.Tester{SignIn: p.signIn, Now: o.Now, Progress: o.IO.StartProgress}
 		res, err = tester.Run(ctx, meetingtest.Request{As: p.as, Kind: meetingtest.Kind(o.Kind), App: p.app,
 			Organizer: p.organizerID, OrganizerUPN: p.organizerUPN, Subject: o.Subject, Start: start,
-			Duration: o.Duration, Attendees: o.Attendees, Keep: o.Keep, Notes: p.notes})
+			Duration: o.Duration, Attendees: o.Attendees, Keep: o.Keep, Notes: p.notes, VendorHosted: p.vendorHosted})
 		o.IO.StopProgress()
 		if err != nil {
 			return err
@@ -284,7 +284,8 @@ type plan struct {
 	journal      *meetingtest.RedirectJournal
 	// policy, when set, replaces the sign-in: a vendor-hosted app-only
 	// integration's access-policy check.
-	policy *meetingtest.PolicyCheck
+	policy       *meetingtest.PolicyCheck
+	vendorHosted bool
 }
 
 // policyCheck prepares the test of a vendor-hosted app-only integration:
@@ -391,6 +392,7 @@ func (o *Options) prepare(ctx context.Context, cfg *config.Config) (*plan, error
 	}
 	// After the admin's Graph sign-in, which the sandbox performs itself.
 	in.Tenant = o.tenant(a, cfg)
+	p.vendorHosted = vendorHosted
 
 	switch {
 	case p.as == meetingtest.AsApp && vendorHosted && secret == "" && o.Certificate == "":
