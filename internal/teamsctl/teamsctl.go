@@ -5,7 +5,6 @@ package teamsctl
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/signal"
 	"sync"
@@ -23,7 +22,6 @@ import (
 	"github.com/teamsctl/teamsctl/internal/config"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 	"github.com/teamsctl/teamsctl/internal/retry"
-	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
 // Deps is what Run takes from the outside world, so tests can supply
@@ -78,7 +76,7 @@ func Run(ctx context.Context, args []string, deps Deps) int {
 	if err != nil && ctx.Err() != nil {
 		err = interrupted(ctx, err)
 	}
-	reportError(deps.IOStreams, cmd, err)
+	cmdutil.ReportError(deps.IOStreams, cmd, err)
 	return cmdutil.ExitCode(err)
 }
 
@@ -142,27 +140,3 @@ func interrupted(ctx context.Context, err error) error {
 	return timeout
 }
 
-// reportError prints err once on stderr with its hint. Nothing else in
-// teamsctl prints errors.
-func reportError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) {
-	if err == nil || errors.Is(err, cmdutil.SilentError) {
-		return
-	}
-	ios.StopProgress()
-	w := ios.ErrOut
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(w, "cancelled")
-		return
-	}
-	s := ios.ErrStyles()
-	// Messages quote names and answers from Graph: escaped like results.
-	fmt.Fprintf(w, "%s %s\n", s.Fail.Render("error:"), ui.EscapeLines(err.Error()))
-	hint := cmdutil.HintFor(err)
-	var flagErr *cmdutil.FlagError
-	if hint == "" && errors.As(err, &flagErr) && cmd != nil {
-		hint = fmt.Sprintf("Run '%s --help' for usage.", cmd.CommandPath())
-	}
-	if hint != "" {
-		fmt.Fprintf(w, "%s %s\n", s.Muted.Render("hint:"), hint)
-	}
-}

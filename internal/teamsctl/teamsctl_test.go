@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
 )
 
@@ -93,29 +91,6 @@ func TestRunCancelledContext(t *testing.T) {
 	}
 }
 
-func TestReportError(t *testing.T) {
-	tests := []struct {
-		name string
-		err  error
-		want string
-	}{
-		{"plain", errors.New("Graph returned 500"), "error: Graph returned 500\n"},
-		{"silent", cmdutil.SilentError, ""},
-		{"auth", &cmdutil.AuthRequiredError{Scopes: []string{"Application.ReadWrite.All"}},
-			"error: sign-in lacks the permissions Application.ReadWrite.All\nhint: Run: teamsctl login --scopes Application.ReadWrite.All\n"},
-		{"cancelled", fmt.Errorf("calling Graph: %w", context.Canceled), "cancelled\n"},
-		{"declined", &cmdutil.CancelError{Reason: "declined at the prompt"}, "error: cancelled: declined at the prompt\n"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			ios, _, _, errOut := iostreams.Test()
-			reportError(ios, nil, tt.err)
-			if errOut.String() != tt.want {
-				t.Errorf("stderr %q, want %q", errOut, tt.want)
-			}
-		})
-	}
-}
 
 func TestNoColorFromConfigFile(t *testing.T) {
 	dir := t.TempDir()
