@@ -313,9 +313,10 @@ func (q *odataQuery) apply(views []map[string]any, t *graphType) ([]map[string]a
 		if gerr := checkFilter(q.Filter, t, q.Advanced, nil); gerr != nil {
 			return nil, gerr
 		}
+		props := filterProps(q.Filter, map[string]bool{})
 		kept := views[:0:0]
 		for _, v := range views {
-			if evalFilter(q.Filter, toFilterRecord(v)) {
+			if evalFilter(q.Filter, toFilterRecord(v, props)) {
 				kept = append(kept, v)
 			}
 		}
@@ -436,10 +437,22 @@ func errAdvancedOperator(op string) *graphError {
 		"Operator '%s' is not supported because the required parameters might be missing. Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information", name))
 }
 
-// toFilterRecord converts a view into plain JSON values (slices of strings
-// become []any) so the evaluator sees what a client would.
-func toFilterRecord(view map[string]any) map[string]any {
-	raw, err := json.Marshal(view)
+// toFilterRecord converts the properties of a view that the filter
+// names (props, lower case) into plain JSON values (slices of strings
+// become []any) so the evaluator sees what a client would. Converting only
+// those keeps a filter over the large tenant's 20,000 service principals
+// from encoding every property of each.
+func toFilterRecord(view map[string]any, props map[string]bool) map[string]any {
+	named := make(map[string]any, len(props))
+	for k, v := range view {
+		for p := range props {
+			if strings.EqualFold(k, p) {
+				named[k] = v
+				break
+			}
+		}
+	}
+	raw, err := json.Marshal(named)
 	if err != nil {
 		return view
 	}
@@ -448,4 +461,34 @@ func toFilterRecord(view map[string]any) map[string]any {
 		return view
 	}
 	return out
+}
+
+// filterProps adds to into the first segment, in lower case, of every
+// property path e names (a lambda variable's name too, which matches no
+// property or one the filter names anyway), and returns into.
+func filterProps(e filterExpr, into map[string]bool) map[string]bool {
+	add := func(path string) {
+		first, _, _ := strings.Cut(path, "/")
+		into[strings.ToLower(first)] = true
+	}
+	switch x := e.(type) {
+	case filterAnd:
+		filterProps(x.L, into)
+		filterProps(x.R, into)
+	case filterOr:
+		filterProps(x.L, into)
+		filterProps(x.R, into)
+	case filterNot:
+		filterProps(x.X, into)
+	case filterCompare:
+		add(x.Prop)
+	case filterIn:
+		add(x.Prop)
+	case filterFunc:
+		add(x.Prop)
+	case filterAny:
+		add(x.Prop)
+		filterProps(x.Body, into)
+	}
+	return into
 }
