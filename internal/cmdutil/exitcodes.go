@@ -40,7 +40,7 @@ var exitCodes = []exitCodeRule{
 	{ExitUsage, "Usage error: unknown command or flag, bad flag value, wrong arguments.", is[*FlagError]},
 	{ExitAuth, "Sign-in required or expired, or the sign-in lacks a permission. The message gives the teamsctl login command to run.", is[*AuthRequiredError]},
 	{ExitNeedsAdmin, "An administrator must finish: the signed-in account lacks the directory role the step needs (setup). Nothing was changed; the message names the roles and gives the admin-consent link to hand to an administrator.", is[*AdminRequiredError]},
-	{ExitCheckFailed, "A diagnostic (doctor, meeting test) ran and at least one check failed.", is[*CheckFailedError]},
+	{ExitCheckFailed, "A diagnostic (doctor, meeting test) ran and at least one check failed, or integrations found a credential that expires within --expiring-within or has expired.", is[*CheckFailedError]},
 	{ExitError, "Any other failure; the message says what went wrong and what to do.", func(error) bool { return true }},
 }
 
