@@ -73,8 +73,9 @@ codes explained. Teams settings Graph cannot see are listed with the exact
 PowerShell.
 
 APP is an application (client) id, or the display name of an app
-registered in this tenant; a vendor app is found by its appId. Without
-APP only the tenant and user checks run.
+registered in this tenant; a vendor app is found by its appId (or by the
+admin-consent link the vendor sent, whose client_id it is). Without APP
+only the tenant and user checks run.
 
 Tell doctor what the vendor needs with --preset (a built-in vendor preset,
 'teamsctl presets list') or --preset-file, or with --scopes, --application
@@ -116,10 +117,12 @@ when one did. The JSON (-o json) schema is in docs/doctor.md.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				opts.Expectations.App = args[0]
-			}
 			var err error
+			if len(args) == 1 {
+				if opts.Expectations.App, err = cmdutil.AppArg("APP", args[0]); err != nil {
+					return err
+				}
+			}
 			if opts.Expectations.DelegatedScopes, err = permissions.ParseLists(scopes); err != nil {
 				return cmdutil.FlagErrorf("--scopes: %v", err)
 			}

@@ -53,7 +53,11 @@ whose enterprise app exists here. Without flags the settings are shown.`,
   teamsctl app assign c0ec60b5-60a8-4768-8053-870f11315492 --group Recruiters`,
 		Args: cmdutil.ExactArgs("APP"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.App = args[0]
+			app, err := cmdutil.AppArg("APP", args[0])
+			if err != nil {
+				return err
+			}
+			opts.App = app
 			for _, fl := range []struct {
 				name string
 				dst  **bool

@@ -81,7 +81,11 @@ whose enterprise app exists here.`,
   teamsctl app assign c0ec60b5-60a8-4768-8053-870f11315492 --group Recruiting --as-users`,
 		Args: cmdutil.ExactArgs("APP"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.App = args[0]
+			app, err := cmdutil.AppArg("APP", args[0])
+			if err != nil {
+				return err
+			}
+			opts.App = app
 			if (opts.User == "") == (opts.Group == "") {
 				return cmdutil.FlagErrorf("give exactly one of --user UPN or --group NAME")
 			}
@@ -250,7 +254,11 @@ app requires assignment.`,
 		Example: `  teamsctl app assignments c0ec60b5-60a8-4768-8053-870f11315492`,
 		Args:    cmdutil.ExactArgs("APP"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.App = args[0]
+			app, err := cmdutil.AppArg("APP", args[0])
+			if err != nil {
+				return err
+			}
+			opts.App = app
 			if runF != nil {
 				return runF(opts)
 			}
