@@ -1,4 +1,4 @@
-package contracttest
+package msgraph_test
 
 import (
 	"sync"

@@ -1,9 +1,9 @@
-// Package contracttest exercises the emulator with the real Microsoft Graph
-// Go SDK over TLS: successes must deserialize into SDK models and errors
-// must surface as the SDK's OData errors. It is the only emulator test
-// package that imports msgraph-sdk-go (every importing test binary pays a
-// large relink).
-package contracttest
+// The emulator's contract with the real Microsoft Graph Go SDK, over TLS:
+// successes must deserialize into SDK models and errors must surface as the
+// SDK's OData errors. These tests share msgraph's test binary (as an
+// external test package) because every test binary that links
+// msgraph-sdk-go costs a large link.
+package msgraph_test
 
 import (
 	"context"

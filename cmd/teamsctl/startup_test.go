@@ -1,4 +1,4 @@
-package teamsctl
+package main
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/teamsctl"
 )
 
 // offlineEnv points teamsctl at a malformed config file and at endpoints
@@ -43,7 +44,7 @@ func offlineEnv(t *testing.T) (map[string]string, *atomic.Int32) {
 
 func runWith(env map[string]string, args ...string) (int, string, string) {
 	ios, _, out, errOut := iostreams.Test()
-	code := Run(context.Background(), args, Deps{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now})
+	code := teamsctl.Run(context.Background(), args, teamsctl.Deps{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now})
 	return code, out.String(), errOut.String()
 }
 

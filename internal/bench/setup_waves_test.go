@@ -1,4 +1,4 @@
-package setup_test
+package bench
 
 import (
 	"fmt"
@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/teamsctl/teamsctl/internal/bench"
 	"github.com/teamsctl/teamsctl/internal/emulator"
 )
 
@@ -26,7 +25,7 @@ func TestSetupWaves(t *testing.T) {
 		{"ebms", []string{"setup", "ebms", "-o", "json"}, 8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := bench.Start(t, bench.Options{})
+			e := Start(t, Options{})
 			for run := 1; run <= 2; run++ {
 				r := e.MustRun(tc.args...)
 				t.Logf("run %d: %s", run, r)
@@ -48,7 +47,7 @@ func TestSetupWaves(t *testing.T) {
 	}
 }
 
-func logOf(r bench.Result) string {
+func logOf(r Result) string {
 	var b strings.Builder
 	for _, l := range r.Log {
 		fmt.Fprintf(&b, "  %s-%s %s %s %d\n", l.Time.Format("05.000"), l.End.Format("05.000"), l.Method, l.Path, l.Status)
@@ -65,7 +64,7 @@ func TestSetupSettlesDoctorUnderReplicationLag(t *testing.T) {
 		{"setup", "ebms", "--group", "Recruiters", "-o", "json"},
 	} {
 		t.Run(args[1], func(t *testing.T) {
-			e := bench.Start(t, bench.Options{Faults: emulator.FaultOptions{ReplicationLag: 3 * time.Second}})
+			e := Start(t, Options{Faults: emulator.FaultOptions{ReplicationLag: 3 * time.Second}})
 			r := e.Run(t.Context(), args...)
 			if r.Code != 0 {
 				t.Fatalf("%s exited %d under 3 s of replication lag:\n%s\n%s", strings.Join(args, " "), r.Code, r.Stdout, r.Stderr)

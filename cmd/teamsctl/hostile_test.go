@@ -1,4 +1,4 @@
-package teamsctl
+package main
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/emulator"
 	"github.com/teamsctl/teamsctl/internal/emulator/emutest"
 	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/teamsctl"
 )
 
 // graphAdminScopes are the delegated permissions of the tests' token.
@@ -125,8 +126,8 @@ func TestTimeoutDuringRetriesNamesTheRequest(t *testing.T) {
 		})
 	})
 	ios, _, _, errOut := iostreams.Test()
-	code := Run(context.Background(), []string{"--timeout", "300ms", "app", "list"},
-		Deps{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now})
+	code := teamsctl.Run(context.Background(), []string{"--timeout", "300ms", "app", "list"},
+		teamsctl.Deps{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now})
 	if code != 1 || !strings.Contains(errOut.String(), "/v1.0/applications: answered 503 Service Unavailable to 1 attempt over 0s, then stopped: gave up after 300ms, the --timeout") {
 		t.Errorf("exit %d\n%s", code, errOut)
 	}
@@ -149,7 +150,7 @@ func TestNamesFromGraphCannotSteerTheTerminal(t *testing.T) {
 		for _, args := range [][]string{{"app", "list"}, {"app", "show", app.AppID}} {
 			ios, _, out, errOut := iostreams.Test()
 			ios.SetStdoutTTY(tty)
-			code := Run(context.Background(), args, Deps{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now})
+			code := teamsctl.Run(context.Background(), args, teamsctl.Deps{IOStreams: ios, Getenv: func(k string) string { return env[k] }, Now: time.Now})
 			text := out.String()
 			if code != 0 {
 				t.Errorf("tty=%v %v: exit %d\n%s", tty, args, code, errOut)

@@ -1,4 +1,4 @@
-package teamsctl
+package main
 
 import (
 	"bytes"
@@ -11,13 +11,14 @@ import (
 	"time"
 
 	"github.com/teamsctl/teamsctl/internal/iostreams"
+	"github.com/teamsctl/teamsctl/internal/teamsctl"
 )
 
 // run executes teamsctl in-process with dir as the config directory.
 func run(t *testing.T, dir string, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	ios, _, out, errOut := iostreams.Test()
-	deps := Deps{
+	deps := teamsctl.Deps{
 		IOStreams: ios,
 		Getenv: func(k string) string {
 			if k == "TEAMSCTL_CONFIG_DIR" {
@@ -27,7 +28,7 @@ func run(t *testing.T, dir string, env map[string]string, args ...string) (code 
 		},
 		Now: func() time.Time { return time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC) },
 	}
-	code = Run(context.Background(), args, deps)
+	code = teamsctl.Run(context.Background(), args, deps)
 	return code, out.String(), errOut.String()
 }
 
@@ -85,12 +86,11 @@ func TestRunCancelledContext(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	code := Run(ctx, []string{"config", "view", "--bogus"}, Deps{IOStreams: ios, Getenv: func(string) string { return "" }, Now: time.Now})
+	code := teamsctl.Run(ctx, []string{"config", "view", "--bogus"}, teamsctl.Deps{IOStreams: ios, Getenv: func(string) string { return "" }, Now: time.Now})
 	if code != 130 || errOut.String() != "cancelled\n" {
 		t.Errorf("got %d %q, want 130 and \"cancelled\"", code, errOut)
 	}
 }
-
 
 func TestNoColorFromConfigFile(t *testing.T) {
 	dir := t.TempDir()
@@ -100,7 +100,7 @@ func TestNoColorFromConfigFile(t *testing.T) {
 	ios, _, _, errOut := iostreams.Test()
 	ios.SetStdoutTTY(true)
 	ios.SetStderrTTY(true)
-	Run(context.Background(), []string{"config", "use-profile", "missing"}, Deps{
+	teamsctl.Run(context.Background(), []string{"config", "use-profile", "missing"}, teamsctl.Deps{
 		IOStreams: ios,
 		Getenv: func(k string) string {
 			if k == "TEAMSCTL_CONFIG_DIR" {

@@ -1,4 +1,4 @@
-package teamsctl
+package main
 
 import "errors"
 

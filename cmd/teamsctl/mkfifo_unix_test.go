@@ -1,6 +1,6 @@
 //go:build !windows
 
-package teamsctl
+package main
 
 import "syscall"
 
