@@ -139,4 +139,3 @@ func interrupted(ctx context.Context, err error) error {
 	}
 	return timeout
 }
-
