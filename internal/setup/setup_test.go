@@ -23,6 +23,9 @@ type fakeActions struct {
 	calls    []string
 	doctorOK bool
 	vendorSP *graph.ServicePrincipal // the vendor's enterprise app, when it exists
+	// meeting is the last meeting test asked for; meetingResult its answer.
+	meeting       *MeetingRequest
+	meetingResult *MeetingResult
 }
 
 func (f *fakeActions) Tenant(_ context.Context, _ TenantRequest) (*Tenant, error) {
@@ -66,8 +69,12 @@ func (f *fakeActions) Doctor(_ context.Context, exp doctor.Expectations, users [
 	return r, nil
 }
 
-func (f *fakeActions) MeetingTest(context.Context, MeetingRequest) (*MeetingResult, error) {
+func (f *fakeActions) MeetingTest(_ context.Context, r MeetingRequest) (*MeetingResult, error) {
 	f.calls = append(f.calls, "meeting")
+	f.meeting = &r
+	if f.meetingResult != nil {
+		return f.meetingResult, nil
+	}
 	return &MeetingResult{Passed: true, Detail: "created and deleted"}, nil
 }
 
@@ -205,5 +212,32 @@ func TestVendorHostedUndoKeepsAnEnterpriseAppThatWasThere(t *testing.T) {
 		`teamsctl app unassign c0ec60b5-60a8-4768-8053-870f11315492 --group "Recruiters"`}
 	if !slices.Equal(res.Summary.Undo, want) {
 		t.Errorf("undo %q, want %q", res.Summary.Undo, want)
+	}
+}
+
+// A vendor-hosted app-only integration's test is its Teams access policy,
+// named by the preset; where teamsctl cannot read it, the step is skipped
+// with how to verify, and setup succeeds.
+func TestVendorHostedAppOnlyTestIsTheAccessPolicy(t *testing.T) {
+	f := &fakeActions{roles: globalAdmin, status: plan.Done,
+		meetingResult: &MeetingResult{Skipped: true, Detail: "verify in Teams PowerShell: Get-CsApplicationAccessPolicy -Identity onlyfy-meetings"}}
+	res, err := (&Pipeline{Actions: f}).Run(context.Background(), Options{Preset: preset(t, "onlyfy"), AppID: "11111111-2222-4333-8444-555555555502", TestUser: "rita@x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.meeting == nil || f.meeting.AccessPolicy != "onlyfy-meetings" {
+		t.Fatalf("meeting request %+v", f.meeting)
+	}
+	st := res.Stages[len(res.Stages)-1]
+	if st.ID != StageMeeting || st.Status != Skipped || !strings.Contains(st.Title, "onlyfy-meetings") || !strings.Contains(st.Detail, "Get-CsApplicationAccessPolicy") {
+		t.Errorf("stage %+v", st)
+	}
+	manual := strings.Join(res.Summary.Manual, "\n")
+	group, global := strings.Index(manual, "-Group"), strings.Index(manual, "-Global")
+	if group < 0 || global < group {
+		t.Errorf("least privilege first: %s", manual)
+	}
+	if !strings.Contains(strings.Join(res.Summary.Undo, "\n"), "Remove-CsApplicationAccessPolicy -Identity onlyfy-meetings") {
+		t.Errorf("undo %v", res.Summary.Undo)
 	}
 }
