@@ -147,6 +147,8 @@ func exitedZero(code int) bool { return code == 0 }
 // whose value the re-run showed (a secret the killed run created is
 // removed, as nobody has its value), and the same grants.
 func TestKilledAppCreateConverges(t *testing.T) {
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	args := []string{"app", "create", "--name", "elevato - MS Teams integration", "--redirect-uri", "https://elevato.net/cb",
 		"--delegated", "User.Read,OnlineMeetings.ReadWrite", "--secret", "--grant-consent", "-o", "json"}
 	ref := Start(t, Options{Real: true, Latency: time.Millisecond})
@@ -167,6 +169,8 @@ func TestKilledAppCreateConverges(t *testing.T) {
 // of its requests, re-runs it, and compares the tenant with an
 // uninterrupted run's.
 func TestKilledSetupConverges(t *testing.T) {
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	ref := Start(t, Options{Real: true, Latency: time.Millisecond})
 	if r := ref.Run(context.Background(), setupArgs...); !setupOK(r.Code) {
 		t.Fatalf("setup exited %d\n%s", r.Code, r.Stderr)

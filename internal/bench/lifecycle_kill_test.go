@@ -36,6 +36,8 @@ func withRotatedApp(e *Env) {
 // secret and has exactly one new one, whose value the re-run showed (a
 // secret the killed run created is removed, as nobody has its value).
 func TestKilledSecretRotateConverges(t *testing.T) {
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	args := []string{"app", "secret", "rotate", rotatedAppID, "-o", "json"}
 	ref := Start(t, Options{Real: true, Latency: time.Millisecond})
 	withRotatedApp(ref)
@@ -110,6 +112,8 @@ func withConsentRequests(e *Env) {
 // is granted Calendars.ReadWrite for all users once, and every user's
 // request is approved.
 func TestKilledConsentApproveConverges(t *testing.T) {
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	args := []string{"consent", "requests", "approve", emulator.GraphCommandLineToolsAppID, "-o", "json"}
 	ref := Start(t, Options{Real: true, Latency: time.Millisecond})
 	withConsentRequests(ref)

@@ -79,6 +79,8 @@ func TestInterruptedTempRedirectIsUndone(t *testing.T) {
 // added (and says so), and leaves the app's redirect URIs as they were.
 // A meeting the killed run created stays: nothing records it.
 func TestKilledTempRedirectIsRemovedByTheNextRun(t *testing.T) {
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	o := Options{Seed: tempRedirectSeed(t)}
 	prepare := func(e *Env) {
 		e.Setenv("TEAMSCTL_CLIENT_SECRET", "web-test-secret-value")

@@ -311,6 +311,8 @@ func TestParallelSetupOverServe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("processes")
 	}
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	e := Start(t, Options{Real: true, Latency: time.Millisecond})
 	s := startServe(t, e, "--replication-lag", "300ms")
 	e.Setenv("TEAMSCTL_LOGIN_URL", s.LoginURL)
@@ -351,6 +353,8 @@ func TestThrottledParallelSetupOverServe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("processes")
 	}
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	const runs = 3
 	e := Start(t, Options{Real: true, Latency: time.Millisecond})
 	s := startServe(t, e, "--replication-lag", "300ms", "--fault-rate", "0.2", "--retry-after", "1s")

@@ -33,6 +33,8 @@ func largeTenant(t *testing.T) *emulator.State {
 // test binary, which holds more than teamsctl, so the figure is an upper
 // bound. Under -race the figures are reported only.
 func TestLargeTenantProcessMemory(t *testing.T) {
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	e := Start(t, Options{State: largeTenant(t), Real: true, Latency: time.Millisecond})
 	version := e.RunProcess(context.Background(), "--version")
 	t.Logf("teamsctl --version: max RSS %.1f MB (the process's floor)", mb(version.MaxRSS))

@@ -118,6 +118,8 @@ func signalEach(t *testing.T, args []string, total int) []string {
 // `app create` at each of its requests: exit 130, no panic, and once the
 // app exists the steps done so far are listed.
 func TestSignalledAppCreateExitsCancelled(t *testing.T) {
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	args := []string{"app", "create", "--name", "elevato - MS Teams integration", "--redirect-uri", "https://elevato.net/cb",
 		"--delegated", "User.Read,OnlineMeetings.ReadWrite", "--secret", "--grant-consent", "-o", "json"}
 	ref := Start(t, Options{Real: true, Latency: time.Millisecond})
@@ -137,6 +139,8 @@ func TestSignalledAppCreateExitsCancelled(t *testing.T) {
 // TestSignalledSetupExitsCancelled sends SIGINT and SIGTERM to setup at
 // each of its requests: exit 130 and no panic.
 func TestSignalledSetupExitsCancelled(t *testing.T) {
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	ref := Start(t, Options{Real: true, Latency: time.Millisecond})
 	if r := ref.Run(context.Background(), setupArgs...); !setupOK(r.Code) {
 		t.Fatalf("setup exited %d\n%s", r.Code, r.Stderr)
@@ -229,6 +233,8 @@ func TestSignalledSandboxExitsCancelled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every command about 40 times")
 	}
+	// Child processes: run beside the others, after the virtual-clock tests.
+	t.Parallel()
 	for _, args := range [][]string{
 		{"-v", "app", "create", "--name", "sigtest", "--delegated", "User.Read", "--secret", "--grant-consent", "-o", "json"},
 		{"-v", "setup", "elevato", "--instance", "https://acme.elevato.net", "--skip-test", "-o", "json"},
