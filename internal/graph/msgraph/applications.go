@@ -22,9 +22,13 @@ var appSelect = []string{"id", "appId", "displayName", "uniqueName", "signInAudi
 
 // maxPageSize is the largest $top Graph serves on the directory collections
 // teamsctl lists (applications, service principals, grants, app role
-// assignments): "Maximum value is 999" ($top in the List applications and
-// List servicePrincipals pages). A large tenant's lists then take a request
-// per 999 objects instead of per 100 (Graph's default page size).
+// assignments, group members and a user's or group's memberships):
+// "Maximum value is 999" ($top in the List applications and List
+// servicePrincipals pages; directory objects share the limit). A large
+// tenant's lists then take a request per 999 objects instead of per 100
+// (Graph's default page size). Lists whose pages do not document $top
+// (Conditional Access policies, consent requests, subscribedSkus) are read
+// at Graph's own page size.
 const maxPageSize int32 = 999
 
 // odataString quotes s for an OData $filter.

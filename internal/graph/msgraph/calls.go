@@ -55,11 +55,13 @@ func (c *Client) Organization(ctx context.Context) (*graph.Organization, error) 
 // user is in count too).
 func (c *Client) MyDirectoryRoles(ctx context.Context) ([]graph.DirectoryRole, error) {
 	b := c.sdk.Me().TransitiveMemberOf()
+	cfg := &users.ItemTransitiveMemberOfRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.ItemTransitiveMemberOfRequestBuilderGetQueryParameters{Top: ptr(maxPageSize)}}
 	objs, err := allPages(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
 		if next != "" {
 			return b.WithUrl(next).Get(ctx, nil)
 		}
-		return b.Get(ctx, nil)
+		return b.Get(ctx, cfg)
 	}, same[models.DirectoryObjectable])
 	if err != nil {
 		return nil, err

@@ -272,11 +272,13 @@ func toGroup(g models.Groupable) graph.Group {
 // GroupUserMembers lists the group's direct members that are users.
 func (c *Client) GroupUserMembers(ctx context.Context, groupID string) ([]graph.User, error) {
 	b := c.sdk.Groups().ByGroupId(groupID).Members()
+	cfg := &groups.ItemMembersRequestBuilderGetRequestConfiguration{
+		QueryParameters: &groups.ItemMembersRequestBuilderGetQueryParameters{Top: ptr(maxPageSize)}}
 	objs, err := allPages(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
 		if next != "" {
 			return b.WithUrl(next).Get(ctx, nil)
 		}
-		return b.Get(ctx, nil)
+		return b.Get(ctx, cfg)
 	}, same[models.DirectoryObjectable])
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/microsoftgraph/msgraph-sdk-go/auditlogs"
 	"github.com/microsoftgraph/msgraph-sdk-go/identity"
+	"github.com/microsoftgraph/msgraph-sdk-go/groups"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/microsoftgraph/msgraph-sdk-go/oauth2permissiongrants"
 	"github.com/microsoftgraph/msgraph-sdk-go/serviceprincipals"
@@ -184,21 +185,25 @@ func (c *Client) LicenseDetails(ctx context.Context, idOrUPN string) ([]graph.Li
 
 func (c *Client) TransitiveMemberships(ctx context.Context, idOrUPN string) (*graph.Memberships, error) {
 	b := c.userBuilder(idOrUPN).TransitiveMemberOf()
+	cfg := &users.ItemTransitiveMemberOfRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.ItemTransitiveMemberOfRequestBuilderGetQueryParameters{Top: ptr(maxPageSize)}}
 	return memberships(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
 		if next != "" {
 			return b.WithUrl(next).Get(ctx, nil)
 		}
-		return b.Get(ctx, nil)
+		return b.Get(ctx, cfg)
 	})
 }
 
 func (c *Client) DirectMemberships(ctx context.Context, idOrUPN string) (*graph.Memberships, error) {
 	b := c.userBuilder(idOrUPN).MemberOf()
+	cfg := &users.ItemMemberOfRequestBuilderGetRequestConfiguration{
+		QueryParameters: &users.ItemMemberOfRequestBuilderGetQueryParameters{Top: ptr(maxPageSize)}}
 	return memberships(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
 		if next != "" {
 			return b.WithUrl(next).Get(ctx, nil)
 		}
-		return b.Get(ctx, nil)
+		return b.Get(ctx, cfg)
 	})
 }
 
@@ -225,11 +230,13 @@ func memberships(ctx context.Context, get func(ctx context.Context, next string)
 // the users among them are paged past, not kept.
 func (c *Client) NestedGroups(ctx context.Context, groupID string) ([]graph.Group, error) {
 	b := c.sdk.Groups().ByGroupId(groupID).TransitiveMembers()
+	cfg := &groups.ItemTransitiveMembersRequestBuilderGetRequestConfiguration{
+		QueryParameters: &groups.ItemTransitiveMembersRequestBuilderGetQueryParameters{Top: ptr(maxPageSize)}}
 	objs, err := allPages(ctx, func(ctx context.Context, next string) (models.DirectoryObjectCollectionResponseable, error) {
 		if next != "" {
 			return b.WithUrl(next).Get(ctx, nil)
 		}
-		return b.Get(ctx, nil)
+		return b.Get(ctx, cfg)
 	}, same[models.DirectoryObjectable])
 	if err != nil {
 		return nil, err
