@@ -38,7 +38,7 @@ var entries = []Entry{
 		Fix:     "Sign in as a Global Administrator or Privileged Role Administrator: {login}. Granting application {client_id} these permissions for all users would also end this error, but would let every user's sign-in to it use them.",
 		FixUser: "An administrator " + grantToUser + " Or turn on the admin consent workflow so {user} can request them from the consent screen (" + portalConsentSettings + "). " + grantToAll},
 	{Code: 90095, Summary: "The permissions requested need an administrator's consent; the admin consent workflow is on, so the user may only request approval.",
-		Fix:     "Send the approval request from the consent screen and wait for a reviewer (" + portalEnterprise + " > Admin consent requests), or sign in as an administrator.",
+		Fix:     "If you sent the approval request from the consent screen, a reviewer approves it (teamsctl consent requests approve {client_id}, or " + portalEnterprise + " > Admin consent requests); then run {login} again. Or an administrator signs in instead.",
 		FixUser: "{user} sends the approval request from the consent screen and a reviewer approves it (" + portalEnterprise + " > Admin consent requests). Or an administrator " + grantToUser + " " + grantToAll},
 	{Code: 90008, Summary: "The application must at least request permission to sign users in and read their profile (User.Read).",
 		Fix: "Add Microsoft Graph User.Read to the app's API permissions (" + portalApps + " > the app > API permissions)."},

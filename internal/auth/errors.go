@@ -110,6 +110,14 @@ func (e *SignInError) Unwrap() error {
 	return nil
 }
 
+// NeedsAdminConsent reports a sign-in that stopped at consent the user
+// may not give: an administrator must consent, approve the request the
+// user sent (90095), or sign in instead. Signing in again as the same user
+// does not help.
+func (e *SignInError) NeedsAdminConsent() bool {
+	return e.Code == 65001 || e.Code == 90094 || e.Code == 90095
+}
+
 // kind says whether signing in again fixes the error.
 func (e *SignInError) kind() aadsts.Kind {
 	if entry, ok := aadsts.Lookup(e.Code); ok {

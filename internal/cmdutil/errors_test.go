@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+
+	"github.com/teamsctl/teamsctl/internal/auth"
 )
 
 func TestExitCode(t *testing.T) {
@@ -21,6 +23,10 @@ func TestExitCode(t *testing.T) {
 		{"auth required", &AuthRequiredError{Scopes: []string{"User.Read"}}, 4},
 		{"auth required with hint", WithHint(&AuthRequiredError{}, "sign in"), 4},
 		{"admin required", &AdminRequiredError{Err: errors.New("ask an administrator")}, 5},
+		{"sign-in needs admin approval", fmt.Errorf("setup: %w", &auth.SignInError{Code: 90095}), 5},
+		{"sign-in needs admin consent", &auth.SignInError{Code: 90094}, 5},
+		{"sign-in not consented", &auth.SignInError{Code: 65001}, 5},
+		{"sign-in other failure", &auth.SignInError{Code: 7000215}, 1},
 		{"check failed", &CheckFailedError{Failed: []string{"consent"}}, 6},
 		{"cancel", &CancelError{}, 130},
 		{"context cancelled", fmt.Errorf("calling Graph: %w", context.Canceled), 130},

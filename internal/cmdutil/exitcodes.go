@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/teamsctl/teamsctl/internal/auth"
 )
 
 // Exit codes. ExitCode maps errors to them through exitCodes.
@@ -39,13 +41,20 @@ var exitCodes = []exitCodeRule{
 	{ExitCancelled, "Cancelled: Ctrl-C, SIGTERM, or declined at a prompt.", isCancel},
 	{ExitUsage, "Usage error: unknown command or flag, bad flag value, wrong arguments.", is[*FlagError]},
 	{ExitAuth, "Sign-in required or expired, or the sign-in lacks a permission. The message gives the teamsctl login command to run.", is[*AuthRequiredError]},
-	{ExitNeedsAdmin, "An administrator must finish: the signed-in account lacks the directory role the step needs (setup). Nothing was changed; the message names the roles and gives the admin-consent link to hand to an administrator.", is[*AdminRequiredError]},
+	{ExitNeedsAdmin, "An administrator must finish: the signed-in account lacks the directory role the step needs (setup), or the sign-in asked for permissions only an administrator may consent to (AADSTS65001, 90094, 90095: approve the user's request with teamsctl consent requests approve, or sign in as an administrator). Nothing was changed; the message says what the administrator must do.", isNeedsAdmin},
 	{ExitCheckFailed, "A diagnostic (doctor, meeting test) ran and at least one check failed, or integrations found a credential that expires within --expiring-within or has expired.", is[*CheckFailedError]},
 	{ExitError, "Any other failure; the message says what went wrong and what to do.", func(error) bool { return true }},
 }
 
 func isCancel(err error) bool {
 	return is[*CancelError](err) || errors.Is(err, context.Canceled)
+}
+
+// isNeedsAdmin matches a stop an administrator must resolve: a missing
+// directory role, or a sign-in that needs an administrator's consent.
+func isNeedsAdmin(err error) bool {
+	var se *auth.SignInError
+	return is[*AdminRequiredError](err) || (errors.As(err, &se) && se.NeedsAdminConsent())
 }
 
 func is[T error](err error) bool {
