@@ -43,33 +43,56 @@ func (r *Registrar) AddSecret(ctx context.Context, app *graph.Application, d Des
 	return sec, steps, err
 }
 
-// FinishPlan is what finishing a rotation does: keep the newest secret
-// (the one the vendor was given) and any secret another live run is
-// handing out, remove every other.
+// FinishMinValidity is how long the secret a rotation keeps must still be
+// valid: finishing with a secret about to expire would soon leave the app
+// without one.
+const FinishMinValidity = 7 * 24 * time.Hour
+
+// ofRotation reports whether secret belongs to the rotation named base:
+// the secret base itself or one a rotation added (base-YYYY-MM-DD).
+func ofRotation(secret, base string) bool {
+	return strings.EqualFold(secret, base) || isRotationOf(secret, base)
+}
+
+// FinishPlan is what finishing the rotation of one name does: keep the
+// newest secret of that name (the one the rotation created and the vendor
+// was given), remove the older secrets of that name, and leave alone every
+// secret of another name and any secret another live run is handing out.
 type FinishPlan struct {
+	Name   string                     `json:"name"`
 	Keep   graph.PasswordCredential   `json:"keep"`
 	Live   []graph.PasswordCredential `json:"inFlight,omitempty"`
 	Remove []graph.PasswordCredential `json:"remove"`
 }
 
-// NoValidSecretError is an app whose newest secret has expired (or that
-// has none): finishing a rotation would leave it without a valid secret.
+// NoValidSecretError is an app whose rotation of Name has no secret to
+// keep, or whose newest secret of that name has expired or expires within
+// FinishMinValidity: finishing would leave the app without a lasting
+// secret.
 type NoValidSecretError struct {
 	App    string
+	Name   string
 	Newest *graph.PasswordCredential
+	// Expired tells an expired secret from one that expires soon.
+	Expired bool
 }
 
 func (e *NoValidSecretError) Error() string {
-	if e.Newest == nil {
-		return fmt.Sprintf("%s has no client secret to keep; nothing was removed", e.App)
+	switch {
+	case e.Newest == nil:
+		return fmt.Sprintf("%s has no secret of the rotation %q (%s or %s-YYYY-MM-DD) to keep; nothing was removed", e.App, e.Name, e.Name, e.Name)
+	case e.Expired:
+		return fmt.Sprintf("the newest secret of the rotation %q of %s, %q, expired on %s: removing the older ones would leave no valid secret; nothing was removed",
+			e.Name, e.App, e.Newest.DisplayName, e.Newest.EndDateTime.Format("2006-01-02"))
+	default:
+		return fmt.Sprintf("the newest secret of the rotation %q of %s, %q, expires on %s (within %d days): removing the older ones would soon leave no valid secret; nothing was removed",
+			e.Name, e.App, e.Newest.DisplayName, e.Newest.EndDateTime.Format("2006-01-02"), int(FinishMinValidity.Hours()/24))
 	}
-	return fmt.Sprintf("the newest secret of %s, %q, expired on %s: removing the others would leave it without a valid secret; nothing was removed",
-		e.App, e.Newest.DisplayName, e.Newest.EndDateTime.Format("2006-01-02"))
 }
 
 // Hint implements the hint convention.
 func (e *NoValidSecretError) Hint() string {
-	return "Run 'teamsctl app secret rotate APP' first, give the vendor the new secret, then finish."
+	return fmt.Sprintf("Run 'teamsctl app secret rotate APP --name %s' first (or name the rotation with --name or --preset), give the vendor the new secret, then finish.", e.Name)
 }
 
 // ChangedError is an app whose secrets changed between the confirmed plan
@@ -84,20 +107,20 @@ func (e *ChangedError) Error() string {
 func (e *ChangedError) Hint() string { return "Run the command again to see the new plan." }
 
 // PlanFinish reads app's secrets under the journal's lock (settling what
-// dead runs left) and plans the end of a rotation. The newest secret is
-// the one created last among those no live run is still handing out; it
-// must be valid.
-func (r *Registrar) PlanFinish(ctx context.Context, app *graph.Application) (*FinishPlan, error) {
+// dead runs left) and plans the end of the rotation named base. The kept
+// secret is the one of that name created last among those no live run is
+// still handing out; it must stay valid for FinishMinValidity.
+func (r *Registrar) PlanFinish(ctx context.Context, app *graph.Application, base string) (*FinishPlan, error) {
 	unlock, err := r.Pending.Lock(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	return r.planFinish(ctx, app)
+	return r.planFinish(ctx, app, base)
 }
 
 // planFinish is PlanFinish under the lock.
-func (r *Registrar) planFinish(ctx context.Context, app *graph.Application) (*FinishPlan, error) {
+func (r *Registrar) planFinish(ctx context.Context, app *graph.Application, base string) (*FinishPlan, error) {
 	// The secrets are read again under the lock: a run that added one
 	// since the caller's read is then seen.
 	if err := r.settle(ctx, app, true); err != nil {
@@ -107,9 +130,12 @@ func (r *Registrar) planFinish(ctx context.Context, app *graph.Application) (*Fi
 	if err != nil {
 		return nil, err
 	}
-	p := &FinishPlan{Remove: []graph.PasswordCredential{}}
+	p := &FinishPlan{Name: base, Remove: []graph.PasswordCredential{}}
 	var rest []graph.PasswordCredential
 	for _, c := range app.PasswordCredentials {
+		if !ofRotation(c.DisplayName, base) {
+			continue
+		}
 		if slices.ContainsFunc(live, func(rec PendingSecret) bool { return matchesPending(c, rec) }) {
 			p.Live = append(p.Live, c)
 			continue
@@ -117,7 +143,7 @@ func (r *Registrar) planFinish(ctx context.Context, app *graph.Application) (*Fi
 		rest = append(rest, c)
 	}
 	if len(rest) == 0 {
-		return nil, &NoValidSecretError{App: app.DisplayName}
+		return nil, &NoValidSecretError{App: app.DisplayName, Name: base}
 	}
 	newest := slices.MaxFunc(rest, func(a, b graph.PasswordCredential) int {
 		if c := a.StartDateTime.Compare(b.StartDateTime); c != 0 {
@@ -125,8 +151,8 @@ func (r *Registrar) planFinish(ctx context.Context, app *graph.Application) (*Fi
 		}
 		return a.EndDateTime.Compare(b.EndDateTime)
 	})
-	if !newest.EndDateTime.IsZero() && !newest.EndDateTime.After(r.Now()) {
-		return nil, &NoValidSecretError{App: app.DisplayName, Newest: &newest}
+	if !newest.EndDateTime.IsZero() && newest.EndDateTime.Before(r.Now().Add(FinishMinValidity)) {
+		return nil, &NoValidSecretError{App: app.DisplayName, Name: base, Newest: &newest, Expired: !newest.EndDateTime.After(r.Now())}
 	}
 	p.Keep = newest
 	for _, c := range rest {
@@ -148,7 +174,7 @@ func (r *Registrar) FinishRotation(ctx context.Context, app *graph.Application, 
 		return nil, err
 	}
 	defer unlock()
-	now, err := r.planFinish(ctx, app)
+	now, err := r.planFinish(ctx, app, confirmed.Name)
 	if err != nil {
 		return nil, err
 	}

@@ -69,7 +69,7 @@ func newKillFake() *killFake {
 	f.app = graph.Application{ID: "obj-1", AppID: "app-1", DisplayName: "App"}
 	f.app.PasswordCredentials = []graph.PasswordCredential{
 		{KeyID: "old-1", DisplayName: "elevato", StartDateTime: f.clock, EndDateTime: rotateNow.Add(10 * 24 * time.Hour)},
-		{KeyID: "old-2", DisplayName: "teamsctl", StartDateTime: f.clock.Add(time.Hour), EndDateTime: rotateNow.Add(-time.Hour)},
+		{KeyID: "old-2", DisplayName: "elevato-2026-05-19", StartDateTime: f.clock.Add(time.Hour), EndDateTime: rotateNow.Add(-time.Hour)},
 	}
 	return f
 }
@@ -105,7 +105,7 @@ func finishRun(dir string, f *killFake) error {
 	if err != nil {
 		return err
 	}
-	plan, err := r.PlanFinish(ctx, app)
+	plan, err := r.PlanFinish(ctx, app, "elevato")
 	if err != nil {
 		return err
 	}
@@ -225,6 +225,44 @@ func TestFinishSafety(t *testing.T) {
 			t.Fatalf("err %v, removed %v", err, f.removed)
 		}
 	})
+	t.Run("unrelated secret added after the rotation", func(t *testing.T) {
+		dir := t.TempDir()
+		f := newKillFake()
+		if _, err := rotateRun(dir, f); err != nil {
+			t.Fatal(err)
+		}
+		// Someone adds another tool's secret, short-lived, after the
+		// rotation: it is the last created, yet not the rotation's.
+		f.app.PasswordCredentials = append(f.app.PasswordCredentials, graph.PasswordCredential{KeyID: "other-tool",
+			DisplayName: "other-tool", StartDateTime: rotateNow.Add(time.Hour), EndDateTime: rotateNow.Add(48 * time.Hour)})
+		if err := finishRun(dir, f); err != nil {
+			t.Fatal(err)
+		}
+		if got := names(f.app.PasswordCredentials); !slices.Equal(got, []string{"key-01", "other-tool"}) {
+			t.Fatalf("left %v, want the rotation's new secret and the unrelated one", got)
+		}
+	})
+	t.Run("kept secret expires soon", func(t *testing.T) {
+		f := newKillFake()
+		f.app.PasswordCredentials[0].StartDateTime = f.clock.Add(2 * time.Hour)
+		f.app.PasswordCredentials[0].EndDateTime = rotateNow.Add(2 * 24 * time.Hour)
+		err := finishRun(t.TempDir(), f)
+		var nv *NoValidSecretError
+		if !errors.As(err, &nv) || nv.Expired || nv.Newest == nil || len(f.removed) != 0 {
+			t.Fatalf("err %v, removed %v", err, f.removed)
+		}
+	})
+	t.Run("no secret of the rotation", func(t *testing.T) {
+		f := newKillFake()
+		for i := range f.app.PasswordCredentials {
+			f.app.PasswordCredentials[i].DisplayName = fmt.Sprintf("other-%d", i)
+		}
+		err := finishRun(t.TempDir(), f)
+		var nv *NoValidSecretError
+		if !errors.As(err, &nv) || nv.Newest != nil || len(f.removed) != 0 {
+			t.Fatalf("err %v, removed %v", err, f.removed)
+		}
+	})
 	t.Run("live run", func(t *testing.T) {
 		dir := t.TempDir()
 		f := newKillFake()
@@ -252,7 +290,7 @@ func TestFinishSafety(t *testing.T) {
 		defer p.Close()
 		r := &Registrar{Graph: f, Pending: p, Now: func() time.Time { return rotateNow }}
 		app, _ := f.Application(ctx, "obj-1")
-		plan, err := r.PlanFinish(ctx, app)
+		plan, err := r.PlanFinish(ctx, app, "elevato")
 		if err != nil || plan.Keep.KeyID != "old-1" || !slices.Equal(names(plan.Remove), []string{"old-2"}) {
 			t.Fatalf("plan %+v %v", plan, err)
 		}

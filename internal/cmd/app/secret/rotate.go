@@ -56,26 +56,34 @@ to --secret-file, or inside the vendor's hand-off bundle with --handoff (the
 bundle 'teamsctl setup' writes: tenant, client id, redirect URIs, the new
 secret and its expiry); files are mode 0600 and never overwritten without
 --force. Give the vendor the new secret, wait until they use it, then run
-'rotate APP --finish'.
+'rotate APP --finish' with the same --name (or --preset).
 
-'rotate APP --finish' removes every secret older than the newest one, after
-confirmation (--yes off a terminal). It refuses when the newest secret has
-expired, so the app always keeps a valid secret, and it leaves alone a
-secret another teamsctl run is adding or handing out at that moment.
+'rotate APP --finish' finishes the rotation of NAME: it keeps the newest
+secret of that name (NAME-YYYY-MM-DD or NAME itself: the one the rotation
+created and the vendor was given) and removes the older secrets of that
+name, after confirmation (--yes off a terminal). Secrets of any other name
+(another tool's) are never removed. It refuses (exit 1, nothing removed)
+when the app has no secret of that name, or when the kept secret has
+expired or expires within 7 days, and it leaves alone a secret another
+teamsctl run is adding or handing out at that moment.
 
 Interrupted at any point, running the same command again converges: a
 secret a killed run created but never delivered is removed (the
 pending-secret journal, as for 'app create --secret'); a second rotation on
 the same day finds the day's secret and adds none (its value cannot be shown
-again; remove it with 'app secret remove' to rotate afresh). --finish
+again and no --handoff or --secret-file is written; remove it with
+'app secret remove' to rotate afresh). --finish
 removes what is left. --preset (or --preset-file) names the app
 (the preset's app name), the secret's name and lifetime, and the vendor of
-the bundle; flags given explicitly win.`,
+the bundle; flags given explicitly win. Without --preset, the bundle names
+the vendor of the preset the app was registered from (its
+teamsctl:preset=NAME tag), or else the app's name.`,
 		Example: `  # step 1: a new secret for the vendor, in elevato's hand-off bundle
   teamsctl app secret rotate --preset elevato --handoff elevato-rotated.json
 
-  # step 2, once elevato uses the new secret: remove the old ones
+  # step 2, once elevato uses the new secret: remove the older elevato secrets
   teamsctl app secret rotate --preset elevato --finish --yes
+  teamsctl app secret rotate "My integration" --name elevato --finish --yes
 
   teamsctl app secret rotate "My integration" --expires 1y --secret-file new.secret`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -99,7 +107,7 @@ the bundle; flags given explicitly win.`,
 				return cmdutil.FlagErrorf("missing APP (an appId, object id or display name), or --preset")
 			}
 			if opts.Finish {
-				for _, fl := range []string{"expires", "name", "secret-file", "handoff", "force"} {
+				for _, fl := range []string{"expires", "secret-file", "handoff", "force"} {
 					if cmd.Flags().Changed(fl) {
 						return cmdutil.FlagErrorf("--%s does not go with --finish: finishing adds no secret", fl)
 					}
@@ -135,12 +143,12 @@ the bundle; flags given explicitly win.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&opts.Name, "name", "teamsctl", "Name of the new secret, before its date (or the preset's secret name)")
+	fs.StringVar(&opts.Name, "name", "teamsctl", "Name of the new secret, before its date (or the preset's secret name); with --finish, the rotation to finish")
 	fs.StringVar(&opts.Expires, "expires", "", "Lifetime (180d, 26w, 6m, 1y) or end date (2026-12-31); default 180d or the preset's")
 	fs.StringVar(&opts.SecretFile, "secret-file", "", "Write the new value to this file (mode 0600) instead of printing it")
 	fs.StringVar(&opts.Handoff, "handoff", "", "Write the vendor's hand-off bundle with the new secret to this file (.json or .env, mode 0600)")
 	fs.BoolVar(&opts.Force, "force", false, "Overwrite an existing --secret-file or --handoff file")
-	fs.BoolVar(&opts.Finish, "finish", false, "Remove every secret older than the newest one")
+	fs.BoolVar(&opts.Finish, "finish", false, "Keep the newest secret of --name and remove the older secrets of that name")
 	fs.BoolVarP(&opts.Yes, "yes", "y", false, "With --finish: do not ask for confirmation")
 	cmdutil.AddPresetFlags(cmd, &opts.Preset, "the app, the secret's name and lifetime and the bundle's vendor", false)
 	return cmd
@@ -239,11 +247,14 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 			res.Previous = append(res.Previous, c)
 		}
 	}
-	finish := fmt.Sprintf("teamsctl app secret rotate %s --finish", app.AppID)
+	finish := fmt.Sprintf("teamsctl app secret rotate %s --name %s --finish", app.AppID, opts.Name)
 	res.NextStep = "Give the vendor the new secret; once they use it, remove the old ones: " + finish
 	if sec.Existing {
 		res.NextStep = fmt.Sprintf("A secret was rotated today already (%q, %s...); its value cannot be shown again. If the vendor has it, finish with: %s; if it was lost, remove it ('teamsctl app secret remove %s %s') and rotate again.",
 			sec.Name, sec.Hint, finish, app.AppID, sec.KeyID)
+		if out := cmp.Or(opts.Handoff, opts.SecretFile); out != "" {
+			opts.Warn(fmt.Sprintf("%s was not written: today's secret %q exists and its value cannot be read again", out, sec.Name))
+		}
 		return printRotate(opts, res)
 	}
 	value := sec.Value
@@ -255,7 +266,7 @@ func rotateRun(ctx context.Context, opts *RotateOptions) error {
 			}
 			res.Secret.Value, res.Secret.WrittenTo = "", opts.SecretFile
 		case opts.Handoff != "":
-			b := setup.Bundle{Vendor: cmp.Or(opts.Vendor, app.DisplayName), TenantID: org.ID, PrimaryDomain: org.DefaultDomain,
+			b := setup.Bundle{Vendor: cmp.Or(opts.Vendor, tagVendor(app), app.DisplayName), TenantID: org.ID, PrimaryDomain: org.DefaultDomain,
 				ClientID: app.AppID, ClientSecret: value, SecretExpires: sec.EndDateTime,
 				RedirectURIs: appreg.RedirectURIs(app, appreg.PlatformWeb), ConsentStatus: "unchanged (only the secret was rotated)"}
 			data, err := b.Encode(opts.Handoff)
@@ -322,7 +333,7 @@ func finishRun(ctx context.Context, opts *RotateOptions) error {
 	}
 	pending.Tenant = org.ID
 	reg := &appreg.Registrar{Graph: g, Wait: opts.Waiter(0), Now: opts.Now, Warn: opts.Warn, Pending: pending}
-	plan, err := reg.PlanFinish(ctx, app)
+	plan, err := reg.PlanFinish(ctx, app, opts.Name)
 	if err != nil {
 		return err
 	}
@@ -332,8 +343,8 @@ func finishRun(ctx context.Context, opts *RotateOptions) error {
 		res.InFlight = append(res.InFlight, credential(c, now))
 	}
 	if len(plan.Remove) > 0 {
-		q := fmt.Sprintf("Keep %q (%s, expires %s) and remove %d older secret(s) of %s:", plan.Keep.DisplayName, plan.Keep.KeyID,
-			plan.Keep.EndDateTime.Format("2006-01-02"), len(plan.Remove), app.DisplayName)
+		q := fmt.Sprintf("Keep %q (%s, expires %s) and remove %d older secret(s) of %s named %s or %s-YYYY-MM-DD:", plan.Keep.DisplayName, plan.Keep.KeyID,
+			plan.Keep.EndDateTime.Format("2006-01-02"), len(plan.Remove), app.DisplayName, plan.Name, plan.Name)
 		for _, c := range plan.Remove {
 			q += fmt.Sprintf("\n  %s (%s, expires %s)", c.DisplayName, c.KeyID, c.EndDateTime.Format("2006-01-02"))
 		}
@@ -385,4 +396,18 @@ func journal(d shared.Deps) *appreg.Pending {
 		return appreg.NewPending("", "")
 	}
 	return appreg.NewPending(dir, "")
+}
+
+// tagVendor is the vendor of the preset app was registered from (its
+// teamsctl:preset=NAME tag), or "" when it names no known preset.
+func tagVendor(app *graph.Application) string {
+	name := appreg.PresetOf(app.Tags)
+	if name == "" {
+		return ""
+	}
+	p, err := presets.Get(name)
+	if err != nil {
+		return ""
+	}
+	return p.Vendor
 }

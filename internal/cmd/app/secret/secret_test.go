@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/teamsctl/teamsctl/internal/cmdutil/cmdtest"
+	"github.com/teamsctl/teamsctl/internal/graph"
 )
 
 func TestNewCmdAdd(t *testing.T) {
@@ -102,5 +103,17 @@ func TestNewCmdRotate(t *testing.T) {
 		"--preset recruitee-calendar a": "nothing to rotate",
 	} {
 		cmdtest.WantUsageError(t, cmdtest.Execute(NewCmdRotate(env.Factory, capture), args), want)
+	}
+}
+
+// The hand-off bundle of a rotation without --preset names the vendor of
+// the preset the app was registered from, not the app.
+func TestTagVendor(t *testing.T) {
+	app := &graph.Application{DisplayName: "elevato - MS Teams integration", Tags: []string{"teamsctl", "teamsctl:preset=elevato"}}
+	if got := tagVendor(app); got != "elevato" {
+		t.Fatalf("tagVendor = %q, want elevato", got)
+	}
+	if got := tagVendor(&graph.Application{Tags: []string{"teamsctl"}}); got != "" {
+		t.Fatalf("tagVendor without preset tag = %q", got)
 	}
 }
