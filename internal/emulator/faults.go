@@ -221,12 +221,31 @@ func (s *Server) delay(r *http.Request) bool {
 
 // throttle is a Retry-After window: Graph refuses the client's calls to a
 // workload until until. issued is when the refusal that opened it was
-// sent: only a request sent after that ignored the Retry-After; one sent
-// concurrently with the refused call could not know of it, and is refused
-// too but not counted as an early retry.
+// sent, and refused the request ("METHOD path") it refused. Only a request
+// sent after that ignored the Retry-After; one sent concurrently with the
+// refused call could not know of it, and is refused too but not counted as
+// an early retry. The refused request itself, sent again, is early at once;
+// the client's other requests get inFlightAllowance, the time for the 429 to
+// reach the client and for it to hold its other requests back (a guess: on
+// loopback that is well under a millisecond, but a client under -race on a
+// loaded machine was seen taking tens of milliseconds, and no client can
+// recall a request it sent before the answer arrived).
 type throttle struct {
-	until  time.Time
-	issued time.Time
+	until   time.Time
+	issued  time.Time
+	refused string
+}
+
+// inFlightAllowance: see throttle.
+const inFlightAllowance = 100 * time.Millisecond
+
+// early reports whether request ("METHOD path"), which reached the emulator
+// at sent, ignored the window.
+func (t throttle) early(request string, sent time.Time) bool {
+	if sent.Before(t.issued) {
+		return false
+	}
+	return request == t.refused || !sent.Before(t.issued.Add(inFlightAllowance))
 }
 
 // injectGraphFault answers the request with a scripted or random fault, or
@@ -240,7 +259,7 @@ func (s *Server) injectGraphFault(w http.ResponseWriter, r *http.Request, path s
 	status, retryAfter, early := f.decide(r.Method, path, key, now, requestInfo(r).start)
 	if status != 0 && retryAfter > 0 && !early {
 		if _, open := f.throttles[key]; !open {
-			f.throttles[key] = throttle{until: now.Add(retryAfter), issued: now}
+			f.throttles[key] = throttle{until: now.Add(retryAfter), issued: now, refused: r.Method + " " + path}
 		}
 	}
 	f.mu.Unlock()
@@ -257,7 +276,7 @@ func (f *faultInjector) decide(method, path, key string, now, sent time.Time) (s
 	if t, ok := f.throttles[key]; ok {
 		if now.Before(t.until) {
 			// Graph keeps throttling the client on this workload.
-			return http.StatusTooManyRequests, t.until.Sub(now), !sent.Before(t.issued)
+			return http.StatusTooManyRequests, t.until.Sub(now), t.early(method+" "+path, sent)
 		}
 		delete(f.throttles, key)
 	}

@@ -179,7 +179,9 @@ func TestConcurrentRequestIsThrottledButNotCountedEarly(t *testing.T) {
 			t.Fatalf("%s %s was counted as ignoring a Retry-After it was never sent", rec.Method, rec.Path)
 		}
 	}
-	// Coming back before the second has passed is an early retry.
+	// Coming back once the 429 has had time to reach the client, before the
+	// second has passed, is an early retry.
+	clock.Advance(inFlightAllowance)
 	if rec := get(srv, "/v1.0/policies/authorizationPolicy", "client"); rec.Code != 429 {
 		t.Fatalf("early retry got %d", rec.Code)
 	}
@@ -209,6 +211,27 @@ func TestScriptedFaultPathPatterns(t *testing.T) {
 		f := &ScriptedFault{Method: "POST", Path: tt.pattern}
 		if got := f.matches("POST", tt.path); got != tt.want {
 			t.Errorf("%s matches %s = %v, want %v", tt.pattern, tt.path, got, tt.want)
+		}
+	}
+}
+
+// The refused request sent again is early at once; the client's other
+// requests only once the 429 has had time to reach it.
+func TestThrottleEarly(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	th := throttle{until: t0.Add(time.Second), issued: t0, refused: "GET /policies/authorizationPolicy"}
+	for _, tc := range []struct {
+		request string
+		sent    time.Time
+		want    bool
+	}{
+		{"GET /policies/authorizationPolicy", t0.Add(-time.Millisecond), false},
+		{"GET /policies/authorizationPolicy", t0, true},
+		{"GET /policies/adminConsentRequestPolicy", t0.Add(inFlightAllowance / 2), false},
+		{"GET /policies/adminConsentRequestPolicy", t0.Add(inFlightAllowance), true},
+	} {
+		if got := th.early(tc.request, tc.sent); got != tc.want {
+			t.Errorf("%s sent %v after the 429: early = %v, want %v", tc.request, tc.sent.Sub(t0), got, tc.want)
 		}
 	}
 }

@@ -7,8 +7,8 @@
 // The policy retries 429, 503 and 504. It waits exactly as long as a
 // Retry-After header asks (rounded up to the next second, never less);
 // without one it backs off exponentially with jitter, up to a cap per wait
-// and a total budget. Requests that are not idempotent (POST, PATCH) are
-// retried only on 429 and 503, where Graph did not process them.
+// and a total budget. Requests that are not idempotent (POST, and PATCH but for upserts)
+// are retried only on 429 and 503, where Graph did not process them.
 package retry
 
 import (
@@ -113,7 +113,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if d, ok := RetryAfter(resp.Header, t.Policy.Now()); ok && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 			t.Policy.Gate.close(req.URL.Host, t.Policy.Now().Add(d))
 		}
-		if attempt >= t.Policy.MaxRetries || !retryable(req.Method, resp.StatusCode) {
+		if attempt >= t.Policy.MaxRetries || !retryable(req, resp.StatusCode) {
 			return resp, nil
 		}
 		wait := t.Policy.delay(resp, attempt)
@@ -224,24 +224,30 @@ func (g *Gate) wait(ctx context.Context, host string, p Policy) error {
 	}
 }
 
-// retryable reports whether a response may be retried for method. 504
+// retryable reports whether a response to req may be retried. 504
 // means a gateway gave up waiting, not that Graph did nothing, so only
 // idempotent requests are retried then.
-func retryable(method string, status int) bool {
+func retryable(req *http.Request, status int) bool {
 	switch status {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return true
 	case http.StatusGatewayTimeout:
-		return idempotent(method)
+		return idempotent(req)
 	default:
 		return false
 	}
 }
 
-func idempotent(method string) bool {
-	switch method {
-	case http.MethodPost, http.MethodPatch:
+// idempotent: every method but POST and PATCH, and an upsert (a PATCH by
+// alternate key with Prefer: create-if-missing, "Upsert application" and
+// "Upsert servicePrincipal"): sent twice, it creates the object once and
+// sets the same properties.
+func idempotent(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodPost:
 		return false
+	case http.MethodPatch:
+		return strings.Contains(strings.ToLower(req.Header.Get("Prefer")), "create-if-missing")
 	default:
 		return true
 	}

@@ -52,11 +52,19 @@ func testPolicy(waits *[]time.Duration) Policy {
 
 func run(t *testing.T, method string, replies ...reply) (*script, []time.Duration, *http.Response, []string) {
 	t.Helper()
+	return runWithHeader(t, method, nil, replies...)
+}
+
+func runWithHeader(t *testing.T, method string, header http.Header, replies ...reply) (*script, []time.Duration, *http.Response, []string) {
+	t.Helper()
 	var waits []time.Duration
 	s := &script{replies: replies}
 	tr := &Transport{Base: s, Policy: testPolicy(&waits)}
 	ctx, attempts := TrackAttempts(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, method, "https://graph.example/v1.0/applications", strings.NewReader(`{"displayName":"x"}`))
+	for k, v := range header {
+		req.Header[k] = v
+	}
 	resp, err := tr.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
@@ -117,6 +125,20 @@ func TestPostIsNotRetriedOnGatewayTimeout(t *testing.T) {
 	s, _, resp, _ = run(t, http.MethodDelete, reply{504, ""}, reply{204, ""})
 	if resp.StatusCode != 204 || len(s.got) != 2 {
 		t.Errorf("DELETE 504 not retried")
+	}
+}
+
+// An upsert (PATCH by alternate key with Prefer: create-if-missing) sent
+// twice creates the object once: it is retried on 504, a plain PATCH not.
+func TestUpsertIsRetriedOnGatewayTimeout(t *testing.T) {
+	upsert := http.Header{"Prefer": {"create-if-missing"}}
+	s, _, resp, _ := runWithHeader(t, http.MethodPatch, upsert, reply{504, ""}, reply{201, ""})
+	if resp.StatusCode != 201 || len(s.got) != 2 {
+		t.Errorf("upsert 504 not retried: %d attempts, status %d", len(s.got), resp.StatusCode)
+	}
+	s, _, resp, _ = run(t, http.MethodPatch, reply{504, ""})
+	if resp.StatusCode != 504 || len(s.got) != 1 {
+		t.Errorf("PATCH 504 retried: %d attempts", len(s.got))
 	}
 }
 
