@@ -20,6 +20,14 @@ import (
 // been parsed; it is a function because the root command is built from
 // the factory, after this call.
 func New(ios *iostreams.IOStreams, getenv func(string) string, now func() time.Time, globalFlags func() *pflag.FlagSet) *cmdutil.Factory {
+	return newFactory(ios, getenv, now, globalFlags, false)
+}
+
+// newFactory is New; perProfile says the factory is one profile's of a
+// run across profiles (--all-profiles, --profiles), where --sandbox maps
+// each profile's own tenant to a sandbox tenant instead of the sandbox's
+// home tenant, so no two profiles read the same tenant under their names.
+func newFactory(ios *iostreams.IOStreams, getenv func(string) string, now func() time.Time, globalFlags func() *pflag.FlagSet, perProfile bool) *cmdutil.Factory {
 	// Reads config.yaml and TEAMSCTL_* and applies the global flags.
 	load := sync.OnceValues(func() (*config.Config, error) {
 		cfg, err := config.Load(config.LoadOptions{Getenv: getenv, Flags: globalFlags()})
@@ -42,15 +50,15 @@ func New(ios *iostreams.IOStreams, getenv func(string) string, now func() time.T
 		Getenv:   getenv,
 		Throttle: retry.NewGate(),
 	}
-	addSignIn(f, globalFlags)
+	addSignIn(f, globalFlags, perProfile)
 	addGraphWithToken(f)
 	f.ForProfile = func(profile string) *cmdutil.Factory {
-		return New(ios, func(key string) string {
+		return newFactory(ios, func(key string) string {
 			if key == config.EnvProfile {
 				return profile
 			}
 			return getenv(key)
-		}, now, globalFlags)
+		}, now, globalFlags, true)
 	}
 	return f
 }

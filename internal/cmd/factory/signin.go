@@ -32,7 +32,7 @@ const sandboxAdmin = "admin@contoso.onmicrosoft.com"
 
 // addSignIn wires Endpoints, HTTPClient, Auth, Graph and Browser. Each
 // runs at most once per invocation and only when a command needs it.
-func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet) {
+func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet, perProfile bool) {
 	var sb *sandbox.Sandbox // opened by HTTPClient in --sandbox mode
 
 	f.Browser = systemBrowser{}
@@ -59,7 +59,7 @@ func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet) {
 			o.Trace = f.IOStreams.ErrOut
 		}
 		if cfg.Sandbox {
-			if sb, err = openSandbox(cfg, f.IOStreams.ErrOut); err != nil {
+			if sb, err = openSandbox(cfg, perProfile, f.IOStreams.ErrOut); err != nil {
 				return nil, err
 			}
 			o.Transport = sb.Transport()
@@ -86,7 +86,7 @@ func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet) {
 			Tenant: cfg.Tenant, ClientID: cfg.ClientID, Getenv: f.Getenv, Now: f.Now,
 			ErrOut: f.IOStreams.ErrOut, CanPrompt: f.IOStreams.CanPrompt(), Browser: f.Browser}
 		if cfg.Sandbox {
-			o.Dir, o.Tenant, o.ClientID = sandbox.Dir(cfg.Dir()), sandboxTenant(cfg, sb), ""
+			o.Dir, o.Tenant, o.ClientID = sandbox.Dir(cfg.Dir()), sandboxTenant(cfg, perProfile, sb), ""
 			o.ApproveDeviceCode = sandboxApprover(sb, f.Getenv(EnvSandboxUser))
 		}
 		return auth.New(o), nil
@@ -112,12 +112,12 @@ func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet) {
 
 // openSandbox opens the sandbox and says which of its tenants this
 // invocation acts on, once per invocation.
-func openSandbox(cfg *config.Config, errOut io.Writer) (*sandbox.Sandbox, error) {
+func openSandbox(cfg *config.Config, perProfile bool, errOut io.Writer) (*sandbox.Sandbox, error) {
 	sb, err := sandbox.OpenForConfig(context.Background(), cfg.Dir())
 	if err != nil {
 		return nil, err
 	}
-	name := sandboxTenant(cfg, sb)
+	name := sandboxTenant(cfg, perProfile, sb)
 	_ = sb.Server.Update(func(st *emulator.State) error {
 		if t := st.TenantByIDOrDomain(name); t != nil {
 			name = t.DisplayName
@@ -132,12 +132,15 @@ func openSandbox(cfg *config.Config, errOut io.Writer) (*sandbox.Sandbox, error)
 // or TEAMSCTL_TENANT names (an id or domain of a sandbox tenant; an
 // unknown one fails with AADSTS90002, as in Entra), or the profile's
 // tenant when the profile itself is a sandbox profile (sandbox: true in
-// the file), else the sandbox's home tenant (Contoso). A profile's tenant
-// is otherwise a real tenant, which the sandbox does not have.
-func sandboxTenant(cfg *config.Config, sb *sandbox.Sandbox) string {
+// the file) or one profile of a run across profiles (perProfile: each
+// profile must act on its own tenant, never the same one under several
+// names, so a real tenant the sandbox lacks fails with AADSTS90002), else
+// the sandbox's home tenant (Contoso). A single profile's tenant is
+// otherwise a real tenant, which the sandbox does not have.
+func sandboxTenant(cfg *config.Config, perProfile bool, sb *sandbox.Sandbox) string {
 	tenant, _ := cfg.Setting("tenant")
 	sandboxSetting, _ := cfg.Setting("sandbox")
-	if cfg.Tenant != "" && (tenant.Source != config.SourceFile || sandboxSetting.Source == config.SourceFile) {
+	if cfg.Tenant != "" && (perProfile || tenant.Source != config.SourceFile || sandboxSetting.Source == config.SourceFile) {
 		return cfg.Tenant
 	}
 	var home string
