@@ -149,3 +149,22 @@ func removeStaleTemps(path string) {
 		_ = os.Remove(filepath.Join(dir, e.Name()))
 	}
 }
+
+// CheckParentDir refuses an output path whose directory does not exist
+// or is not a directory: a mistyped directory is the user's mistake, and
+// creating it would hide the mistake and leave a stray directory.
+// (WriteFileAtomic itself creates the directories of teamsctl's own state.)
+func CheckParentDir(path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("directory %s does not exist: create it first or give a path in an existing directory", dir)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot use directory %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory: give a path in an existing directory", dir)
+	}
+	return nil
+}

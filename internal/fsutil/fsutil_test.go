@@ -182,3 +182,25 @@ func TestWriteFileAtomicReplacesOnlyRegularFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckParentDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := CheckParentDir(filepath.Join(dir, "x.html")); err != nil {
+		t.Errorf("existing directory: %v", err)
+	}
+	missing := filepath.Join(dir, "nodir")
+	err := CheckParentDir(filepath.Join(missing, "x.html"))
+	if err == nil || !strings.Contains(err.Error(), "directory "+missing+" does not exist") {
+		t.Errorf("missing directory: %v", err)
+	}
+	if _, statErr := os.Stat(missing); statErr == nil {
+		t.Errorf("%s was created", missing)
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckParentDir(filepath.Join(file, "x.html")); err == nil {
+		t.Error("a file as the directory was accepted")
+	}
+}

@@ -186,11 +186,14 @@ func (d *Document) WriteFile(path string) error {
 }
 
 // CheckPath refuses a --report path that cannot be written as a new or
-// replaced regular file (a directory, a symbolic link, a device), before
-// the command reads anything.
+// replaced regular file (a directory, a symbolic link, a device) or whose
+// directory does not exist, before the command reads anything.
 func CheckPath(path string) error {
 	if path == "" {
 		return fmt.Errorf("empty file name")
+	}
+	if err := fsutil.CheckParentDir(path); err != nil {
+		return err
 	}
 	return fsutil.CheckReplaceable(path)
 }
