@@ -27,9 +27,6 @@ type Result struct {
 	Key     string `json:"key"`
 	Value   string `json:"value"`
 	File    string `json:"file"`
-	// BecameCurrent is true when the file had no current profile and this
-	// one became it, so the next commands use what was just set.
-	BecameCurrent bool `json:"becameCurrent"`
 }
 
 // NewCmdSet builds the command; runF replaces the run step in tests.
@@ -39,8 +36,8 @@ func NewCmdSet(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 		Use:   "set KEY VALUE",
 		Short: "Save a setting in the selected profile",
 		Long: `Save a setting in the selected profile of the config file, creating the file
-and the profile if needed. Use --profile to write another profile. The first
-profile written becomes the current profile.`,
+and the profile if needed. Use --profile to write another profile; that does
+not change the current profile (teamsctl config use-profile NAME does).`,
 		Example: `  teamsctl config set tenant contoso.onmicrosoft.com --profile contoso
   teamsctl config set cloud usgov
   teamsctl config set output json`,
@@ -72,13 +69,10 @@ func setRun(opts *Options) error {
 	if err := file.Set(cfg.Profile, opts.Key, opts.Value); err != nil {
 		return err
 	}
+	// Writing a profile never makes it the current one: that is
+	// use-profile's job, and the profile in use must not change behind
+	// the admin's back.
 	result := Result{Profile: cfg.Profile, Key: opts.Key, Value: opts.Value, File: file.Path()}
-	if file.CurrentProfile() == "" {
-		if err := file.SetCurrentProfile(cfg.Profile); err != nil {
-			return err
-		}
-		result.BecameCurrent = true
-	}
 	if err := file.Save(); err != nil {
 		return err
 	}
@@ -91,8 +85,5 @@ func (r Result) render(w io.Writer, s *ui.Styles) error {
 		return nil
 	}
 	fmt.Fprintf(w, "%s Set %s to %s in profile %s\n", s.SuccessMark(), r.Key, r.Value, r.Profile)
-	if r.BecameCurrent {
-		fmt.Fprintf(w, "%s %s is now the current profile\n", s.SuccessMark(), r.Profile)
-	}
 	return nil
 }

@@ -54,12 +54,12 @@ func TestSetRun(t *testing.T) {
 		wantOut  string
 	}{
 		{
-			name:     "first write makes the profile current",
+			name:     "first write of a named profile leaves the current profile alone",
 			env:      map[string]string{"TEAMSCTL_PROFILE": "contoso"},
 			tty:      true,
 			args:     "tenant contoso.onmicrosoft.com",
-			wantFile: "profiles:\n  contoso:\n    tenant: contoso.onmicrosoft.com\ncurrent-profile: contoso\n",
-			wantOut:  "✓ Set tenant to contoso.onmicrosoft.com in profile contoso\n✓ contoso is now the current profile\n",
+			wantFile: "profiles:\n  contoso:\n    tenant: contoso.onmicrosoft.com\n",
+			wantOut:  "✓ Set tenant to contoso.onmicrosoft.com in profile contoso\n",
 		},
 		{
 			name:     "writes the selected profile only",
@@ -73,8 +73,8 @@ func TestSetRun(t *testing.T) {
 			name:     "json result",
 			env:      map[string]string{"TEAMSCTL_OUTPUT": "json"},
 			args:     "output json",
-			wantFile: "profiles:\n  default:\n    output: json\ncurrent-profile: default\n",
-			wantOut:  "\"becameCurrent\": true",
+			wantFile: "profiles:\n  default:\n    output: json\n",
+			wantOut:  "\"profile\": \"default\"",
 		},
 	}
 	for _, tt := range tests {

@@ -34,8 +34,9 @@ func NewCmdUseProfile(f *cmdutil.Factory, runF func(*Options) error) *cobra.Comm
 		Use:   "use-profile NAME",
 		Short: "Make a profile the current one",
 		Long: `Make a profile the one commands use when neither --profile nor
-TEAMSCTL_PROFILE selects another. The profile must exist in the config file;
-create one with 'teamsctl config set KEY VALUE --profile NAME'.`,
+TEAMSCTL_PROFILE selects another. The profile must exist in the config file
+(default always exists); create one with 'teamsctl config set KEY VALUE
+--profile NAME', which does not change the current profile.`,
 		Example: `  teamsctl config use-profile fabrikam`,
 		Args:    cmdutil.ExactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -57,7 +58,9 @@ func useProfileRun(opts *Options) error {
 		return err
 	}
 	file := cfg.File()
-	if !file.HasProfile(opts.Profile) {
+	// default is the profile used when nothing selects one, so it exists
+	// even before anything is written to it.
+	if opts.Profile != config.DefaultProfile && !file.HasProfile(opts.Profile) {
 		return notFound(opts.Profile, file)
 	}
 	if err := file.SetCurrentProfile(opts.Profile); err != nil {

@@ -39,6 +39,17 @@ func TestUseProfileRun(t *testing.T) {
 	}
 }
 
+// default exists without being written: switching back to it works.
+func TestUseProfileRunImplicitDefault(t *testing.T) {
+	env := cmdtest.New(t, "profiles:\n  contoso:\n    tenant: contoso.onmicrosoft.com\ncurrent-profile: contoso\n", nil)
+	if err := cmdtest.Execute(NewCmdUseProfile(env.Factory, nil), "default"); err != nil {
+		t.Fatal(err)
+	}
+	if got := env.ReadConfig(t); !strings.Contains(got, "current-profile: default\n") {
+		t.Errorf("config.yaml is\n%s", got)
+	}
+}
+
 func TestUseProfileRunUnknownProfile(t *testing.T) {
 	tests := []struct {
 		name, file, want string
