@@ -52,6 +52,11 @@ type Options struct {
 	// permissions the saved sign-in lacks.
 	CanPrompt bool
 	Browser   Browser
+	// SandboxUser is the account the sandbox signs in as
+	// (TEAMSCTL_SANDBOX_USER), when one is asked for: a saved sign-in of
+	// another account is never used for it, the sandbox signs this one in
+	// instead.
+	SandboxUser string
 	// ApproveDeviceCode, when set, approves device codes itself instead of
 	// asking the user: the sandbox signs its admin in this way, through
 	// the real device code flow.

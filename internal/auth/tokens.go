@@ -82,6 +82,11 @@ func (a *Authenticator) tokenFor(ctx context.Context, scopes Scopes) (Token, err
 	if !same {
 		return a.otherTenant(ctx, s, scopes)
 	}
+	if a.otherSandboxUser(s) {
+		fmt.Fprintf(a.opts.ErrOut, "The saved sandbox sign-in is of %s; this command runs as %s (%s).\n",
+			s.Account, a.opts.SandboxUser, "TEAMSCTL_SANDBOX_USER")
+		return a.sandboxSignIn(ctx, scopes)
+	}
 	switch s.Mode {
 	case ModeAccessToken:
 		raw, err := os.ReadFile(a.files.accessToken())
@@ -94,6 +99,13 @@ func (a *Authenticator) tokenFor(ctx context.Context, scopes Scopes) (Token, err
 	default:
 		return a.delegatedToken(ctx, s, scopes)
 	}
+}
+
+// otherSandboxUser reports a saved sandbox sign-in of another user than
+// the one asked for, which is replaced like one of another tenant.
+func (a *Authenticator) otherSandboxUser(s *Session) bool {
+	return a.Sandbox() && a.opts.SandboxUser != "" && s.Mode != ModeServicePrincipal && s.Mode != ModeAccessToken &&
+		!strings.EqualFold(s.Account, a.opts.SandboxUser)
 }
 
 // unusable says why a session cannot give tokens for these endpoints, or "".

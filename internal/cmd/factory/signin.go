@@ -87,7 +87,8 @@ func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet, perProfile
 			ErrOut: f.IOStreams.ErrOut, CanPrompt: f.IOStreams.CanPrompt(), Browser: f.Browser}
 		if cfg.Sandbox {
 			o.Dir, o.Tenant, o.ClientID = sandbox.Dir(cfg.Dir()), sandboxTenant(cfg, perProfile, sb), ""
-			o.ApproveDeviceCode = sandboxApprover(sb, f.Getenv(EnvSandboxUser))
+			o.SandboxUser = strings.TrimSpace(f.Getenv(EnvSandboxUser))
+			o.ApproveDeviceCode = sandboxApprover(sb, o.SandboxUser)
 		}
 		return auth.New(o), nil
 	})
