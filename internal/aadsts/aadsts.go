@@ -52,6 +52,10 @@ type Entry struct {
 type Context struct {
 	ClientID string
 	Tenant   string
+	// TenantSource says where Tenant came from, as the admin would
+	// correct it: "--tenant", "TEAMSCTL_TENANT" or a profile's tenant
+	// setting. Empty means --tenant.
+	TenantSource string
 	// Login is the command that signs in again (teamsctl login, or the
 	// meeting test that failed); fixes name it as the step after the fix.
 	Login string
@@ -99,6 +103,9 @@ func Explain(code int, c Context) (Entry, bool) {
 	if c.Login == "" {
 		c.Login = "teamsctl login"
 	}
+	if c.TenantSource == "" {
+		c.TenantSource = "--tenant"
+	}
 	if c.User != "" && e.FixUser != "" {
 		e.Fix = e.FixUser
 	}
@@ -107,7 +114,7 @@ func Explain(code int, c Context) (Entry, bool) {
 	if user == "" {
 		user = "UPN"
 	}
-	fill := strings.NewReplacer("{client_id}", c.ClientID, "{tenant}", c.Tenant, "{login}", c.Login, "{user}", user, "{scopes}", scopeNames(c.Scopes))
+	fill := strings.NewReplacer("{client_id}", c.ClientID, "{tenant}", c.Tenant, "{login}", c.Login, "{user}", user, "{scopes}", scopeNames(c.Scopes), "{tenant_source}", c.TenantSource)
 	e.Summary, e.Fix = fill.Replace(e.Summary), fill.Replace(e.Fix)
 	return e, true
 }

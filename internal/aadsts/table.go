@@ -111,7 +111,7 @@ var entries = []Entry{
 	{Code: 50194, Summary: "A single-tenant application was used with the multi-tenant 'common' or 'organizations' endpoint.",
 		Fix: "Pass your tenant ID or domain: {login} --tenant <tenant>, or set it once with teamsctl config set tenant <tenant>."},
 	{Code: 90002, Summary: "Tenant {tenant} was not found in this cloud.",
-		Fix: "Check --tenant (a GUID or a verified domain such as contoso.onmicrosoft.com) and --cloud."},
+		Fix: "Check {tenant_source}: it must be a tenant id (GUID) or a verified domain such as contoso.onmicrosoft.com of a tenant in this cloud (--cloud)."},
 	{Code: 50059, Summary: "No tenant could be found for this sign-in.",
 		Fix: "Pass your tenant: {login} --tenant <tenant>."},
 	{Code: 50126, Summary: "The user name or password is wrong.",

@@ -307,6 +307,23 @@ func TestWrongTenant(t *testing.T) {
 	}
 }
 
+// The fix for an unknown tenant names where the tenant came from, so a
+// profile's tenant setting is not blamed on a --tenant never given.
+func TestWrongTenantFixNamesItsSource(t *testing.T) {
+	h := newHarness(t)
+	for source, want := range map[string]string{
+		"":                                  "Check --tenant: ",
+		"TEAMSCTL_TENANT":                   "Check TEAMSCTL_TENANT: ",
+		"profile fabrikam's tenant setting": "Check profile fabrikam's tenant setting: ",
+	} {
+		a := h.auth(nil, func(o *Options) { o.Tenant, o.TenantSource = "fabrikam.onmicrosoft.us", source })
+		_, err := a.Login(context.Background(), LoginRequest{Mode: ModeDeviceCode})
+		if se := signInFailure(t, err, 90002); !strings.HasPrefix(se.Fix, want) {
+			t.Errorf("source %q: fix %q, want it to start with %q", source, se.Fix, want)
+		}
+	}
+}
+
 func TestExpiredRefreshTokenAsksToSignInAgain(t *testing.T) {
 	h := newHarness(t, emulator.Options{AccessTokenLifetime: 299 * time.Second})
 	deviceCodeLogin(t, h)

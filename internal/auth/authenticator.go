@@ -41,8 +41,12 @@ type Options struct {
 	// sign-in of another tenant is never used for it, and every token's
 	// tenant is checked against it. Empty means whichever tenant the saved
 	// sign-in belongs to (organizations when signing in).
+	Tenant string
+	// TenantSource says where Tenant came from, for the fix of an
+	// unknown tenant: "--tenant", "TEAMSCTL_TENANT", or a profile's
+	// tenant setting. Empty means --tenant.
+	TenantSource string
 	// ClientID is the configured client; empty means DefaultClientID.
-	Tenant   string
 	ClientID string
 	Getenv   func(string) string
 	Now      func() time.Time
@@ -109,7 +113,11 @@ func (a *Authenticator) Session() (*Session, error) { return a.files.loadSession
 
 // aadContext fills the placeholders of AADSTS explanations.
 func (a *Authenticator) aadContext(clientID, tenant string) aadsts.Context {
-	return aadsts.Context{ClientID: clientID, Tenant: tenant, Login: (&RequiredError{Profile: a.profileArg()}).LoginCommand()}
+	c := aadsts.Context{ClientID: clientID, Tenant: tenant, Login: (&RequiredError{Profile: a.profileArg()}).LoginCommand()}
+	if tenant == a.opts.Tenant {
+		c.TenantSource = a.opts.TenantSource
+	}
+	return c
 }
 
 // profileArg is the --profile to name in suggested commands: none for the

@@ -83,7 +83,7 @@ func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet, perProfile
 			return nil, err
 		}
 		o := auth.Options{Endpoints: endpoints, HTTPClient: hc, Dir: cfg.Dir(), Profile: cfg.Profile,
-			Tenant: cfg.Tenant, ClientID: cfg.ClientID, Getenv: f.Getenv, Now: f.Now,
+			Tenant: cfg.Tenant, TenantSource: tenantSource(cfg), ClientID: cfg.ClientID, Getenv: f.Getenv, Now: f.Now,
 			ErrOut: f.IOStreams.ErrOut, CanPrompt: f.IOStreams.CanPrompt(), Browser: f.Browser}
 		if cfg.Sandbox {
 			o.Dir, o.Tenant, o.ClientID = sandbox.Dir(cfg.Dir()), sandboxTenant(cfg, perProfile, sb), ""
@@ -109,6 +109,20 @@ func addSignIn(f *cmdutil.Factory, globalFlags func() *pflag.FlagSet, perProfile
 		return msgraph.New(msgraph.Options{Endpoints: a.Endpoints(), HTTPClient: hc, Tokens: a.TokenFor,
 			Scopes: scopes, Version: build.Version, Retry: RetryPolicy(f)})
 	}
+}
+
+// tenantSource names where the tenant setting came from, as the admin
+// would correct it: the flag, the environment variable, or the profile's
+// tenant setting.
+func tenantSource(cfg *config.Config) string {
+	s, _ := cfg.Setting("tenant")
+	switch {
+	case s.Source == config.SourceFile:
+		return fmt.Sprintf("profile %s's tenant setting (teamsctl config set tenant TENANT --profile %s)", cfg.Profile, cfg.Profile)
+	case strings.HasPrefix(s.Source, "env "):
+		return strings.TrimPrefix(s.Source, "env ")
+	}
+	return "--tenant"
 }
 
 // openSandbox opens the sandbox and says which of its tenants this
