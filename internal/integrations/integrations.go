@@ -126,8 +126,10 @@ type Integration struct {
 	// 30 days, or the log is unavailable.
 	LastSignInNote string `json:"lastSignInNote,omitempty"`
 	Health         string `json:"health"`
-	// Problems name the checks that failed or warned, as "title: observed".
-	Problems []string `json:"problems,omitempty"`
+	// Problems name what makes the health not ok: the checks that failed
+	// or warned, as "title: observed", and the credentials that expired or
+	// expire within the window. Empty (never null) when healthy.
+	Problems []string `json:"problems"`
 	// Checks are doctor's app registration and enterprise app checks.
 	Checks []doctor.Check `json:"checks"`
 }
@@ -703,6 +705,7 @@ func credential(kind, keyID, name string, end, now time.Time, window time.Durati
 // tenant checks and the credentials.
 func (it *Integration) judge(tenant []doctor.Check) {
 	it.Health = HealthOK
+	it.Problems = []string{}
 	worse := func(h string) {
 		if h == HealthFailing || (h == HealthWarning && it.Health == HealthOK) {
 			it.Health = h
@@ -733,7 +736,10 @@ func (it *Integration) judge(tenant []doctor.Check) {
 			worse(HealthFailing)
 		case CredentialExpiring:
 			worse(HealthWarning)
+		default:
+			continue
 		}
+		it.Problems = append(it.Problems, c.Type+" "+cmp.Or(c.DisplayName, c.KeyID)+" "+c.describe())
 	}
 }
 

@@ -10,8 +10,8 @@ import (
 )
 
 // Render writes the inventory as a table, one integration a row, then
-// for each integration not healthy its problems and credentials needing
-// attention, then the summary line. Off a terminal the rows are
+// for each integration not healthy its problems (failing or warning
+// checks, credentials needing attention), then the summary line. Off a terminal the rows are
 // tab-separated without a header (ui.Styles.Table).
 func (r *Report) Render(w io.Writer, s *ui.Styles) error {
 	rows := make([][]string, 0, len(r.Integrations))
@@ -29,11 +29,6 @@ func (r *Report) Render(w io.Writer, s *ui.Styles) error {
 			continue
 		}
 		fmt.Fprintf(&b, "\n%s %s (%s)\n", healthMark(s, it.Health), s.Title.Render(it.Name), it.AppID)
-		for _, c := range it.Credentials {
-			if c.Status != CredentialValid {
-				fmt.Fprintf(&b, "  %s %s\n", c.Type, c.describe())
-			}
-		}
 		for _, p := range it.Problems {
 			fmt.Fprintf(&b, "  %s\n", p)
 		}
