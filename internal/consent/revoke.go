@@ -74,8 +74,10 @@ func (e *Engine) RevokeDelegated(ctx context.Context, r DelegatedRequest, all bo
 	return res, nil
 }
 
-// RevokeAppRoles removes the client's assignments of the given roles (all
-// roles of the resource when roles is nil and all is true).
+// RevokeAppRoles removes the client's assignments of the given roles; with
+// all, every assignment the client holds on the resource, named by roles
+// where they list it (by role id otherwise). With all, holding none is no
+// error.
 func (e *Engine) RevokeAppRoles(ctx context.Context, client, resource *graph.ServicePrincipal, roles []permissions.Permission, all bool) ([]string, error) {
 	target := fmt.Sprintf("%s -> %s", client.DisplayName, resource.DisplayName)
 	held, err := e.Graph.AppRoleAssignmentsOf(ctx, client.ID)
@@ -88,19 +90,22 @@ func (e *Engine) RevokeAppRoles(ctx context.Context, client, resource *graph.Ser
 		if !strings.EqualFold(a.ResourceID, resource.ID) {
 			continue
 		}
+		matched := false
 		for _, r := range roles {
 			if strings.EqualFold(r.ID, a.AppRoleID) {
 				remove = append(remove, a)
 				names = append(names, r.Value)
+				matched = true
+				break
 			}
 		}
-		if all && roles == nil {
+		if all && !matched {
 			remove = append(remove, a)
 			names = append(names, a.AppRoleID)
 		}
 	}
 	if len(remove) == 0 {
-		if all && roles == nil {
+		if all {
 			return nil, nil
 		}
 		return nil, &NotGrantedError{What: fmt.Sprintf("%s holds none of the application permissions %s", client.DisplayName, strings.Join(permissions.Values(roles), ", "))}

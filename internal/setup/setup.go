@@ -998,10 +998,12 @@ func AccessPolicyVerifyPowerShell(pre *presets.Preset, user string) string {
 
 func undo(pre *presets.Preset, appID, group, groupID string, createdSP bool) []string {
 	app := cmp.Or(appID, "APPID")
+	// --yes: the commands confirm on a terminal and refuse elsewhere; the
+	// admin runs them deliberately, often from a script.
 	if pre.Shape == presets.CustomerRegistered {
 		return []string{
-			"teamsctl consent revoke " + app + " --all --delete-enterprise-app",
-			"teamsctl app delete " + app,
+			"teamsctl consent revoke " + app + " --all --delete-enterprise-app --yes",
+			"teamsctl app delete " + app + " --yes",
 		}
 	}
 	var out []string
@@ -1011,15 +1013,26 @@ func undo(pre *presets.Preset, appID, group, groupID string, createdSP bool) []s
 	if createdSP {
 		// The enterprise app was made for this integration: deleting it
 		// takes its grants and assignments with it.
-		return append(out, "teamsctl consent revoke "+app+" --all --delete-enterprise-app")
+		return append(out, "teamsctl consent revoke "+app+" --all --delete-enterprise-app --yes")
 	}
 	// The enterprise app was there before (a first connection, an earlier
-	// consent): take back what setup gave it and keep the app.
-	out = append(out, "teamsctl consent revoke "+app+" --all")
+	// consent): take back what setup gave it, delegated and application
+	// permissions, and keep the app.
+	out = append(out, "teamsctl consent revoke "+app+" "+revokeAllFlags(pre)+" --yes")
 	if group != "" {
 		out = append(out, fmt.Sprintf("teamsctl app unassign %s --group %q", app, group))
 	}
 	return out
+}
+
+// revokeAllFlags are the consent revoke flags that take back every
+// permission setup grants for pre: the delegated grant, and the app role
+// assignments when the vendor takes application permissions.
+func revokeAllFlags(pre *presets.Preset) string {
+	if len(pre.Application) > 0 {
+		return "--all --all-application"
+	}
+	return "--all"
 }
 
 func notes(pre *presets.Preset) []string {

@@ -208,7 +208,7 @@ func TestVendorHostedUndoKeepsAnEnterpriseAppThatWasThere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"teamsctl consent revoke c0ec60b5-60a8-4768-8053-870f11315492 --all",
+	want := []string{"teamsctl consent revoke c0ec60b5-60a8-4768-8053-870f11315492 --all --yes",
 		`teamsctl app unassign c0ec60b5-60a8-4768-8053-870f11315492 --group "Recruiters"`}
 	if !slices.Equal(res.Summary.Undo, want) {
 		t.Errorf("undo %q, want %q", res.Summary.Undo, want)
@@ -239,5 +239,25 @@ func TestVendorHostedAppOnlyTestIsTheAccessPolicy(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(res.Summary.Undo, "\n"), "Remove-CsApplicationAccessPolicy -Identity onlyfy-meetings") {
 		t.Errorf("undo %v", res.Summary.Undo)
+	}
+}
+
+// The undo of a vendor whose app takes application permissions, on an
+// enterprise app that was there before, revokes its app roles too, and
+// every printed command runs off a terminal (--yes).
+func TestVendorHostedUndoRevokesApplicationPermissions(t *testing.T) {
+	f := &fakeActions{roles: globalAdmin, status: plan.Done, vendorSP: &graph.ServicePrincipal{ID: "sp", AppID: "11111111-2222-4333-8444-555555555502"},
+		meetingResult: &MeetingResult{Skipped: true}}
+	res, err := (&Pipeline{Actions: f}).Run(context.Background(), Options{Preset: preset(t, "onlyfy"), AppID: "11111111-2222-4333-8444-555555555502", Group: "Recruiters"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(res.Summary.Undo, "teamsctl consent revoke 11111111-2222-4333-8444-555555555502 --all --all-application --yes") {
+		t.Errorf("undo %q", res.Summary.Undo)
+	}
+	for _, u := range res.Summary.Undo {
+		if strings.HasPrefix(u, "teamsctl consent revoke") && !strings.HasSuffix(u, " --yes") {
+			t.Errorf("not runnable off a terminal: %q", u)
+		}
 	}
 }

@@ -106,13 +106,13 @@ func VendorPage(p *presets.Preset) string {
 		row("Teams PowerShell: the application access policy", "`"+strings.ReplaceAll(AccessPolicyRemovePowerShell(p, ""), "|", "\\|")+"`")
 	}
 	if p.Shape == presets.VendorHosted {
-		row("Enterprise applications > the app > Properties > Delete (when setup created it)", fmt.Sprintf("`teamsctl consent revoke %s --all --delete-enterprise-app`", app))
-		row("An enterprise app that was there before: Permissions > Revoke; Users and groups > Remove", fmt.Sprintf("`teamsctl consent revoke %s --all`, `teamsctl app unassign %s --group GROUP`", app, app))
+		row("Enterprise applications > the app > Properties > Delete (when setup created it)", fmt.Sprintf("`teamsctl consent revoke %s --all --delete-enterprise-app --yes`", app))
+		row("An enterprise app that was there before: Permissions > Revoke; Users and groups > Remove", fmt.Sprintf("`teamsctl consent revoke %s %s --yes`, `teamsctl app unassign %s --group GROUP`", app, revokeAllFlags(p), app))
 	} else {
-		row("Enterprise applications > the app > Properties > Delete", fmt.Sprintf("`teamsctl consent revoke %s --all --delete-enterprise-app`", app))
+		row("Enterprise applications > the app > Properties > Delete", fmt.Sprintf("`teamsctl consent revoke %s --all --delete-enterprise-app --yes`", app))
 	}
 	if p.Shape == presets.CustomerRegistered {
-		row("App registrations > the app > Delete", fmt.Sprintf("`teamsctl app delete %s`", app))
+		row("App registrations > the app > Delete", fmt.Sprintf("`teamsctl app delete %s --yes`", app))
 	}
 	if len(p.Notes) > 0 {
 		w("\n## %s's notes\n\n", p.Vendor)

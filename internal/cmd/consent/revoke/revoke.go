@@ -27,6 +27,7 @@ type Options struct {
 	Delegated           []string
 	All                 bool
 	Application         []string
+	AllApplication      bool
 	Resource            string
 	User                string
 	DeleteEnterpriseApp bool
@@ -62,7 +63,11 @@ id, or a vendor's appId).
 --delegated removes the given scopes from the app's tenant-wide grant (or
 the grant of one user with --user), deleting the grant when none remain;
 --all removes every scope of that grant. --application removes application
-permissions (app role assignments). --delete-enterprise-app deletes the
+permissions (app role assignments); --all-application removes every
+application permission the app holds on the API. --all --all-application
+takes back every permission and keeps the enterprise app (a missing
+delegated grant is then fine when app roles were removed, and the other way
+round). --delete-enterprise-app deletes the
 app's enterprise app (service principal), which withdraws every consent
 and assignment at once: what vendors' pages tell admins to do.
 
@@ -72,7 +77,9 @@ a terminal; elsewhere pass --yes. --dry-run prints the plan only.`,
 		Example: `  # withdraw one scope from everyone
   teamsctl consent revoke "EBMS Kalenderintegration" --delegated Calendars.ReadWrite --yes
   # withdraw a vendor's consent entirely
-  teamsctl consent revoke c0ec60b5-60a8-4768-8053-870f11315492 --delete-enterprise-app`,
+  teamsctl consent revoke c0ec60b5-60a8-4768-8053-870f11315492 --delete-enterprise-app
+  # take back every delegated and application permission, keep the enterprise app
+  teamsctl consent revoke 6a9c2e4f-7d1b-4e3a-8c5f-0b2d4e6f8a91 --all --all-application --yes`,
 		Args: cmdutil.ExactArgs("APP"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
@@ -88,10 +95,13 @@ a terminal; elsewhere pass --yes. --dry-run prints the plan only.`,
 			if opts.All && len(opts.Delegated) > 0 {
 				return cmdutil.FlagErrorf("--delegated and --all cannot be combined: --all removes every delegated scope")
 			}
-			if !opts.All && len(opts.Delegated)+len(opts.Application) == 0 && !opts.DeleteEnterpriseApp {
-				return cmdutil.FlagErrorf("say what to revoke: --delegated SCOPES, --all, --application ROLES or --delete-enterprise-app")
+			if opts.AllApplication && len(opts.Application) > 0 {
+				return cmdutil.FlagErrorf("--application and --all-application cannot be combined: --all-application removes every application permission")
 			}
-			if opts.User != "" && (len(opts.Application) > 0 || opts.DeleteEnterpriseApp) {
+			if !opts.All && !opts.AllApplication && len(opts.Delegated)+len(opts.Application) == 0 && !opts.DeleteEnterpriseApp {
+				return cmdutil.FlagErrorf("say what to revoke: --delegated SCOPES, --all, --application ROLES, --all-application or --delete-enterprise-app")
+			}
+			if opts.User != "" && (len(opts.Application) > 0 || opts.AllApplication || opts.DeleteEnterpriseApp) {
 				return cmdutil.FlagErrorf("--user applies to delegated permissions only")
 			}
 			if opts.Resource != "" && !strings.EqualFold(opts.Resource, "graph") && !appreg.IsGUID(opts.Resource) {
@@ -107,6 +117,7 @@ a terminal; elsewhere pass --yes. --dry-run prints the plan only.`,
 	fs.StringArrayVar(&delegated, "delegated", nil, "Delegated permissions to remove, comma or space separated")
 	fs.BoolVar(&opts.All, "all", false, "Remove every delegated permission of the grant")
 	fs.StringArrayVar(&application, "application", nil, "Application permissions (app roles) to remove, comma or space separated")
+	fs.BoolVar(&opts.AllApplication, "all-application", false, "Remove every application permission (app role) the app holds on the API")
 	fs.StringVar(&opts.Resource, "resource", "", "The API whose permissions are revoked: graph (default) or its appId")
 	fs.StringVar(&opts.User, "user", "", "Revoke the delegated grant of this user (UPN) instead of the tenant-wide one")
 	fs.BoolVar(&opts.DeleteEnterpriseApp, "delete-enterprise-app", false, "Delete the enterprise app, withdrawing every consent and assignment")
@@ -143,12 +154,18 @@ func revokeRun(ctx context.Context, opts *Options) error {
 		resAppID = opts.Resource
 	}
 	var cat *permissions.Catalog
-	if len(opts.Delegated)+len(opts.Application) > 0 || opts.All {
+	if len(opts.Delegated)+len(opts.Application) > 0 || opts.All || opts.AllApplication {
 		if cat, err = opts.Permissions(g, org.ID).Load(ctx, resAppID); err != nil {
 			return err
 		}
 	}
 	var roles []permissions.Permission
+	if opts.AllApplication {
+		// Every role of the API, so the removed assignments are named.
+		for _, r := range cat.Roles {
+			roles = append(roles, permissions.Permission{Kind: permissions.Application, Value: r.Value, ID: r.ID, AdminOnly: true})
+		}
+	}
 	if len(opts.Application) > 0 {
 		if roles, err = cat.Resolve(permissions.Application, opts.Application); err != nil {
 			return &cmdutil.FlagError{Err: err, HintText: cmdutil.HintFor(err)}
@@ -179,7 +196,7 @@ func revokeRun(ctx context.Context, opts *Options) error {
 	if len(delScopes) > 0 || opts.All || opts.DeleteEnterpriseApp {
 		ops = append(ops, consent.OpDelegatedTenantWide)
 	}
-	if len(roles) > 0 {
+	if len(roles) > 0 || opts.AllApplication {
 		ops = append(ops, consent.OpGraphAppRoles)
 	}
 	if err := consent.CheckRoles(ctx, g, "", ops...); err != nil {
@@ -231,18 +248,26 @@ func revoke(ctx context.Context, opts *Options, eng *consent.Engine, t *shared.T
 	cat *permissions.Catalog, delScopes []string, roles []permissions.Permission, principalID string) (*Result, error) {
 	res := &Result{DryRun: eng.DryRun, AppID: t.AppID, DisplayName: sp.DisplayName, ServicePrincipalID: sp.ID, ApplicationRemoved: []string{}}
 	var errs []error
+	// blanket is --all finding no delegated grant while --all-application
+	// is given too: an app with application permissions only. It is
+	// reported only when nothing at all is revoked.
+	var blanket error
+	var ng *consent.NotGrantedError
 	if cat != nil {
 		resource := &graph.ServicePrincipal{ID: cat.ResourceSPID, AppID: cat.ResourceAppID, DisplayName: cat.DisplayName}
 		if len(delScopes) > 0 || opts.All {
 			gr, err := eng.RevokeDelegated(ctx, consent.DelegatedRequest{Client: sp, Resource: resource, Scopes: delScopes,
 				PrincipalID: principalID, PrincipalUPN: opts.User}, opts.All)
-			if err != nil {
+			switch {
+			case err != nil && opts.All && opts.AllApplication && errors.As(err, &ng):
+				blanket = err
+			case err != nil:
 				errs = append(errs, err)
 			}
 			res.Delegated = gr
 		}
-		if len(roles) > 0 {
-			removed, err := eng.RevokeAppRoles(ctx, sp, resource, roles, false)
+		if len(roles) > 0 || opts.AllApplication {
+			removed, err := eng.RevokeAppRoles(ctx, sp, resource, roles, opts.AllApplication)
 			if err != nil {
 				errs = append(errs, err)
 			}
@@ -251,8 +276,14 @@ func revoke(ctx context.Context, opts *Options, eng *consent.Engine, t *shared.T
 			}
 		}
 	}
+	if len(errs) == 0 && res.Delegated == nil && len(res.ApplicationRemoved) == 0 && opts.AllApplication && !opts.DeleteEnterpriseApp {
+		res.Plan = eng.Steps
+		if blanket == nil {
+			blanket = &consent.NotGrantedError{What: fmt.Sprintf("%s holds no application permissions", sp.DisplayName)}
+		}
+		return res, blanket
+	}
 	// Nothing to revoke is an error only when nothing at all is revoked.
-	var ng *consent.NotGrantedError
 	if err := errors.Join(errs...); err != nil && (!opts.DeleteEnterpriseApp || !errors.As(err, &ng)) {
 		res.Plan = eng.Steps
 		return res, err

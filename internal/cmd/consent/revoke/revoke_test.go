@@ -30,9 +30,11 @@ func TestNewCmdRevoke(t *testing.T) {
 		"a":                             "say what to revoke",
 		"a --all --delegated User.Read": "--delegated and --all cannot be combined",
 		"a --delegated User.Read!":      "--delegated",
-		"a --application User.Read.All --user u@x": "--user applies to delegated permissions only",
-		"a --delete-enterprise-app --user u@x":     "--user applies to delegated permissions only",
-		"a --all --resource sharepoint":            `--resource: "sharepoint" is neither`,
+		"a --application User.Read.All --user u@x":        "--user applies to delegated permissions only",
+		"a --delete-enterprise-app --user u@x":            "--user applies to delegated permissions only",
+		"a --all --resource sharepoint":                   `--resource: "sharepoint" is neither`,
+		"a --all-application --application User.Read.All": "--application and --all-application cannot be combined",
+		"a --all-application --user u@x":                  "--user applies to delegated permissions only",
 	} {
 		cmdtest.WantUsageError(t, cmdtest.Execute(NewCmdRevoke(env.Factory, func(*Options) error { return nil }), args), want)
 	}
