@@ -235,17 +235,101 @@ func (r *Registrar) Apply(ctx context.Context, d Desired) (*Result, error) {
 		return res, secErr
 	}
 
-	res.ConsentStatus = "not granted"
 	if d.GrantConsent {
 		status, err := r.grant(ctx, eng, sp, d, &steps)
 		if err != nil {
 			return res, err
 		}
 		res.ConsentStatus = status
-	} else if len(d.Delegated)+len(d.Application) > 0 {
-		res.ConsentStatus = "not granted (run with --grant-consent, or teamsctl consent grant " + cmp.Or(app.AppID, d.Name) + ")"
+		return res, nil
+	}
+	// Without --grant-consent, say what is consented already (an earlier
+	// run or the portal may have granted some), as app show says it.
+	missing, err := r.missingConsent(ctx, sp, d)
+	if err != nil {
+		return res, err
+	}
+	requested := len(d.Delegated) + len(d.Application)
+	if requested == 0 {
+		// This run asked for no permissions; those the app already has
+		// are app show's to report.
+		res.ConsentStatus = "not checked (no permissions given): teamsctl app show " + cmp.Or(app.AppID, d.Name)
+		return res, nil
+	}
+	res.ConsentStatus = ConsentStatus(requested, missing, sp.ID != "")
+	if missing > 0 {
+		res.ConsentStatus += ": run with --grant-consent, or teamsctl consent grant " + cmp.Or(app.AppID, d.Name)
 	}
 	return res, nil
+}
+
+// ConsentStatus words how far the requested permissions are consented
+// for the organisation; app show and app create say it alike.
+func ConsentStatus(requested, missing int, enterpriseApp bool) string {
+	switch {
+	case requested == 0:
+		return "no permissions requested"
+	case !enterpriseApp:
+		return "not consented (no enterprise app)"
+	case missing == 0:
+		return "granted for all users"
+	case missing == requested:
+		return "not consented"
+	}
+	return fmt.Sprintf("partly consented (%d of %d missing)", missing, requested)
+}
+
+// missingConsent counts d's Microsoft Graph permissions the enterprise
+// app sp does not hold: delegated ones not granted for all users, and
+// application ones not assigned. A service principal not created yet (a
+// dry run) holds none.
+func (r *Registrar) missingConsent(ctx context.Context, sp *graph.ServicePrincipal, d Desired) (int, error) {
+	requested := len(d.Delegated) + len(d.Application)
+	if requested == 0 || sp.ID == "" {
+		return requested, nil
+	}
+	resource, err := r.Graph.ServicePrincipalByAppID(ctx, graph.MicrosoftGraphAppID)
+	if err != nil {
+		return 0, err
+	}
+	missing := 0
+	if len(d.Delegated) > 0 {
+		grants, err := r.Graph.DelegatedGrants(ctx, sp.ID, resource.ID)
+		if err != nil {
+			return 0, err
+		}
+		granted := map[string]bool{}
+		for _, g := range grants {
+			if g.ConsentType == graph.ConsentAllPrincipals {
+				for _, scope := range consent.SplitScopes(g.Scope) {
+					granted[strings.ToLower(scope)] = true
+				}
+			}
+		}
+		for _, p := range d.Delegated {
+			if !granted[strings.ToLower(p.Value)] {
+				missing++
+			}
+		}
+	}
+	if len(d.Application) > 0 {
+		held, err := r.Graph.AppRoleAssignmentsOf(ctx, sp.ID)
+		if err != nil {
+			return 0, err
+		}
+		roles := map[string]bool{}
+		for _, a := range held {
+			if strings.EqualFold(a.ResourceID, resource.ID) {
+				roles[strings.ToLower(a.AppRoleID)] = true
+			}
+		}
+		for _, p := range d.Application {
+			if !roles[strings.ToLower(p.ID)] {
+				missing++
+			}
+		}
+	}
+	return missing, nil
 }
 
 // create registers the application by upserting its uniqueName: isNew

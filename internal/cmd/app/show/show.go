@@ -164,18 +164,7 @@ func showRun(ctx context.Context, opts *Options) error {
 			res.Permissions = append(res.Permissions, p)
 		}
 	}
-	switch {
-	case len(res.Permissions) == 0:
-		res.ConsentStatus = "no permissions requested"
-	case sp == nil:
-		res.ConsentStatus = "not consented (no enterprise app)"
-	case missing == 0:
-		res.ConsentStatus = "granted for all users"
-	case missing == len(res.Permissions):
-		res.ConsentStatus = "not consented"
-	default:
-		res.ConsentStatus = fmt.Sprintf("partly consented (%d of %d missing)", missing, len(res.Permissions))
-	}
+	res.ConsentStatus = appreg.ConsentStatus(len(res.Permissions), missing, sp != nil)
 	return cmdutil.Print(opts.IO, opts.Output(), res, Render)
 }
 
