@@ -114,7 +114,7 @@ func withConsentRequests(e *Env) {
 func TestKilledConsentApproveConverges(t *testing.T) {
 	// Child processes: run beside the others, after the virtual-clock tests.
 	t.Parallel()
-	args := []string{"consent", "requests", "approve", emulator.GraphCommandLineToolsAppID, "-o", "json"}
+	args := []string{"consent", "requests", "approve", emulator.GraphCommandLineToolsAppID, "--yes", "-o", "json"}
 	ref := Start(t, Options{Real: true, Latency: time.Millisecond})
 	withConsentRequests(ref)
 	total := ref.MustRun(args...).Requests

@@ -168,6 +168,8 @@ type DecideOptions struct {
 	shared.Deps
 	Request string
 	Reason  string
+	// Yes skips approve's confirmation.
+	Yes bool
 }
 
 // DecideResult is what approve or deny did.
@@ -195,9 +197,18 @@ requests are granted for all users, merged into the app's existing grant
 none), then the approval is recorded on each user's request, with --reason
 as the justification. A request a user sends after the list was read stays
 pending. Interrupted, running it again finishes the job: the grant is then
-unchanged and only the requests not yet recorded are.`,
-		Example: `  teamsctl consent requests approve "Vendor Mobile" --reason "recruiting integration, checked with HR"`,
-		Args:    cmdutil.ExactArgs("REQUEST"),
+unchanged and only the requests not yet recorded are.
+
+Approving asks for confirmation on a terminal, after showing what would be
+granted; elsewhere pass --yes (without it, exit 2 and nothing changes). The
+prompt (and with --yes, a warning) names high-privilege scopes
+(*.ReadWrite.All, Directory.*, AppRoleAssignment.*, RoleManagement.*, ...)
+and Microsoft's shared first-party clients (Microsoft Graph Command Line
+Tools, Graph Explorer, Azure CLI, Azure PowerShell), whose grant lets any
+user's script use those scopes.`,
+		Example: `  teamsctl consent requests approve "Vendor Mobile" --reason "recruiting integration, checked with HR"
+  teamsctl consent requests approve REQUEST-ID --yes`,
+		Args: cmdutil.ExactArgs("REQUEST"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Request = args[0]
 			if runF != nil {
@@ -207,7 +218,41 @@ unchanged and only the requests not yet recorded are.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Reason, "reason", "", "Justification recorded with the approval (default: what was granted)")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Do not ask for confirmation")
 	return cmd
+}
+
+// approveRisks are the warnings an approval of req for scopes carries: the
+// high-privilege scopes it grants for all users, and a shared Microsoft
+// client that any user's tool signs in with.
+func approveRisks(req *consent.PendingRequest, scopes []string) []string {
+	var out []string
+	if high := consent.HighPrivilege(scopes); len(high) > 0 {
+		out = append(out, fmt.Sprintf("high-privilege permissions, granted for all users: %s", strings.Join(high, ", ")))
+	}
+	if name, ok := consent.SharedMicrosoftClient(req.AppID); ok {
+		out = append(out, fmt.Sprintf("%s (%s) is a shared Microsoft first-party client: any user's script or tool signing in with it gets these permissions, not one vendor's integration", name, req.AppID))
+	}
+	return out
+}
+
+// confirmApprove shows what approving req grants and asks (on a terminal
+// without --yes); off a terminal without --yes it refuses (exit 2). The
+// risks are warned about either way.
+func confirmApprove(opts *DecideOptions, req *consent.PendingRequest, scopes []string) error {
+	risks := approveRisks(req, scopes)
+	q := fmt.Sprintf("Grant %s (%s) %s for all users and approve %d user request(s)", req.AppDisplayName, req.AppID, strings.Join(scopes, " "), len(req.Users))
+	if opts.Yes || !opts.IO.CanPrompt() {
+		for _, r := range risks {
+			opts.Warn(r)
+		}
+		return shared.Confirm(opts.IO, opts.Yes, q)
+	}
+	fmt.Fprintln(opts.IO.ErrOut, q+".")
+	for _, r := range risks {
+		opts.Warn(r)
+	}
+	return shared.Confirm(opts.IO, false, "Approve")
 }
 
 // NewCmdDeny builds `consent requests deny`; runF replaces the run step
@@ -294,6 +339,10 @@ func approveRun(ctx context.Context, opts *DecideOptions) error {
 			req.AppDisplayName, cat.DisplayName, err)
 	}
 	if err := consent.CheckRoles(ctx, g, "", consent.OpDelegatedTenantWide); err != nil {
+		return err
+	}
+	opts.IO.StopProgress()
+	if err := confirmApprove(opts, req, permissions.Values(scopes)); err != nil {
 		return err
 	}
 	justification := opts.Reason

@@ -13,6 +13,9 @@ func TestNewCmdDecide(t *testing.T) {
 	if err := cmdtest.Execute(NewCmdApprove(env.Factory, capture), "Vendor --reason ok"); err != nil || got.Request != "Vendor" || got.Reason != "ok" {
 		t.Fatalf("approve: %v %+v", err, got)
 	}
+	if err := cmdtest.Execute(NewCmdApprove(env.Factory, capture), "Vendor --yes"); err != nil || !got.Yes {
+		t.Fatalf("approve --yes: %v %+v", err, got)
+	}
 	if err := cmdtest.Execute(NewCmdApprove(env.Factory, capture), "Vendor"); err != nil || got.Reason != "" {
 		t.Fatalf("approve without reason: %v %+v", err, got)
 	}
