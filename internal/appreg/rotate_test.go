@@ -273,7 +273,9 @@ func TestFinishSafety(t *testing.T) {
 		other := NewPending(dir, "tenant-1")
 		defer other.Close()
 		begin(t, other, &f.secretsFake, "zzz-live", true)
-		f.app.PasswordCredentials[len(f.app.PasswordCredentials)-1].StartDateTime = rotateNow.Add(time.Hour)
+		// It is of the rotation being finished, and the newest.
+		live := &f.app.PasswordCredentials[len(f.app.PasswordCredentials)-1]
+		live.StartDateTime, live.DisplayName = rotateNow.Add(time.Hour), "elevato"
 		if err := finishRun(dir, f); err != nil {
 			t.Fatal(err)
 		}
