@@ -3,9 +3,10 @@ package appreg
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/teamsctl/teamsctl/internal/presets"
 )
 
 // MaxSecretLifetime is the longest lifetime Entra accepts for a secret.
@@ -46,33 +47,9 @@ func ParseExpiry(s string, now time.Time) (time.Time, error) {
 }
 
 func parseLifetime(s string) (time.Duration, error) {
-	bad := fmt.Errorf("expiry %q is neither a lifetime (180d, 26w, 6m, 1y) nor a date (2026-12-31)", s)
-	unit := s[len(s)-1]
-	num := s[:len(s)-1]
-	day := 24 * time.Hour
-	var per time.Duration
-	switch unit {
-	case 'd', 'D':
-		per = day
-	case 'w', 'W':
-		per = 7 * day
-	case 'm', 'M':
-		per = 30 * day
-	case 'y', 'Y':
-		per = 365 * day
-	default:
-		d, err := time.ParseDuration(s)
-		if err != nil {
-			return 0, bad
-		}
-		return d, nil
+	d, err := presets.ParseSpan(s)
+	if err != nil {
+		return 0, fmt.Errorf("expiry %q is neither a lifetime (180d, 26w, 6m, 1y) nor a date (2026-12-31)", s)
 	}
-	if num == "" || len(num) > 5 {
-		return 0, bad
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil || n < 0 {
-		return 0, bad
-	}
-	return time.Duration(n) * per, nil
+	return d, nil
 }

@@ -604,20 +604,53 @@ func (p *Preset) validateSecretAndHandoff(bad func(string, string, ...any) error
 	return nil
 }
 
-// ParseLifetime reads a secret lifetime such as 90d, 180d, 1y or 2y.
+// ParseLifetime reads a lifetime such as 90d, 26w, 6m, 1y or 720h, which
+// must be positive: a preset's secret lifetime and --expiring-within. It
+// reads what ParseSpan reads, so every such flag takes the same units.
 func ParseLifetime(s string) (time.Duration, error) {
-	var n int
-	var unit string
-	if _, err := fmt.Sscanf(s, "%d%s", &n, &unit); err != nil || n <= 0 {
-		return 0, fmt.Errorf("%q is not a lifetime such as 180d or 1y", s)
+	d, err := ParseSpan(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a lifetime such as 180d, 26w, 6m or 1y", s)
 	}
-	switch unit {
-	case "d":
-		return time.Duration(n) * 24 * time.Hour, nil
-	case "y":
-		return time.Duration(n) * 365 * 24 * time.Hour, nil
+	return d, nil
+}
+
+// ParseSpan is teamsctl's one parser of a span of time: a whole number of
+// days, weeks, months (30 days) or years (365 days), 180d, 26w, 6m, 1y,
+// or a Go duration such as 720h. It does not judge the sign; callers do.
+func ParseSpan(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	bad := fmt.Errorf("%q is not a span such as 180d, 26w, 6m or 1y", s)
+	if s == "" {
+		return 0, bad
 	}
-	return 0, fmt.Errorf("%q is not a lifetime such as 180d or 1y", s)
+	day := 24 * time.Hour
+	var per time.Duration
+	switch s[len(s)-1] {
+	case 'd', 'D':
+		per = day
+	case 'w', 'W':
+		per = 7 * day
+	case 'm', 'M':
+		per = 30 * day
+	case 'y', 'Y':
+		per = 365 * day
+	default:
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return 0, bad
+		}
+		return d, nil
+	}
+	num := s[:len(s)-1]
+	if num == "" || len(num) > 5 {
+		return 0, bad
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 {
+		return 0, bad
+	}
+	return time.Duration(n) * per, nil
 }
 
 // RedirectURIsFor fills {instance} with the customer's instance URL (or

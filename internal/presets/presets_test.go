@@ -197,13 +197,13 @@ func TestParseErrorsNameTheField(t *testing.T) {
 }
 
 func TestParseLifetime(t *testing.T) {
-	for in, days := range map[string]int{"90d": 90, "180d": 180, "1y": 365, "2y": 730} {
+	for in, days := range map[string]int{"90d": 90, "180d": 180, "1y": 365, "2y": 730, "2w": 14, "26w": 182, "6m": 180, "720h": 30} {
 		d, err := ParseLifetime(in)
 		if err != nil || int(d.Hours()/24) != days {
 			t.Errorf("%s: %v, %v", in, d, err)
 		}
 	}
-	for _, bad := range []string{"", "0d", "-1d", "3w", "d", "1.5y"} {
+	for _, bad := range []string{"", "0d", "-1d", "0w", "d", "1.5y", "soon"} {
 		if _, err := ParseLifetime(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -113,7 +113,7 @@ docs/integrations.md.`,
 	}
 	cmdutil.AddProfilesFlags(cmd, &opts.Profiles)
 	cmd.Flags().StringVar(&opts.Report, "report", "", "Also write the inventory as one self-contained HTML `FILE` to hand on")
-	cmd.Flags().StringVar(&within, "expiring-within", "30d", "Exit 6 when a credential expires within this many days (e.g. 30d) or has expired")
+	cmd.Flags().StringVar(&within, "expiring-within", "30d", "Exit 6 when a credential expires within this span (30d, 2w, 6m, 1y, as --expires takes) or has expired")
 	return cmd
 }
 
