@@ -29,6 +29,14 @@ func (e *evaluator) enterpriseApp() {
 			e.add(id, "", Skip, "skipped: the enterprise app does not exist yet", "", nil)
 		}
 		return
+	case f.sp.notFound() && f.exp.UserConsent:
+		// Expected: consent is left to each user, and the first consent
+		// creates it. Whether users may give it is tenant.user-consent.
+		e.add(IDSPExists, "", Info, "No enterprise app for appId "+f.appID+" yet: consent is left to each user, and the first user's consent creates it.", "", nil)
+		for _, id := range ids {
+			e.add(id, "", Skip, "skipped: the enterprise app does not exist yet", "", nil)
+		}
+		return
 	case f.sp.notFound():
 		what := "No enterprise app (service principal) for appId " + f.appID + ": nobody in this tenant has consented to it yet."
 		c := e.add(IDSPExists, "", Fail, what, "Until an admin consents (or a user connects and consents), users cannot sign in to the app.",

@@ -63,7 +63,12 @@ func (e *evaluator) userToken(u *userFacts) {
 	case len(e.scopes) == 0:
 		e.add(IDUserToken, subj, Skip, "skipped: the app's delegated permissions are unknown (pass --scopes)", "", nil)
 		return
-	case f.sp.notFound() && e.problem(IDSPExists, "") == nil:
+	case f.sp.notFound() && e.problem(IDSPExists, "") == nil && e.problem(IDUserConsent, "") == nil && !e.usersMayConsentAll():
+		// Left to each user's consent, and whether they may give it is
+		// unknown.
+		skipFor(e, IDUserToken, subj, f.authz)
+		return
+	case f.sp.notFound() && e.problem(IDSPExists, "") == nil && e.problem(IDUserConsent, "") == nil:
 		e.add(IDUserToken, subj, Pass, "The user may consent to "+strings.Join(e.scopes, ", ")+" on first connection (one consent prompt).", "", nil)
 		return
 	case f.sp.notFound():
@@ -96,7 +101,7 @@ func (e *evaluator) userToken(u *userFacts) {
 // app) is the root cause, and its check carries the fix.
 func (e *evaluator) userTokenVerdict(u *userFacts, missing []string, roles []graph.DirectoryRole) {
 	f, subj := e.f, u.ref
-	root := cmp.Or(e.problem(IDSPConsent, ""), e.problem(IDSPExists, ""))
+	root := cmp.Or(e.problem(IDSPConsent, ""), e.problem(IDSPExists, ""), e.problem(IDUserConsent, ""))
 	var blocked, reasons []string
 	for _, s := range missing {
 		if ok, why := e.userMayConsent(s, roles); !ok {

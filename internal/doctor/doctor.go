@@ -134,6 +134,10 @@ type Expectations struct {
 	// AccessPolicy names the Teams application access policy an app-only
 	// meeting integration needs ("" for the default name).
 	AccessPolicy string `json:"accessPolicy,omitempty"`
+	// UserConsent: consent is left to each user (setup --consent user), so
+	// a missing enterprise app is expected (the first user's consent
+	// creates it) and what users may not consent to is the failure.
+	UserConsent bool `json:"userConsent,omitempty"`
 	// VendorHosted: the app is a vendor's, whose credentials the tenant
 	// does not hold, so teamsctl cannot sign in as it.
 	VendorHosted bool `json:"vendorHosted,omitempty"`

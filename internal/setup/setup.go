@@ -729,6 +729,7 @@ func (r *run) doctor(ctx context.Context, del, app []permissions.Permission) ([]
 	s := r.stage(StageDoctor, "Check that users can connect (doctor)")
 	exp := Expectations(pre, o.Instance)
 	exp.App = r.res.Summary.Bundle.ClientID
+	exp.UserConsent = o.UserConsent
 	var users []string
 	if o.TestUser != "" {
 		users = []string{o.TestUser}
