@@ -18,6 +18,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/cmd/app/shared"
 	"github.com/teamsctl/teamsctl/internal/cmdutil"
 	"github.com/teamsctl/teamsctl/internal/config"
+	"github.com/teamsctl/teamsctl/internal/consent"
 	"github.com/teamsctl/teamsctl/internal/doctor"
 	"github.com/teamsctl/teamsctl/internal/graph"
 	"github.com/teamsctl/teamsctl/internal/meetingtest"
@@ -324,6 +325,7 @@ func mapErr(err error) error {
 	var me *setup.MissingAppIDError
 	var na *setup.NeedsAdminError
 	var df *setup.DoctorFailedError
+	var ua *consent.UnknownAppError
 	switch {
 	case err == nil:
 		return nil
@@ -333,6 +335,10 @@ func mapErr(err error) error {
 		return cmdutil.FlagErrorWithHint(errors.New(ue.Msg), ue.Hint)
 	case errors.As(err, &ue):
 		return cmdutil.FlagErrorf("%s", ue.Msg)
+	case errors.As(err, &ua):
+		// A wrong --app-id: usage, not a failure of the tenant.
+		return cmdutil.FlagErrorWithHint(fmt.Errorf("--app-id: %w", ua),
+			"Check the appId with the vendor (their documentation or support gives it as the Application or Client ID), then run setup again.")
 	case errors.As(err, &na):
 		return &cmdutil.AdminRequiredError{Err: err}
 	case errors.As(err, &df):
