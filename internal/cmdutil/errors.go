@@ -8,6 +8,7 @@ import (
 
 	"github.com/teamsctl/teamsctl/internal/auth"
 	"github.com/teamsctl/teamsctl/internal/config"
+	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
 // FlagError is a usage mistake: a bad flag, argument or combination. It
@@ -71,7 +72,7 @@ func (e *CheckFailedError) Error() string {
 	if len(e.Failed) == 1 {
 		return "check failed: " + e.Failed[0]
 	}
-	return fmt.Sprintf("%d checks failed: %s", len(e.Failed), strings.Join(e.Failed, ", "))
+	return fmt.Sprintf("%s failed: %s", ui.Count(len(e.Failed), "check"), strings.Join(e.Failed, ", "))
 }
 
 // AdminRequiredError means the command stopped before writing anything

@@ -76,9 +76,9 @@ func (r *Report) Render(w io.Writer, s *ui.Styles) error {
 		}
 	}
 	sum := r.Summary
-	fmt.Fprintf(&b, "\n%d passed, %d warnings, %d failed", sum.Pass, sum.Warn, sum.Fail)
+	fmt.Fprintf(&b, "\n%d passed, %s, %d failed", sum.Pass, ui.Count(sum.Warn, "warning"), sum.Fail)
 	if sum.Downstream > 0 {
-		fmt.Fprintf(&b, " (%d more checks only because of them)", sum.Downstream)
+		fmt.Fprintf(&b, " (%s only because of them)", ui.Count(sum.Downstream, "more check"))
 	}
 	fmt.Fprintf(&b, ", %d skipped, %d to check by hand\n", sum.Skip, sum.Info)
 	_, err := io.WriteString(w, b.String())

@@ -33,15 +33,26 @@ func (r *Report) Render(w io.Writer, s *ui.Styles) error {
 			fmt.Fprintf(&b, "  %s\n", p)
 		}
 	}
-	sum := r.Summary
-	fmt.Fprintf(&b, "\n%d integrations: %d ok, %d warning, %d failing; %d credentials expire within %d days, %d expired",
-		sum.Integrations, sum.Healthy, sum.Warning, sum.Failing, sum.ExpiringCredentials, r.ExpiringWithinDays, sum.ExpiredCredentials)
+	b.WriteString("\n" + r.SummaryLine())
 	if r.SignInLog != SignInLogAvailable {
 		fmt.Fprintf(&b, "; last sign-ins %s", r.SignInLog)
 	}
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// SummaryLine counts the integrations by health and the credentials
+// needing attention, singular or plural as the numbers ask.
+func (r *Report) SummaryLine() string {
+	sum := r.Summary
+	expire := "expire"
+	if sum.ExpiringCredentials == 1 {
+		expire = "expires"
+	}
+	return fmt.Sprintf("%s: %d ok, %d warning, %d failing; %s %s within %s, %d expired",
+		ui.Count(sum.Integrations, "integration"), sum.Healthy, sum.Warning, sum.Failing,
+		ui.Count(sum.ExpiringCredentials, "credential"), expire, ui.Count(r.ExpiringWithinDays, "day"), sum.ExpiredCredentials)
 }
 
 // Header is the table's header; Row is an integration's row under it.
@@ -71,7 +82,7 @@ func (c Consent) short() string {
 		parts = append(parts, "admin: "+strings.Join(c.TenantWideScopes, " "))
 	}
 	if c.PerUserGrants > 0 {
-		parts = append(parts, fmt.Sprintf("%d users", c.PerUserGrants))
+		parts = append(parts, ui.Count(c.PerUserGrants, "user"))
 	}
 	if len(c.ApplicationPermissions) > 0 {
 		parts = append(parts, "app: "+strings.Join(c.ApplicationPermissions, " "))
@@ -98,9 +109,9 @@ func (c Credential) describe() string {
 	date := c.EndDateTime.Format("2006-01-02")
 	switch c.Status {
 	case CredentialExpired:
-		return fmt.Sprintf("expired %s (%d days ago)", date, -c.DaysLeft)
+		return fmt.Sprintf("expired %s (%s ago)", date, ui.Count(-c.DaysLeft, "day"))
 	case CredentialExpiring:
-		return fmt.Sprintf("expires %s (in %d days)", date, c.DaysLeft)
+		return fmt.Sprintf("expires %s (in %s)", date, ui.Count(c.DaysLeft, "day"))
 	}
 	return "valid until " + date
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/doctor"
 	"github.com/teamsctl/teamsctl/internal/fsutil"
 	"github.com/teamsctl/teamsctl/internal/integrations"
+	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
 //go:embed report.html.tmpl
@@ -99,7 +100,7 @@ func Doctor(r *doctor.Report, meta Meta) *Document {
 	}
 	d.Sections = sections(r.Checks)
 	s := r.Summary
-	d.Summary = fmt.Sprintf("%d passed, %d warnings, %d failed, %d skipped, %d to check by hand", s.Pass, s.Warn, s.Fail, s.Skip, s.Info)
+	d.Summary = fmt.Sprintf("%d passed, %s, %d failed, %d skipped, %d to check by hand", s.Pass, ui.Count(s.Warn, "warning"), s.Fail, s.Skip, s.Info)
 	d.Result = resultClass(s.Result)
 	return d
 }
@@ -111,8 +112,7 @@ func Integrations(r *integrations.Report, meta Meta) *Document {
 		d.Sections = []Section{{Title: "Tenant", Checks: r.TenantChecks}}
 	}
 	s := r.Summary
-	d.Summary = fmt.Sprintf("%d integrations: %d ok, %d warning, %d failing; %d credentials expire within %d days, %d expired",
-		s.Integrations, s.Healthy, s.Warning, s.Failing, s.ExpiringCredentials, r.ExpiringWithinDays, s.ExpiredCredentials)
+	d.Summary = r.SummaryLine()
 	switch {
 	case s.Failing > 0 || s.ExpiredCredentials > 0:
 		d.Result = "fail"

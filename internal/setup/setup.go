@@ -32,6 +32,7 @@ import (
 	"github.com/teamsctl/teamsctl/internal/plan"
 	"github.com/teamsctl/teamsctl/internal/presets"
 	"github.com/teamsctl/teamsctl/internal/redirecturi"
+	"github.com/teamsctl/teamsctl/internal/ui"
 )
 
 // SchemaVersion is the version of the Result's JSON.
@@ -742,7 +743,7 @@ func (r *run) doctor(ctx context.Context, del, app []permissions.Permission) ([]
 	r.res.Summary.Doctor = rep.Summary.Result
 	failed := rep.Failed(false)
 	r.res.Summary.DoctorFailed = failed
-	detail := fmt.Sprintf("%d passed, %s, %d failed", rep.Summary.Pass, countNoun(rep.Summary.Warn, "warning"), rep.Summary.Fail)
+	detail := fmt.Sprintf("%d passed, %s, %d failed", rep.Summary.Pass, ui.Count(rep.Summary.Warn, "warning"), rep.Summary.Fail)
 	switch {
 	case len(failed) > 0:
 		r.finish(s, Failed, detail+": "+strings.Join(failed, ", "))
@@ -752,14 +753,6 @@ func (r *run) doctor(ctx context.Context, del, app []permissions.Permission) ([]
 		r.finish(s, OK, detail)
 	}
 	return failed, nil
-}
-
-// countNoun says "1 warning" or "2 warnings".
-func countNoun(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // createdSP reports whether the vendor's enterprise app was created by

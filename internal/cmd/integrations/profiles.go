@@ -97,8 +97,8 @@ func (c *Combined) Render(w io.Writer, s *ui.Styles) error {
 		if p.Error != "" {
 			mark = s.FailMark()
 		}
-		fmt.Fprintf(w, "%s %s: %d integrations: %d ok, %d warning, %d failing; %d credentials expiring, %d expired\n",
-			mark, p.Profile, sum.Integrations, sum.Healthy, sum.Warning, sum.Failing, sum.ExpiringCredentials, sum.ExpiredCredentials)
+		fmt.Fprintf(w, "%s %s: %s: %d ok, %d warning, %d failing; %s expiring, %d expired\n",
+			mark, p.Profile, ui.Count(sum.Integrations, "integration"), sum.Healthy, sum.Warning, sum.Failing, ui.Count(sum.ExpiringCredentials, "credential"), sum.ExpiredCredentials)
 	}
 	return nil
 }

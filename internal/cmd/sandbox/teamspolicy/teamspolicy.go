@@ -5,7 +5,6 @@ package teamspolicy
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strings"
 
@@ -165,7 +164,7 @@ func change(ctx context.Context, opts *Options, fn func(*emulator.Server, *Optio
 func render(w io.Writer, s *ui.Styles, policies []emulator.TeamsAccessPolicy) error {
 	rows := make([][]string, 0, len(policies))
 	for _, p := range policies {
-		grantedTo := fmt.Sprintf("%d users", len(p.Users))
+		grantedTo := ui.Count(len(p.Users), "user")
 		if p.Global {
 			grantedTo = "everyone"
 		}
