@@ -239,17 +239,23 @@ func TestSignalledSandboxExitsCancelled(t *testing.T) {
 	}
 	// Child processes: run beside the others, after the virtual-clock tests.
 	t.Parallel()
+	// One configuration directory with the latency set, copied for every
+	// run: a fresh sandbox each time without a process to set it up.
+	template := t.TempDir()
+	if out, err := sandboxChild(t, template, nil, "sandbox", "fault", "--latency", "50ms").CombinedOutput(); err != nil {
+		t.Fatalf("sandbox fault: %v\n%s", err, out)
+	}
+	prepare := func() string {
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(template)); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
 	for _, args := range [][]string{
 		{"-v", "app", "create", "--name", "sigtest", "--delegated", "User.Read", "--secret", "--grant-consent", "-o", "json"},
 		{"-v", "setup", "elevato", "--instance", "https://acme.elevato.net", "--skip-test", "-o", "json"},
 	} {
-		prepare := func() string {
-			dir := t.TempDir()
-			if out, err := sandboxChild(t, dir, nil, "sandbox", "fault", "--latency", "50ms").CombinedOutput(); err != nil {
-				t.Fatalf("sandbox fault: %v\n%s", err, out)
-			}
-			return dir
-		}
 		ref := &traceSignaller{}
 		if err := sandboxChild(t, prepare(), ref, args...).Run(); err != nil {
 			t.Fatalf("%s: %v\n%s", args[1], err, ref.out.String())
