@@ -149,68 +149,27 @@ func listRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	jsonOut := opts.Output() == config.OutputJSON
-	out := opts.IO.Out
-	tty := opts.IO.IsStdoutTTY()
 	q := graph.ApplicationQuery{NamePrefix: opts.NamePrefix, PageSize: opts.PageSize}
-	pages := graph.Pages{Max: maxObjects/opts.PageSize + 1,
-		Hint: "List fewer apps per run with --name PREFIX, or read more per page with --page-size (up to 999)."}
-	n := 0
-	if jsonOut {
-		fmt.Fprint(out, "[")
-	} else if tty {
-		fmt.Fprintf(out, "%-38s %-38s %s\n", "APP ID", "OBJECT ID", "NAME")
-	}
-	for {
-		page, next, err := g.ListApplications(ctx, q)
-		if err != nil {
-			if jsonOut {
-				fmt.Fprintln(out, "]")
-			}
-			return err
-		}
-		for _, a := range page {
-			it := Item{AppID: a.AppID, ObjectID: a.ID, DisplayName: a.DisplayName, SignInAudience: a.SignInAudience}
-			if !a.CreatedDateTime.IsZero() {
-				it.CreatedAt = a.CreatedDateTime.UTC().Format("2006-01-02T15:04:05Z")
-			}
-			switch {
-			case jsonOut:
-				data, _ := json.MarshalIndent(it, "  ", "  ")
-				sep := ","
-				if n == 0 {
-					sep = ""
+	const row = "%-38s %-38s %s\n"
+	return streamPages(opts, listing[Item]{
+		header: fmt.Sprintf(row, "APP ID", "OBJECT ID", "NAME"), row: row, empty: "No app registrations found.",
+		hint: "List fewer apps per run with --name PREFIX, or read more per page with --page-size (up to 999).",
+		page: func(next string) ([]Item, string, error) {
+			q.NextLink = next
+			apps, next, err := g.ListApplications(ctx, q)
+			items := make([]Item, len(apps))
+			for i, a := range apps {
+				items[i] = Item{AppID: a.AppID, ObjectID: a.ID, DisplayName: a.DisplayName, SignInAudience: a.SignInAudience}
+				if !a.CreatedDateTime.IsZero() {
+					items[i].CreatedAt = a.CreatedDateTime.UTC().Format("2006-01-02T15:04:05Z")
 				}
-				fmt.Fprintf(out, "%s\n  %s", sep, data)
-			// Pages are streamed, not passed to cmdutil.Print: the text
-			// escapes names from Graph as Print does.
-			case tty:
-				fmt.Fprintf(out, "%-38s %-38s %s\n", ui.Escape(it.AppID), ui.Escape(it.ObjectID), ui.Escape(it.DisplayName))
-			default:
-				fmt.Fprintf(out, "%s\t%s\t%s\n", ui.Escape(it.AppID), ui.Escape(it.ObjectID), ui.Escape(it.DisplayName))
 			}
-			n++
-		}
-		if next == "" {
-			break
-		}
-		if err := pages.Follow(next); err != nil {
-			if jsonOut {
-				fmt.Fprintln(out, "]")
-			}
-			return err
-		}
-		q.NextLink = next
-	}
-	if jsonOut {
-		if n > 0 {
-			fmt.Fprintln(out)
-		}
-		fmt.Fprintln(out, "]")
-	} else if n == 0 && tty {
-		fmt.Fprintln(opts.IO.ErrOut, "No app registrations found.")
-	}
-	return nil
+			return items, next, err
+		},
+		cols: func(it Item) []string {
+			return []string{ui.Escape(it.AppID), ui.Escape(it.ObjectID), ui.Escape(it.DisplayName)}
+		},
+	})
 }
 
 // enterpriseRun streams the service principals page by page, as listRun
@@ -220,12 +179,7 @@ func enterpriseRun(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	jsonOut := opts.Output() == config.OutputJSON
-	out := opts.IO.Out
-	tty := opts.IO.IsStdoutTTY()
 	q := graph.ServicePrincipalQuery{NamePrefix: opts.NamePrefix, PageSize: opts.PageSize}
-	pages := graph.Pages{Max: maxObjects/opts.PageSize + 1,
-		Hint: "List fewer enterprise apps per run with --name PREFIX, or read more per page with --page-size (up to 999)."}
 	const row = "%-38s %-38s %-32s %-38s %-20s %-8s %s\n"
 	yesNo := func(b bool) string {
 		if b {
@@ -233,25 +187,64 @@ func enterpriseRun(ctx context.Context, opts *Options) error {
 		}
 		return "no"
 	}
+	return streamPages(opts, listing[EnterpriseItem]{
+		header: fmt.Sprintf(row, "APP ID", "OBJECT ID", "NAME", "OWNER TENANT", "VERIFIED PUBLISHER", "ENABLED", "ASSIGNMENT REQUIRED"),
+		row:    row, empty: "No enterprise apps found.",
+		hint: "List fewer enterprise apps per run with --name PREFIX, or read more per page with --page-size (up to 999).",
+		page: func(next string) ([]EnterpriseItem, string, error) {
+			q.NextLink = next
+			sps, next, err := g.ListServicePrincipals(ctx, q)
+			items := make([]EnterpriseItem, len(sps))
+			for i, sp := range sps {
+				items[i] = enterpriseItem(sp)
+			}
+			return items, next, err
+		},
+		cols: func(it EnterpriseItem) []string {
+			return []string{ui.Escape(it.AppID), ui.Escape(it.ObjectID), ui.Escape(it.DisplayName), ui.Escape(it.Owner),
+				ui.Escape(cmp.Or(it.VerifiedPublisher, "-")), yesNo(it.Enabled), yesNo(it.AssignmentRequired)}
+		},
+	})
+}
+
+// listing is what streamPages needs of one kind of list: how to read a
+// page (next is "" for the first) and how to show an item.
+type listing[T any] struct {
+	header, row, empty, hint string
+	page                     func(next string) (items []T, nextLink string, err error)
+	// cols are the item's escaped columns, for row or tab-separated.
+	cols func(T) []string
+}
+
+// streamPages writes the pages as they arrive: one JSON array, a table
+// with a header on a terminal, tab-separated rows otherwise. Pages are not
+// passed to cmdutil.Print, so the columns escape names from Graph as Print
+// does.
+func streamPages[T any](opts *Options, l listing[T]) error {
+	jsonOut := opts.Output() == config.OutputJSON
+	out := opts.IO.Out
+	tty := opts.IO.IsStdoutTTY()
+	pages := graph.Pages{Max: maxObjects/opts.PageSize + 1, Hint: l.hint}
 	n := 0
 	if jsonOut {
 		fmt.Fprint(out, "[")
 	} else if tty {
-		fmt.Fprintf(out, row, "APP ID", "OBJECT ID", "NAME", "OWNER TENANT", "VERIFIED PUBLISHER", "ENABLED", "ASSIGNMENT REQUIRED")
+		fmt.Fprint(out, l.header)
 	}
+	closeJSON := func() {
+		if jsonOut {
+			fmt.Fprintln(out, "]")
+		}
+	}
+	next := ""
 	for {
-		page, next, err := g.ListServicePrincipals(ctx, q)
+		items, nextLink, err := l.page(next)
 		if err != nil {
-			if jsonOut {
-				fmt.Fprintln(out, "]")
-			}
+			closeJSON()
 			return err
 		}
-		for _, sp := range page {
-			it := enterpriseItem(sp)
-			cols := []string{ui.Escape(it.AppID), ui.Escape(it.ObjectID), ui.Escape(it.DisplayName), ui.Escape(it.Owner),
-				ui.Escape(cmp.Or(it.VerifiedPublisher, "-")), yesNo(it.Enabled), yesNo(it.AssignmentRequired)}
-			switch {
+		for _, it := range items {
+			switch cols := l.cols(it); {
 			case jsonOut:
 				data, _ := json.MarshalIndent(it, "  ", "  ")
 				sep := ","
@@ -260,30 +253,31 @@ func enterpriseRun(ctx context.Context, opts *Options) error {
 				}
 				fmt.Fprintf(out, "%s\n  %s", sep, data)
 			case tty:
-				fmt.Fprintf(out, row, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6])
+				args := make([]any, len(cols))
+				for i, c := range cols {
+					args[i] = c
+				}
+				fmt.Fprintf(out, l.row, args...)
 			default:
 				fmt.Fprintln(out, strings.Join(cols, "\t"))
 			}
 			n++
 		}
-		if next == "" {
+		if nextLink == "" {
 			break
 		}
-		if err := pages.Follow(next); err != nil {
-			if jsonOut {
-				fmt.Fprintln(out, "]")
-			}
+		if err := pages.Follow(nextLink); err != nil {
+			closeJSON()
 			return err
 		}
-		q.NextLink = next
+		next = nextLink
 	}
-	if jsonOut {
-		if n > 0 {
-			fmt.Fprintln(out)
-		}
-		fmt.Fprintln(out, "]")
-	} else if n == 0 && tty {
-		fmt.Fprintln(opts.IO.ErrOut, "No enterprise apps found.")
+	if jsonOut && n > 0 {
+		fmt.Fprintln(out)
+	}
+	closeJSON()
+	if !jsonOut && n == 0 && tty {
+		fmt.Fprintln(opts.IO.ErrOut, l.empty)
 	}
 	return nil
 }
