@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -301,30 +302,46 @@ type deadRun struct {
 	lock    *fsutil.Lock
 }
 
-// dead returns, under Lock, the records of runs that are gone, on an app.
-// A record file that cannot be read is reported, not guessed at.
-func (p *Pending) dead(objectID string) ([]deadRun, error) {
+// otherRunsFiles returns the record files other runs keep on an app,
+// file name to run id, in the order of the directory listing (sorted).
+func (p *Pending) otherRunsFiles(objectID string) (iter.Seq2[string, string], error) {
 	if !p.enabled() || objectID == "" {
-		return nil, nil
+		return func(func(string, string) bool) {}, nil
 	}
 	entries, err := os.ReadDir(p.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return func(func(string, string) bool) {}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	prefix := p.appPrefix(objectID)
+	return func(yield func(string, string) bool) {
+		for _, e := range entries {
+			name := e.Name()
+			if e.IsDir() || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".json") {
+				continue
+			}
+			run := strings.TrimSuffix(strings.TrimPrefix(name, prefix), ".json")
+			if run == p.run || !runIDRE.MatchString(run) {
+				continue // this run's, or not a run's record file
+			}
+			if !yield(name, run) {
+				return
+			}
+		}
+	}, nil
+}
+
+// dead returns, under Lock, the records of runs that are gone, on an app.
+// A record file that cannot be read is reported, not guessed at.
+func (p *Pending) dead(objectID string) ([]deadRun, error) {
+	files, err := p.otherRunsFiles(objectID)
+	if err != nil {
+		return nil, err
+	}
 	var out []deadRun
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".json") {
-			continue
-		}
-		run := strings.TrimSuffix(strings.TrimPrefix(name, prefix), ".json")
-		if run == p.run || !runIDRE.MatchString(run) {
-			continue // this run's, or not a run's record file
-		}
+	for name, run := range files {
 		lock, ok, err := fsutil.TryLockFile(p.runLockPath(run))
 		if err != nil {
 			return nil, err
@@ -542,27 +559,12 @@ func cmpOr(a, b string) string {
 // hold on an app: secrets they are adding or handing out right now, which
 // nobody may remove.
 func (p *Pending) Live(objectID string) ([]PendingSecret, error) {
-	if !p.enabled() || objectID == "" {
-		return nil, nil
-	}
-	entries, err := os.ReadDir(p.Dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	files, err := p.otherRunsFiles(objectID)
 	if err != nil {
 		return nil, err
 	}
-	prefix := p.appPrefix(objectID)
 	var out []PendingSecret
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".json") {
-			continue
-		}
-		run := strings.TrimSuffix(strings.TrimPrefix(name, prefix), ".json")
-		if run == p.run || !runIDRE.MatchString(run) {
-			continue
-		}
+	for name, run := range files {
 		lock, ok, err := fsutil.TryLockFile(p.runLockPath(run))
 		if err != nil {
 			return nil, err
