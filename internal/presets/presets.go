@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"os"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -161,7 +160,7 @@ func (p *Preset) AccessPolicyName() string {
 
 // policyNameRE is what teamsctl accepts as a policy name: it is pasted
 // into PowerShell unquoted.
-var policyNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+var policyNameRE = lazyregexp.New(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 // NeedsTeams says whether recruiters need a Microsoft Teams licence: as
 // the preset states, else whenever the integration creates meetings.
